@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/** The `palisade` command. Errors print one line (or one line per config problem) and exit 1. */
+import { parseArgs } from 'node:util';
+import { generateKey } from '@palisade/relay';
+import { CliError } from './cli-error.js';
+import { checkConfig, schemaText } from './commands/config.js';
+import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
+import { runRelay } from './commands/relay.js';
+import { runStart } from './commands/start.js';
+import { prepareKeys } from './keys.js';
+
+const HELP = `palisade: first-party analytics relay that keeps PHI away from vendors
+
+Usage:
+  palisade start [--port 8787] [--sandbox-port 8789] [--data-dir .palisade]
+                                   demo: relay + vendor sandbox, dev keys generated
+  palisade relay --config FILE [--port N] [--host H] [--data-dir DIR]
+                                   run the relay (keys from PALISADE_MASKING_KEY, PALISADE_DATA_KEY)
+  palisade config check FILE [--json]
+                                   validate a config file; exit 1 on any problem
+  palisade config schema           print the config's JSON Schema
+  palisade keys generate           print new masking and data keys
+  palisade dlq list [--destination ID] [--json] [--data-dir DIR]
+  palisade dlq replay [--destination ID] [--id N ...] [--data-dir DIR]
+
+Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PORT, NODE_ENV`;
+
+const env = process.env as Record<string, string | undefined>;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`invalid port ${value}`);
+  return n;
+}
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    note(`${signal}: stopping`);
+    stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'sandbox-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      destination: { type: 'string' },
+      id: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  const dataDir = values['data-dir'] ?? env.PALISADE_DATA_DIR ?? '.palisade';
+  if (values.help || command === undefined || command === 'help') {
+    say(HELP);
+    return 0;
+  }
+  switch (command) {
+    case 'start': {
+      const demo = await runStart({
+        dataDir,
+        host: values.host ?? '127.0.0.1',
+        port: port(values.port ?? env.PORT, 8787),
+        sandboxPort: port(values['sandbox-port'], 8789),
+        env,
+        log: say,
+      });
+      onSignals(demo.stop);
+      return -1;
+    }
+    case 'relay': {
+      const configPath = values.config ?? env.PALISADE_CONFIG;
+      if (!configPath) throw new CliError('relay needs --config FILE (or PALISADE_CONFIG)');
+      const relay = await runRelay({
+        configPath,
+        dataDir,
+        host: values.host ?? '0.0.0.0',
+        port: port(values.port ?? env.PORT, 8787),
+        env,
+        log: note,
+      });
+      onSignals(relay.stop);
+      return -1;
+    }
+    case 'config': {
+      if (sub === 'schema') {
+        process.stdout.write(schemaText());
+        return 0;
+      }
+      if (sub === 'check') {
+        const file = arg ?? values.config ?? env.PALISADE_CONFIG;
+        if (!file) throw new CliError('config check needs a FILE');
+        const result = checkConfig(file, env);
+        if (values.json) say(JSON.stringify(result, null, 2));
+        else {
+          for (const w of result.warnings) note(`warning: ${w}`);
+          for (const e of result.errors) say(e);
+          if (result.ok) say(`${file}: ok`);
+        }
+        return result.ok ? 0 : 1;
+      }
+      throw new CliError('usage: palisade config check FILE | palisade config schema');
+    }
+    case 'keys': {
+      if (sub !== 'generate') throw new CliError('usage: palisade keys generate');
+      say(`PALISADE_MASKING_KEY=${generateKey()}`);
+      say(`PALISADE_DATA_KEY=${generateKey()}`);
+      note('Store these in your secret manager; losing the data key makes queued events unreadable.');
+      return 0;
+    }
+    case 'dlq': {
+      const dataKey = prepareKeys(env, dataDir, note);
+      if (sub === 'list') {
+        const rows = await listDeadLetters(dataDir, dataKey, values.destination);
+        say(values.json ? JSON.stringify(rows, null, 2) : formatDeadLetters(rows));
+        return 0;
+      }
+      if (sub === 'replay') {
+        const ids = values.id?.map((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1) throw new CliError(`invalid --id ${v}`);
+          return n;
+        });
+        const filter = { ...(values.destination ? { destinationId: values.destination } : {}), ...(ids ? { ids } : {}) };
+        const n = await replayDeadLetters(dataDir, dataKey, filter);
+        say(`replayed ${n} dead letter${n === 1 ? '' : 's'}; the relay delivers them within a second`);
+        return 0;
+      }
+      throw new CliError('usage: palisade dlq list|replay');
+    }
+    default:
+      throw new CliError(`unknown command ${command}; run palisade --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) note(`palisade: ${error.message}`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) note(`palisade: ${(error as Error).message}`);
+    else if ((error as { code?: string }).code === 'EADDRINUSE') note(`palisade: port already in use (${(error as Error).message.split(' ').pop()})`);
+    else note(`palisade: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

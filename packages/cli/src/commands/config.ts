@@ -1,0 +1,27 @@
+/** `palisade config check FILE` and `palisade config schema`. */
+import { configJsonSchema } from '@palisade/schema';
+import { loadConfigFile, resolveSecrets, type Env } from '@palisade/relay';
+
+export interface CheckOutput {
+  ok: boolean;
+  errors: string[];
+  warnings: string[];
+}
+
+/** Structure errors fail the check; secrets not resolvable on this machine are warnings, weak ones errors. */
+export function checkConfig(path: string, env: Env): CheckOutput {
+  const loaded = loadConfigFile(path);
+  if (!loaded.ok) return { ok: false, errors: loaded.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)), warnings: [] };
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const p of resolveSecrets(loaded.config, env).problems) {
+    const line = `${p.path}: ${p.message}`;
+    if (/not set|cannot read/.test(p.message)) warnings.push(line);
+    else errors.push(line);
+  }
+  return { ok: errors.length === 0, errors, warnings };
+}
+
+export function schemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+}

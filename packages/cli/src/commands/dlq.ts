@@ -1,0 +1,37 @@
+/** `palisade dlq list|replay`: dead letters of the embedded store, read while the relay runs. */
+import { existsSync } from 'node:fs';
+import { databasePath, PayloadCipher, SqliteStore, type DeadLetter } from '@palisade/relay';
+import { CliError } from '../cli-error.js';
+
+function openStore(dataDir: string, dataKey: Buffer): SqliteStore {
+  const path = databasePath(dataDir);
+  if (!existsSync(path)) throw new CliError(`no Palisade data in ${dataDir} (set --data-dir or PALISADE_DATA_DIR)`);
+  // Another process (the running relay) may hold leases: leave them alone.
+  return new SqliteStore({ path, cipher: new PayloadCipher(dataKey), releaseLeasesOnOpen: false });
+}
+
+export async function listDeadLetters(dataDir: string, dataKey: Buffer, destinationId?: string): Promise<DeadLetter[]> {
+  const store = openStore(dataDir, dataKey);
+  try {
+    return await store.listDeadLetters(destinationId === undefined ? {} : { destinationId });
+  } finally {
+    await store.close();
+  }
+}
+
+export async function replayDeadLetters(dataDir: string, dataKey: Buffer, filter: { destinationId?: string; ids?: number[] }): Promise<number> {
+  const store = openStore(dataDir, dataKey);
+  try {
+    return await store.replayDeadLetters(filter, Date.now());
+  } finally {
+    await store.close();
+  }
+}
+
+export function formatDeadLetters(rows: DeadLetter[]): string {
+  if (rows.length === 0) return 'no dead letters';
+  const lines = rows.map((r) => [String(r.id), r.destinationId, String(r.attempts), new Date(r.failedAt).toISOString(), r.reason]);
+  const header = ['id', 'destination', 'attempts', 'failed at', 'reason'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,42 @@
+/** `palisade relay --config FILE`: the production entry point. */
+import { resolve } from 'node:path';
+import { createLogger, loadConfigFile, resolveSecrets, startRelay, type Env, type Relay } from '@palisade/relay';
+import type { PalisadeConfig, Problem } from '@palisade/schema';
+import { CliError } from '../cli-error.js';
+import { prepareKeys } from '../keys.js';
+
+export interface RelayCommandOptions {
+  configPath: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  env: Env;
+  log: (line: string) => void;
+  /** Lets `start` point the demo destinations at its sandbox port. */
+  adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
+}
+
+export function formatProblems(problems: Problem[]): string {
+  return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n');
+}
+
+export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
+  const dataKey = prepareKeys(options.env, options.dataDir, options.log);
+  const loaded = loadConfigFile(options.configPath);
+  if (!loaded.ok) throw new CliError(`invalid config ${options.configPath}:\n${formatProblems(loaded.problems)}`);
+  const config = options.adjustConfig ? options.adjustConfig(loaded.config) : loaded.config;
+  const secrets = resolveSecrets(config, options.env);
+  if (secrets.problems.length > 0 || secrets.maskingKey === undefined) {
+    throw new CliError(`cannot start: ${formatProblems(secrets.problems)}`);
+  }
+  return startRelay({
+    config,
+    maskingKey: secrets.maskingKey,
+    settings: secrets.settings,
+    dataKey,
+    dataDir: resolve(options.dataDir),
+    host: options.host,
+    port: options.port,
+    logger: createLogger(),
+  });
+}

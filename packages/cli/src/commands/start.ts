@@ -1,0 +1,81 @@
+/**
+ * `palisade start`: the demo on one machine. Vendor sandbox on :8789, relay on :8787 with the
+ * demo clinic's config, development keys generated into the data directory.
+ */
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@palisade/vendor-sandbox';
+import type { PalisadeConfig } from '@palisade/schema';
+import type { Env } from '@palisade/relay';
+import { loadOrCreateDevKeys } from '../keys.js';
+import { runRelay } from './relay.js';
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../../../../demo-site/palisade.config.yaml', import.meta.url));
+const DEMO_SANDBOX_ORIGIN = 'http://127.0.0.1:8789';
+
+export interface StartOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  sandboxPort: number;
+  env: Env;
+  log: (line: string) => void;
+}
+
+/** The demo config points at the sandbox's default port; follow it when it moves. */
+function pointAtSandbox(config: PalisadeConfig, sandboxOrigin: string): PalisadeConfig {
+  const swap = (url: string) => (url.startsWith(DEMO_SANDBOX_ORIGIN) ? sandboxOrigin + url.slice(DEMO_SANDBOX_ORIGIN.length) : url);
+  return {
+    ...config,
+    destinations: config.destinations.map((d) => d.type === 'ga4'
+      ? { ...d, settings: { ...d.settings, endpoint: swap(d.settings.endpoint) } }
+      : { ...d, settings: { ...d.settings, url: swap(d.settings.url) } }),
+  };
+}
+
+export async function runStart(options: StartOptions) {
+  if (options.env.NODE_ENV === 'production') {
+    options.log('palisade start is the local demo; use palisade relay --config FILE in production');
+  }
+  const dev = loadOrCreateDevKeys(options.dataDir);
+  options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
+  options.env.WEBHOOK_SECRET ??= dev.webhookSecret;
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    port: options.sandboxPort,
+    webhookSecrets: { demo: options.env.WEBHOOK_SECRET },
+    ga4ApiSecrets: [options.env.GA4_API_SECRET],
+  });
+  let relay;
+  try {
+    relay = await runRelay({
+      configPath: DEMO_CONFIG,
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      env: options.env,
+      log: options.log,
+      adjustConfig: (c) => pointAtSandbox(c, sandbox.url.replace('localhost', '127.0.0.1')),
+    });
+  } catch (error) {
+    await sandbox.stop();
+    throw error;
+  }
+  options.log('');
+  options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /metrics)`);
+  options.log(`Vendor sandbox     ${sandbox.url}   (what GA4 and the webhook received)`);
+  options.log(`Config             ${DEMO_CONFIG}`);
+  options.log(`Write key          development: pk_dev_demo_clinic`);
+  options.log('');
+  options.log(`Try: curl -s -u pk_dev_demo_clinic: -H 'content-type: application/json' \\`);
+  options.log(`       -d '{"type":"track","event":"Appointment Booked","anonymousId":"a1","properties":{"service_line":"behavioral-health","email":"jane@example.com"}}' \\`);
+  options.log(`       ${relay.url}/v1/track`);
+  options.log(`then open ${sandbox.url}/`);
+  return {
+    relay,
+    sandbox,
+    async stop() {
+      await relay.stop();
+      await sandbox.stop();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads a YAML or JSON config file and validates it. Every problem is reported with its path;
+ * secrets are resolved separately so `config check` can run where secrets are not available.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { configSchema, problemsFrom, type PalisadeConfig, type Problem } from '@palisade/schema';
+import { MIN_KEY_BYTES, decodeKey } from '../keys/key-material.js';
+import { resolveSecret, resolveSettings, type Env } from './secrets.js';
+
+export type ConfigResult = { ok: true; config: PalisadeConfig } | { ok: false; problems: Problem[] };
+
+export function parseConfigText(text: string): ConfigResult {
+  let raw: unknown;
+  try {
+    // YAML 1.2 is a superset of JSON: one parser for both formats.
+    raw = parseYaml(text, { prettyErrors: false, maxAliasCount: 100 });
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    return { ok: false, problems: [{ path: '', message: `not valid YAML or JSON${where}` }] };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ path: '', message: 'the config must be an object' }] };
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: problemsFrom(parsed.error) };
+  return { ok: true, config: parsed.data };
+}
+
+export function loadConfigFile(path: string): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { ok: false, problems: [{ path: '', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` }] };
+  }
+  return parseConfigText(text);
+}
+
+export interface ResolvedSecrets {
+  maskingKey?: Buffer;
+  /** Destination settings with secrets resolved, by destination id. */
+  settings: Record<string, Record<string, unknown>>;
+  problems: Problem[];
+}
+
+/** Resolves the masking key and every destination secret; problems name paths, never values. */
+export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecrets {
+  const problems: Problem[] = [];
+  let maskingKey: Buffer | undefined;
+  try {
+    maskingKey = decodeKey(resolveSecret(config.masking.key, env));
+    if (maskingKey.length < MIN_KEY_BYTES) {
+      problems.push({ path: 'masking.key', message: `the masking key is too weak: ${maskingKey.length} bytes, at least ${MIN_KEY_BYTES} are required` });
+      maskingKey = undefined;
+    }
+  } catch (error) {
+    problems.push({ path: 'masking.key', message: (error as Error).message });
+  }
+  const settings: Record<string, Record<string, unknown>> = {};
+  config.destinations.forEach((d, i) => {
+    settings[d.id] = resolveSettings(d.settings, env, (key, error) => {
+      problems.push({ path: `destinations[${i}].settings.${key}`, message: error.message });
+    });
+  });
+  return maskingKey === undefined ? { settings, problems } : { maskingKey, settings, problems };
+}

@@ -1,0 +1,178 @@
+/**
+ * One delivery loop per destination: claim due rows, batch them to the vendor's limits, send,
+ * and act on the connector's verdict. Retries back off with full jitter; a failing vendor pauses
+ * the loop (circuit open) instead of burning through the queue; events that keep failing past
+ * `maxAttempts` and `maxAgeHours` go to dead letters with the reason.
+ */
+import type { DestinationConfig } from '@palisade/schema';
+import type { Connector, Outcome } from '../destinations/connector.js';
+import type { OutboxRow, Store } from '../store/store.js';
+import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { planBatches } from './batches.js';
+import { httpSend, NetworkError, type Send } from './http-send.js';
+
+export interface WorkerOptions {
+  destination: DestinationConfig;
+  connector: Connector<any, any>;
+  /** Settings with secret references resolved. */
+  settings: unknown;
+  store: Store;
+  log: Logger;
+  metrics?: RelayMetrics;
+  backoff: BackoffPolicy;
+  pollMs?: number;
+  claimLimit?: number;
+  send?: Send;
+  now?: () => number;
+  random?: () => number;
+}
+
+const HOUR = 3_600_000;
+
+export class DeliveryWorker {
+  readonly #o: Required<Omit<WorkerOptions, 'metrics'>> & Pick<WorkerOptions, 'metrics'>;
+  readonly #maxEvents: number;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #consecutiveFailures = 0;
+  #lastRequestAt = 0;
+
+  constructor(options: WorkerOptions) {
+    this.#o = { pollMs: 1000, claimLimit: 500, send: httpSend, now: Date.now, random: Math.random, ...options };
+    const { connector, destination } = options;
+    this.#maxEvents = Math.min(connector.limits.maxEvents, destination.delivery.batchSize ?? Infinity);
+  }
+
+  get destinationId(): string {
+    return this.#o.destination.id;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** New rows were committed: look now instead of at the next poll. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  async #run(): Promise<void> {
+    const { store, destination, log } = this.#o;
+    while (this.#running) {
+      try {
+        const rows = await store.claim(destination.id, this.#o.claimLimit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
+        if (rows.length === 0) {
+          await this.#sleep(await this.#idleDelay());
+          continue;
+        }
+        const pause = await this.#deliverAll(rows);
+        if (pause > 0) await this.#sleep(pause);
+      } catch (error) {
+        log.error({ destination: destination.id, err: { message: (error as Error).message } }, 'delivery loop error');
+        await this.#sleep(this.#o.pollMs);
+      }
+    }
+  }
+
+  async #idleDelay(): Promise<number> {
+    const due = await this.#o.store.nextDueAt(this.#o.destination.id);
+    if (due === null) return this.#o.pollMs;
+    return Math.max(10, Math.min(this.#o.pollMs, due - this.#o.now()));
+  }
+
+  /** Returns how long to pause before the next claim (circuit open), 0 to go on. */
+  async #deliverAll(rows: OutboxRow[]): Promise<number> {
+    const batches = planBatches(rows, this.#maxEvents, this.#o.connector.limits.maxBytes);
+    for (let i = 0; i < batches.length; i++) {
+      if (!this.#running) {
+        await this.#o.store.release(batches.slice(i).flat().map((r) => r.id));
+        return 0;
+      }
+      await this.#respectRateLimit();
+      const outcome = await this.#deliver(batches[i]!);
+      if (outcome.kind === 'retry') {
+        // The vendor is failing: give the rest back untouched and pause this destination.
+        await this.#o.store.release(batches.slice(i + 1).flat().map((r) => r.id));
+        this.#consecutiveFailures++;
+        return Math.max(outcome.retryAfterMs ?? 0, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random));
+      }
+      this.#consecutiveFailures = 0;
+    }
+    return 0;
+  }
+
+  async #respectRateLimit(): Promise<void> {
+    const rate = this.#o.destination.delivery.ratePerSecond;
+    if (rate === undefined) return;
+    const wait = this.#lastRequestAt + 1000 / rate - this.#o.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.#lastRequestAt = this.#o.now();
+  }
+
+  async #deliver(batch: OutboxRow[]): Promise<Outcome> {
+    const { connector, destination, store, log, metrics } = this.#o;
+    const ids = batch.map((r) => r.id);
+    const request = connector.buildRequest(batch.map((r) => r.payload), this.#o.settings, new Date(this.#o.now()));
+    let outcome: Outcome;
+    const started = performance.now();
+    try {
+      const response = await this.#o.send(request, destination.delivery.timeoutMs);
+      outcome = connector.classify(response);
+      metrics?.requests.inc({ destination: destination.id, status: String(response.status) });
+    } catch (error) {
+      outcome = { kind: 'retry', reason: error instanceof NetworkError ? error.message : 'network: request failed' };
+      metrics?.requests.inc({ destination: destination.id, status: 'network' });
+    }
+    metrics?.requestSeconds.observe({ destination: destination.id }, (performance.now() - started) / 1000);
+    const now = this.#o.now();
+    if (outcome.kind === 'ok') {
+      await store.ack(ids);
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, batch.length);
+      log.debug({ destination: destination.id, events: batch.length }, 'delivered');
+      return outcome;
+    }
+    if (outcome.kind === 'abort') {
+      await store.deadLetter(ids, outcome.reason, now);
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, batch.length);
+      log.warn({ destination: destination.id, events: batch.length, reason: outcome.reason }, 'vendor refused events; moved to dead letters');
+      return outcome;
+    }
+    const { maxAttempts, maxAgeHours } = destination.delivery;
+    const exhausted = batch.filter((r) => r.attempts + 1 >= maxAttempts && now - (r.firstAttemptAt ?? now) >= maxAgeHours * HOUR);
+    const again = batch.filter((r) => !exhausted.includes(r));
+    if (exhausted.length > 0) {
+      await store.deadLetter(exhausted.map((r) => r.id), `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`, now);
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, exhausted.length);
+    }
+    if (again.length > 0) {
+      const attempts = Math.max(...again.map((r) => r.attempts)) + 1;
+      const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts, this.#o.backoff, this.#o.random));
+      await store.reschedule(again.map((r) => r.id), now + delay, outcome.reason, now);
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'retried' }, again.length);
+    }
+    log.warn({ destination: destination.id, events: batch.length, reason: outcome.reason }, 'delivery failed; will retry');
+    return outcome;
+  }
+}

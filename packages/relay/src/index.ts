@@ -1,0 +1,13 @@
+export { startRelay, databasePath, type Relay, type RelayOptions } from './relay.js';
+export { loadConfigFile, parseConfigText, resolveSecrets, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';
+export { resolveSecret, type Env } from './config/secrets.js';
+export { decodeKey, generateKey, requireStrongKey, MIN_KEY_BYTES } from './keys/key-material.js';
+export { createLogger, type Logger } from './log.js';
+export { SqliteStore } from './store/sqlite-store.js';
+export { PayloadCipher } from './store/payload-cipher.js';
+export type { Store, DeadLetter, OutboxRow, NewOutboxRow } from './store/store.js';
+export { transform, type PipelineContext, type TransformResult } from './pipeline/transform.js';
+export { createMask, deriveDestinationKey, createEventIdMask } from './pipeline/hmac-mask.js';
+export type { CleanEvent } from './pipeline/clean-event.js';
+export { connectors } from './destinations/registry.js';
+export { signBody, verifySignature, SIGNATURE_HEADER } from './destinations/webhook/sign.js';

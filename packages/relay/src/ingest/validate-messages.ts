@@ -1,0 +1,49 @@
+/**
+ * Validates each message on its own: valid messages go on, invalid ones are listed with their
+ * index and reason. Messages get a messageId when the client sent none (the vendors' dedup key
+ * is derived from it).
+ */
+import { randomUUID } from 'node:crypto';
+import { messageSchema, problemsFrom, type Message } from '@palisade/schema';
+
+export interface Rejection {
+  index: number;
+  code: 'invalid_message';
+  message: string;
+}
+
+export interface Validated {
+  messages: Message[];
+  rejected: Rejection[];
+}
+
+export function validateMessages(raw: unknown[], defaults: { type?: string; sentAt?: string; context?: Record<string, unknown> } = {}): Validated {
+  const messages: Message[] = [];
+  const rejected: Rejection[] = [];
+  raw.forEach((item, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      rejected.push({ index, code: 'invalid_message', message: 'a message must be an object' });
+      return;
+    }
+    let candidate = item as Record<string, unknown>;
+    if (defaults.type !== undefined) {
+      if (candidate.type !== undefined && candidate.type !== defaults.type) {
+        rejected.push({ index, code: 'invalid_message', message: `type: must be ${defaults.type} on this route` });
+        return;
+      }
+      candidate = { ...candidate, type: defaults.type };
+    }
+    if (candidate.sentAt === undefined && defaults.sentAt !== undefined) candidate = { ...candidate, sentAt: defaults.sentAt };
+    if (candidate.context === undefined && defaults.context !== undefined) candidate = { ...candidate, context: defaults.context };
+    const parsed = messageSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const p = problemsFrom(parsed.error)[0];
+      rejected.push({ index, code: 'invalid_message', message: p ? (p.path ? `${p.path}: ${p.message}` : p.message) : 'invalid message' });
+      return;
+    }
+    const message = parsed.data;
+    if (message.messageId === undefined) message.messageId = randomUUID();
+    messages.push(message);
+  });
+  return { messages, rejected };
+}

@@ -1,0 +1,149 @@
+/**
+ * transform(message, destination, ctx) -> { event } | { dropped }
+ *
+ * The single place where a raw message becomes what one destination may receive. Pure: the
+ * result depends only on the arguments (the masking functions live in ctx), which is what lets
+ * the property-based tests prove that nothing outside the allowlist leaves.
+ */
+import type { DestinationConfig, Message } from '@palisade/schema';
+import { applyAllowlist, type CleanObject } from './allowlist.js';
+import type { CleanContext, CleanEvent } from './clean-event.js';
+import type { MaskFn } from './hmac-mask.js';
+import { reduceReferrer, sanitizePath, sanitizeSearch, sanitizeUrl } from './sanitize-url.js';
+import { reduceUserAgent } from './reduce-user-agent.js';
+
+export interface PipelineContext {
+  environment: string;
+  keepQueryParams: ReadonlySet<string>;
+  /** HMAC mask with this destination's key. */
+  mask: MaskFn;
+  /** Per-destination opaque event id from the message id. */
+  eventId: (messageId: string) => string;
+  /** Server time of receipt (ISO). */
+  receivedAt: string;
+}
+
+export type TransformResult = { event: CleanEvent } | { dropped: DropReason };
+
+export type DropReason =
+  | 'destination disabled'
+  | 'consent not granted'
+  | 'environment not allowed'
+  | 'event not allowed';
+
+/** The allowlist name of each message type: track uses its own event name. */
+export function allowlistName(message: Message): string {
+  switch (message.type) {
+    case 'track': return message.event;
+    case 'page': return '$pageview';
+    case 'screen': return '$screen';
+    case 'identify': return '$identify';
+    case 'group': return '$group';
+    case 'alias': return '$alias';
+  }
+}
+
+/** Client clocks are wrong; correct the timestamp by the skew between sentAt and receipt. */
+export function correctedTimestamp(message: Message, receivedAt: string): string {
+  const received = Date.parse(receivedAt);
+  if (message.timestamp === undefined) return receivedAt;
+  const ts = Date.parse(message.timestamp);
+  if (message.sentAt === undefined) return new Date(Math.min(ts, received)).toISOString();
+  const skew = received - Date.parse(message.sentAt);
+  return new Date(Math.min(ts + skew, received)).toISOString();
+}
+
+function consentGranted(message: Message, category: DestinationConfig['consent']): boolean {
+  if (category === 'none') return true;
+  const preferences = message.context?.consent?.categoryPreferences;
+  // No consent information: a server-side source, responsible for its own lawful basis.
+  if (preferences === undefined) return true;
+  return preferences[category] === true;
+}
+
+function string(v: unknown, max: number): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
+}
+
+function cleanContext(message: Message, destination: DestinationConfig, ctx: PipelineContext, titleAllowed: boolean): CleanContext {
+  const raw = message.context ?? {};
+  const out: CleanContext = {};
+  const page = raw.page;
+  if (page) {
+    const p: NonNullable<CleanContext['page']> = {};
+    const url = page.url ? sanitizeUrl(page.url, ctx.keepQueryParams) : undefined;
+    if (url) p.url = url;
+    if (page.path) p.path = sanitizePath(page.path);
+    else if (url) p.path = sanitizePath(new URL(url, 'http://relative.invalid').pathname);
+    const referrer = page.referrer ? reduceReferrer(page.referrer) : undefined;
+    if (referrer) p.referrer = referrer;
+    if (page.search) {
+      const search = sanitizeSearch(page.search, ctx.keepQueryParams);
+      if (search) p.search = search;
+    }
+    if (titleAllowed && page.title) p.title = page.title.slice(0, 300);
+    if (Object.keys(p).length > 0) out.page = p;
+  }
+  if (raw.userAgent) {
+    out.userAgent = reduceUserAgent(raw.userAgent);
+    if (!destination.hipaa.enabled) out.userAgentFull = raw.userAgent;
+  }
+  const locale = string(raw.locale, 35);
+  if (locale && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(locale)) out.locale = locale;
+  const timezone = string(raw.timezone, 64);
+  if (timezone && /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(timezone)) out.timezone = timezone;
+  if (raw.sessionId !== undefined) out.sessionId = Number(raw.sessionId);
+  if (raw.library && typeof raw.library.name === 'string') {
+    out.library = { name: raw.library.name.slice(0, 64) };
+    if (typeof raw.library.version === 'string') out.library.version = raw.library.version.slice(0, 32);
+  }
+  if (raw.campaign) {
+    const campaign: NonNullable<CleanContext['campaign']> = {};
+    for (const [field, param] of [['source', 'utm_source'], ['medium', 'utm_medium'], ['name', 'utm_campaign']] as const) {
+      const value = string(raw.campaign[field], 100);
+      if (value && ctx.keepQueryParams.has(param)) campaign[field] = value;
+    }
+    if (Object.keys(campaign).length > 0) out.campaign = campaign;
+  }
+  if (raw.shim) out.shim = raw.shim.slice(0, 32);
+  return out;
+}
+
+export function transform(message: Message, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
+  if (!destination.enabled) return { dropped: 'destination disabled' };
+  if (!consentGranted(message, destination.consent)) return { dropped: 'consent not granted' };
+  const allow = destination.allow[ctx.environment];
+  if (allow === undefined) return { dropped: 'environment not allowed' };
+  const name = allowlistName(message);
+  if (!allow.events.includes(name)) return { dropped: 'event not allowed' };
+
+  const options = { mask: ctx.mask, screenValues: destination.hipaa.enabled };
+  let properties: CleanObject = {};
+  let traits: CleanObject = {};
+  if (message.type === 'track' || message.type === 'page' || message.type === 'screen') {
+    properties = applyAllowlist(message.properties, allow.eventProperties, options).properties;
+  } else if (message.type === 'identify') {
+    traits = applyAllowlist(message.traits, allow.userProperties, options).properties;
+  } else if (message.type === 'group') {
+    traits = applyAllowlist(message.traits, allow.groupProperties, options).properties;
+  }
+
+  const event: CleanEvent = {
+    eventId: ctx.eventId(message.messageId ?? ''),
+    type: message.type,
+    event: name,
+    timestamp: correctedTimestamp(message, ctx.receivedAt),
+    properties,
+    traits,
+    context: cleanContext(message, destination, ctx, allow.pageTitle),
+  };
+  // Identifiers are always masked: a BAA permits more properties, never raw ids to a vendor.
+  if (message.userId !== undefined) event.userId = ctx.mask(message.userId);
+  if (message.anonymousId !== undefined) event.anonymousId = ctx.mask(message.anonymousId);
+  if (message.type === 'group') event.groupId = ctx.mask(message.groupId);
+  if (message.type === 'alias') event.previousId = ctx.mask(message.previousId);
+  if ((message.type === 'page' || message.type === 'screen') && allow.pageTitle && message.name) {
+    event.name = message.name.slice(0, 200);
+  }
+  return { event };
+}

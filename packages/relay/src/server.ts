@@ -1,0 +1,137 @@
+/**
+ * The public ingest listener: Segment-compatible tracking routes, health, readiness and metrics.
+ * Answers 2xx only after the request's outbox rows are committed.
+ */
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import type { ActiveDestination } from './destinations/active-destination.js';
+import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
+import { toOutbox } from './ingest/to-outbox.js';
+import { validateMessages } from './ingest/validate-messages.js';
+import { writeKeyFrom } from './ingest/write-key.js';
+import type { Logger } from './log.js';
+import type { RelayMetrics } from './metrics.js';
+import type { Store } from './store/store.js';
+
+export interface IngestState {
+  config: PalisadeConfig;
+  destinations: ActiveDestination[];
+}
+
+export interface IngestServerOptions {
+  state: () => IngestState;
+  store: Store;
+  metrics: RelayMetrics;
+  logger: Logger;
+  /** Called after rows were committed, so delivery starts without waiting for a poll. */
+  onCommitted: (destinationIds: Set<string>) => void;
+}
+
+const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
+
+function environmentFor(config: PalisadeConfig, writeKey: string | undefined) {
+  if (writeKey === undefined) return undefined;
+  for (const [name, env] of Object.entries(config.environments)) {
+    if (env.writeKey === writeKey) return { name, env };
+  }
+  return undefined;
+}
+
+export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
+  const { store, metrics } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Per-request log lines cost throughput and say nothing a metric does not.
+    logController: new LogController({ disableRequestLogging: true }),
+    // No framework JSON parsing: bodies are parsed once, with our limits, in the handler.
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const allowedOrigins = () => new Set(Object.values(options.state().config.environments).flatMap((e) => e.allowedOrigins));
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && allowedOrigins().has(origin)),
+    methods: ['POST', 'GET', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization'],
+    maxAge: 86_400,
+  });
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(apiError('payload_too_large', `the body is larger than ${BODY_LIMIT_BYTES / 1024} KB`));
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(apiError('unsupported_media_type', 'send application/json or text/plain'));
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.statusCode === 400) return reply.code(400).send(apiError('invalid_body', 'the request body is missing or malformed'));
+    options.logger.error({ code: error.code }, 'unhandled error');
+    return reply.code(500).send(apiError('internal', 'internal error'));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(apiError('not_found', 'no such route')));
+
+  async function ingest(request: FastifyRequest, reply: FastifyReply, type: MessageType | undefined) {
+    const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
+    if (!parsed.ok) return reply.code(400).send(apiError('invalid_body', parsed.message));
+    const state = options.state();
+    const found = environmentFor(state.config, writeKeyFrom(request.headers.authorization, parsed.value));
+    if (!found) return reply.code(401).send(apiError('unauthorized', 'unknown or missing write key'));
+    const origin = request.headers.origin;
+    if (origin !== undefined && !found.env.allowedOrigins.includes(origin)) {
+      return reply.code(403).send(apiError('origin_not_allowed', 'this origin is not in allowedOrigins of the write key\'s environment'));
+    }
+
+    let raw: unknown[];
+    let defaults: Parameters<typeof validateMessages>[1] = {};
+    if (type === undefined) {
+      const envelope = batchEnvelopeSchema.safeParse(parsed.value);
+      if (!envelope.success) {
+        const p = problemsFrom(envelope.error)[0]!;
+        return reply.code(400).send(apiError('invalid_body', p.message, p.path || undefined));
+      }
+      raw = envelope.data.batch;
+      defaults = { sentAt: envelope.data.sentAt, context: envelope.data.context };
+    } else {
+      raw = [parsed.value];
+      defaults = { type };
+    }
+
+    const { messages, rejected } = validateMessages(raw, defaults);
+    metrics.messages.inc({ outcome: 'accepted' }, messages.length);
+    metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
+    if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
+
+    const receivedAt = new Date().toISOString();
+    const keep = new Set(state.config.privacy.keepQueryParams);
+    const { rows, dropped } = toOutbox(messages, state.destinations, found.name, keep, receivedAt);
+    try {
+      await store.enqueue(rows);
+    } catch (error) {
+      options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
+      return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
+    }
+    const touched = new Set(rows.map((r) => r.destinationId));
+    for (const id of touched) metrics.pipeline.inc({ destination: id, outcome: 'queued', reason: '' }, rows.filter((r) => r.destinationId === id).length);
+    for (const [destination, reasons] of dropped) {
+      for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
+    }
+    options.onCommitted(touched);
+    return reply.code(200).send({ accepted: messages.length, rejected });
+  }
+
+  app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
+  app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
+  for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send(apiError('not_ready', 'the store is not writable'));
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  return app;
+}

@@ -1,0 +1,60 @@
+/**
+ * The relay's persistence. One interface, several implementations (SQLite embedded; PostgreSQL
+ * for many relay processes). Every implementation passes `store.contract.ts` unchanged.
+ * Payloads are already de-identified; implementations encrypt them at rest with PayloadCipher.
+ */
+export interface NewOutboxRow {
+  destinationId: string;
+  /** The destination's opaque event id (dedup key). */
+  eventId: string;
+  /** Rows with the same batch key may travel in one vendor request. */
+  batchKey: string;
+  payload: unknown;
+}
+
+export interface OutboxRow extends NewOutboxRow {
+  id: number;
+  attempts: number;
+  createdAt: number;
+  firstAttemptAt: number | null;
+  lastError: string | null;
+}
+
+export interface DeadLetter {
+  id: number;
+  destinationId: string;
+  eventId: string;
+  attempts: number;
+  createdAt: number;
+  failedAt: number;
+  reason: string;
+}
+
+export interface StoreStats {
+  outbox: Record<string, number>;
+  deadLetters: Record<string, number>;
+}
+
+export interface Store {
+  /** Resolves only once the rows are durably committed: the relay acknowledges after this. */
+  enqueue(rows: NewOutboxRow[]): Promise<void>;
+  /** Leases up to `limit` due rows of one destination, oldest first, for `leaseMs`. */
+  claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]>;
+  /** Delivered: the rows are gone. */
+  ack(ids: number[]): Promise<void>;
+  /** A failed attempt: attempts + 1, first attempt time kept, next try at `nextAttemptAt`. */
+  reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void>;
+  /** Gives rows back without counting an attempt (a worker stopping, a circuit opening). */
+  release(ids: number[]): Promise<void>;
+  /** Moves rows to dead letters with the reason. */
+  deadLetter(ids: number[], reason: string, now: number): Promise<void>;
+  listDeadLetters(filter?: { destinationId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Moves dead letters back into the outbox with a fresh attempt count; returns how many. */
+  replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number>;
+  /** Earliest next attempt time of a destination's unleased rows, or null when none wait. */
+  nextDueAt(destinationId: string): Promise<number | null>;
+  stats(): Promise<StoreStats>;
+  /** Throws when the store cannot write (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema, configSchema } from './config.js';
+import { problemsFrom } from './errors.js';
+
+function base(): Record<string, any> {
+  return {
+    environments: {
+      production: { writeKey: 'pk_live_0123456789', allowedOrigins: ['https://clinic.example'] },
+      development: { writeKey: 'pk_dev_0123456789' },
+    },
+    masking: { key: 'env:PALISADE_MASKING_KEY' },
+    destinations: [
+      {
+        id: 'ga4-main',
+        type: 'ga4',
+        settings: { measurementId: 'G-ABC123DEF4', apiSecret: 'env:GA4_API_SECRET' },
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', email: 'mask' } } },
+      },
+      { id: 'hook', type: 'webhook', settings: { url: 'https://hooks.example/p', secret: 'file:/run/secrets/hook' } },
+    ],
+  };
+}
+
+function problems(input: unknown): string[] {
+  const r = configSchema.safeParse(input);
+  return r.success ? [] : problemsFrom(r.error).map((p) => `${p.path}: ${p.message}`);
+}
+
+describe('config schema', () => {
+  it('accepts a complete config and fills safe defaults', () => {
+    const r = configSchema.parse(base());
+    const ga4 = r.destinations[0]!;
+    expect(ga4.hipaa.enabled).toBe(true);
+    expect(ga4.connection).toBe('server');
+    expect(ga4.consent).toBe('analytics');
+    expect(ga4.allow.production!.pageTitle).toBe(false);
+    expect(r.masking.perDestination).toBe(true);
+    expect(r.privacy.keepQueryParams).toEqual(['utm_source', 'utm_medium', 'utm_campaign']);
+  });
+
+  it('refuses inline secrets with the path of the field', () => {
+    const c = base();
+    c.destinations[1].settings.secret = 'whsec_live_abc';
+    c.destinations[0].settings.apiSecret = 'abc123';
+    c.masking.key = 'c2VjcmV0LWtleQ==';
+    expect(problems(c)).toEqual(expect.arrayContaining([
+      'destinations[0].settings.apiSecret: inline secrets are not allowed; use env:NAME',
+      'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
+      'masking.key: inline secrets are not allowed; use env:NAME',
+    ]));
+  });
+
+  it('refuses HIPAA mode with a client-side connection', () => {
+    const c = base();
+    c.destinations[0].connection = 'client';
+    expect(problems(c)).toContain('destinations[0].connection: HIPAA mode cannot be used with a client-side connection; use connection: server');
+  });
+
+  it('refuses HIPAA mode off without a recorded BAA, accepts it with one', () => {
+    const c = base();
+    c.destinations[0].hipaa = { enabled: false };
+    expect(problems(c)).toContain('destinations[0].hipaa.enabled: HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)');
+    c.destinations[0].hipaa = { enabled: false, baa: { signed: true, signedOn: '2026-01-31', reference: 'BAA-7' } };
+    expect(problems(c)).toEqual([]);
+  });
+
+  it('refuses unknown keys at any depth', () => {
+    const c = base();
+    c.destinations[0].settings.measurmentId = 'typo';
+    c.colour = 'blue';
+    expect(problems(c)).toEqual(expect.arrayContaining(['destinations[0].settings.measurmentId: unknown key', 'colour: unknown key']));
+  });
+
+  it('refuses duplicate destination ids and allowlists for unknown environments', () => {
+    const c = base();
+    c.destinations[1].id = 'ga4-main';
+    c.destinations[0].allow.staging = { events: [] };
+    expect(problems(c)).toEqual(expect.arrayContaining([
+      'destinations[1].id: duplicate destination id ga4-main',
+      'destinations[0].allow.staging: unknown environment staging; known: production, development',
+    ]));
+  });
+
+  it('refuses duplicate write keys, bad origins and prototype-polluting property paths', () => {
+    const c = base();
+    c.environments.development.writeKey = 'pk_live_0123456789';
+    c.environments.production.allowedOrigins = ['https://clinic.example/path'];
+    c.destinations[0].allow.production.eventProperties = { '__proto__.polluted': 'allow' };
+    const p = problems(c);
+    expect(p).toContain('environments.development.writeKey: write key already used by environment production');
+    expect(p.some((l) => l.startsWith('environments.production.allowedOrigins[0]: must be an origin'))).toBe(true);
+    expect(p.some((l) => l.startsWith('destinations[0].allow.production.eventProperties.__proto__.polluted'))).toBe(true);
+  });
+
+  it('exports a JSON Schema that editors can use', () => {
+    const schema = configJsonSchema() as { type: string; properties: Record<string, unknown>; additionalProperties: boolean };
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['environments', 'masking', 'destinations', 'privacy']));
+    expect(schema.additionalProperties).toBe(false);
+  });
+});

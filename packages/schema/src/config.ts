@@ -1,0 +1,184 @@
+/**
+ * The Palisade config file (YAML or JSON). Everything a destination may receive is named here;
+ * whatever is not named is dropped. Exported as JSON Schema for editors (`palisade config schema`).
+ */
+import { z } from 'zod';
+import { secretRefSchema } from './secret-ref.js';
+
+const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const DESTINATION_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Dotted property path: `service_line`, `appointment.clinic_id`. */
+const PROPERTY_PATH = /^(?!.*(?:^|\.)(?:__proto__|constructor|prototype)(?:\.|$))[^.\s]{1,128}(\.[^.\s]{1,128}){0,7}$/;
+
+const environmentName = z.string().regex(NAME, 'environment names are lower-case letters, digits, - and _');
+
+const origin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}, { message: 'must be an origin such as https://clinic.example (scheme, host and optional port only)' });
+
+export const environmentSchema = z.strictObject({
+  writeKey: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'write keys are 8 to 128 letters, digits, - or _'),
+  allowedOrigins: z.array(origin).default([]),
+});
+
+export const propertyRuleSchema = z.enum(['allow', 'mask']);
+export type PropertyRule = z.infer<typeof propertyRuleSchema>;
+
+const propertyAllowlist = z.record(
+  z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'),
+  propertyRuleSchema,
+).default({});
+
+export const allowlistSchema = z.strictObject({
+  events: z.array(z.string().min(1).max(200)).default([]),
+  eventProperties: propertyAllowlist,
+  userProperties: propertyAllowlist,
+  groupProperties: propertyAllowlist,
+  /** Page titles often name conditions ("Depression treatment"); dropped unless allowed. */
+  pageTitle: z.boolean().default(false),
+});
+export type Allowlist = z.output<typeof allowlistSchema>;
+
+const hipaaSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  baa: z.strictObject({
+    signed: z.boolean(),
+    signedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-01-31').optional(),
+    reference: z.string().max(200).optional(),
+  }).optional(),
+}).default({ enabled: true });
+
+const deliverySchema = z.strictObject({
+  /** Attempts before an event goes to dead letters (together with maxAgeHours). */
+  maxAttempts: z.number().int().min(1).max(1000).default(10),
+  /** Hours after the first attempt before a failing event goes to dead letters. */
+  maxAgeHours: z.number().positive().max(24 * 30).default(4),
+  /** Upper bound for one request; the connector's own vendor limit applies too. */
+  batchSize: z.number().int().min(1).max(1000).optional(),
+  /** Requests per second to this vendor; unlimited when absent. */
+  ratePerSecond: z.number().positive().max(10_000).optional(),
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  /** Backoff between attempts: random(0, min(retryMaxMs, retryBaseMs * 2^attempt)). */
+  retryBaseMs: z.number().int().min(1).max(3_600_000).default(1000),
+  retryMaxMs: z.number().int().min(1).max(86_400_000).default(600_000),
+}).default({ maxAttempts: 10, maxAgeHours: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000 });
+
+const httpUrl = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, { message: 'must be an http(s) URL' });
+
+export const ga4SettingsSchema = z.strictObject({
+  measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'a GA4 measurement id such as G-ABC123DEF4'),
+  apiSecret: secretRefSchema,
+  /** Base URL of the Measurement Protocol; the vendor sandbox or the EU endpoint go here. */
+  endpoint: httpUrl.default('https://www.google-analytics.com'),
+});
+
+export const webhookSettingsSchema = z.strictObject({
+  url: httpUrl,
+  /** Signs every request: `X-Palisade-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t.body)>`. */
+  secret: secretRefSchema,
+});
+
+const destinationBase = {
+  id: z.string().regex(DESTINATION_ID, 'destination ids are lower-case letters, digits, - and _'),
+  enabled: z.boolean().default(true),
+  /** `client` would load the vendor's pixel in the browser; only allowed with a signed BAA. */
+  connection: z.enum(['server', 'client']).default('server'),
+  hipaa: hipaaSchema,
+  /** The consent category a visitor must grant; `none` for strictly necessary processing. */
+  consent: z.enum(['analytics', 'advertising', 'functional', 'none']).default('analytics'),
+  allow: z.record(environmentName, allowlistSchema).default({}),
+  delivery: deliverySchema,
+};
+
+export const ga4DestinationSchema = z.strictObject({ ...destinationBase, type: z.literal('ga4'), settings: ga4SettingsSchema });
+export const webhookDestinationSchema = z.strictObject({ ...destinationBase, type: z.literal('webhook'), settings: webhookSettingsSchema });
+
+export const destinationSchema = z.discriminatedUnion('type', [ga4DestinationSchema, webhookDestinationSchema]);
+export type DestinationConfig = z.output<typeof destinationSchema>;
+export type DestinationType = DestinationConfig['type'];
+export const destinationTypes: DestinationType[] = ['ga4', 'webhook'];
+
+export const maskingSchema = z.strictObject({
+  key: secretRefSchema,
+  /** Prefix of every masked value, so a rotated key's values can be told apart. */
+  keyId: z.string().regex(/^[a-z0-9]{1,8}$/, '1 to 8 lower-case letters or digits').default('k1'),
+  /** Derive a key per destination (HKDF) so one person cannot be joined across vendors. */
+  perDestination: z.boolean().default(true),
+});
+
+export const privacySchema = z.strictObject({
+  keepQueryParams: z.array(z.string().min(1).max(64)).default(['utm_source', 'utm_medium', 'utm_campaign']),
+}).default({ keepQueryParams: ['utm_source', 'utm_medium', 'utm_campaign'] });
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1).default(1),
+  environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, {
+    message: 'at least one environment is required',
+  }),
+  masking: maskingSchema,
+  privacy: privacySchema,
+  destinations: z.array(destinationSchema).default([]),
+}).superRefine((config, ctx) => crossCheck(config, ctx), {
+  // Run even when fields already failed, so `config check` reports every problem in one pass.
+  when: () => true,
+});
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Rules that span fields. Written against possibly invalid input: every access is guarded. */
+function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(config)) return;
+  const environments = isRecord(config.environments) ? config.environments : {};
+  const writeKeys = new Map<string, string>();
+  for (const [name, env] of Object.entries(environments)) {
+    if (!isRecord(env) || typeof env.writeKey !== 'string') continue;
+    const other = writeKeys.get(env.writeKey);
+    if (other) ctx.addIssue({ code: 'custom', path: ['environments', name, 'writeKey'], message: `write key already used by environment ${other}` });
+    writeKeys.set(env.writeKey, name);
+  }
+  const destinations = Array.isArray(config.destinations) ? config.destinations : [];
+  const ids = new Set<string>();
+  destinations.forEach((d: unknown, i) => {
+    if (!isRecord(d)) return;
+    if (typeof d.id === 'string') {
+      if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id ${d.id}` });
+      ids.add(d.id);
+    }
+    const hipaa = isRecord(d.hipaa) ? d.hipaa : {};
+    const hipaaOn = hipaa.enabled !== false;
+    if (hipaaOn && d.connection === 'client') {
+      ctx.addIssue({ code: 'custom', path: ['destinations', i, 'connection'], message: 'HIPAA mode cannot be used with a client-side connection; use connection: server' });
+    }
+    if (!hipaaOn && !(isRecord(hipaa.baa) && hipaa.baa.signed === true)) {
+      ctx.addIssue({ code: 'custom', path: ['destinations', i, 'hipaa', 'enabled'], message: 'HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)' });
+    }
+    for (const env of Object.keys(isRecord(d.allow) ? d.allow : {})) {
+      if (!(env in environments)) {
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'allow', env], message: `unknown environment ${env}; known: ${Object.keys(environments).join(', ')}` });
+      }
+    }
+  });
+}
+
+export type PalisadeConfig = z.output<typeof configSchema>;
+export type PalisadeConfigInput = z.input<typeof configSchema>;
+
+/** JSON Schema (draft 2020-12) of the config file, for editors and CI. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,4 @@
+export * from './wire.js';
+export * from './config.js';
+export * from './secret-ref.js';
+export * from './errors.js';
