@@ -4,11 +4,13 @@
  * number, IP address or a full calendar date. Names and record numbers cannot be told apart from
  * ordinary text; for them the allowlist is the control.
  */
+import { isIP } from 'node:net';
+
 const EMAIL = /[^\s@]+@[^\s@]+\.[a-z]{2,}/i;
 const SSN = /\b\d{3}-\d{2}-\d{4}\b/;
 const PHONE = /(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{3}\)|\b\d{3})[\s.-]?\d{3}[\s.-]?\d{4}\b/;
-const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/;
-const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/i;
+/** Candidate address tokens; node's isIP decides (it knows compressed IPv6 such as 2001:db8::7). */
+const IP_CANDIDATE = /[0-9A-Fa-f:.]{7,}/g;
 const ISO_DATE = /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b/;
 const US_DATE = /\b(?:0?[1-9]|1[0-2])\/(?:0?[1-9]|[12]\d|3[01])\/(?:19|20)?\d{2}\b/;
 const CARD_CANDIDATE = /\b(?:\d[ -]?){13,19}\b/g;
@@ -36,7 +38,9 @@ export function phiKind(value: string): PhiKind | undefined {
     if (digits.length >= 13 && luhn(digits)) return 'card';
   }
   if (PHONE.test(value)) return 'phone';
-  if (IPV4.test(value) || IPV6.test(value)) return 'ip';
+  for (const m of value.matchAll(IP_CANDIDATE)) {
+    if (isIP(m[0]) !== 0 || isIP(m[0].replace(/^[:.]+|[:.]+$/g, '')) !== 0) return 'ip';
+  }
   if (ISO_DATE.test(value) || US_DATE.test(value)) return 'date';
   return undefined;
 }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { CleanEvent } from '../../pipeline/clean-event.js';
+import { ga4Connector } from './index.js';
+import { ga4EventName, ga4Name } from './names.js';
+
+const settings = { measurementId: 'G-TEST1234', apiSecret: 'sekrit', endpoint: 'http://127.0.0.1:9/ga4/' };
+const now = new Date('2026-11-24T10:00:00.000Z');
+
+function event(overrides: Partial<CleanEvent> = {}): CleanEvent {
+  return {
+    eventId: 'e1',
+    type: 'track',
+    event: 'Appointment Booked',
+    timestamp: '2026-11-24T09:59:00.000Z',
+    anonymousId: 'k1:anon',
+    userId: 'k1:user',
+    properties: { service_line: 'cardiology', appointment: { type: 'new' }, tags: ['a', 'b'], ok: true },
+    traits: {},
+    context: { page: { url: 'https://clinic.example/book', referrer: 'https://www.google.com' }, sessionId: 1795500000 },
+    ...overrides,
+  };
+}
+
+describe('GA4 names', () => {
+  it('follows the Measurement Protocol naming rules', () => {
+    expect(ga4EventName('Appointment Booked')).toBe('appointment_booked');
+    expect(ga4EventName('$pageview')).toBe('page_view');
+    expect(ga4EventName('$group')).toBe('join_group');
+    expect(ga4EventName('session_start')).toBeUndefined();
+    expect(ga4EventName('!!!')).toBeUndefined();
+    expect(ga4Name('google_thing')).toBe('x_google_thing');
+    expect(ga4Name('9 lives and a very long name that keeps on going forever')).toBe('lives_and_a_very_long_name_that_keeps_on');
+    expect(ga4Name('a'.repeat(60))).toHaveLength(40);
+  });
+});
+
+describe('GA4 connector', () => {
+  it('maps a clean event with session_id and engagement_time_msec in params', () => {
+    const mapped = ga4Connector.map(event(), settings);
+    expect(mapped).toEqual({
+      batchKey: 'k1:anon|k1:user',
+      payload: {
+        client_id: 'k1:anon',
+        user_id: 'k1:user',
+        events: [{
+          name: 'appointment_booked',
+          timestamp_micros: Date.parse('2026-11-24T09:59:00.000Z') * 1000,
+          params: {
+            session_id: 1795500000,
+            engagement_time_msec: 100,
+            page_location: 'https://clinic.example/book',
+            page_referrer: 'https://www.google.com',
+            service_line: 'cardiology',
+            appointment_type: 'new',
+            tags: 'a,b',
+            ok: 'true',
+          },
+        }],
+      },
+    });
+  });
+
+  it('puts identify traits into user_properties within GA4 limits', () => {
+    const mapped = ga4Connector.map(event({ type: 'identify', event: '$identify', traits: { plan: 'x'.repeat(50), a_very_long_user_property_name: 1 } }), settings);
+    expect('payload' in mapped && mapped.payload.user_properties).toEqual({ plan: { value: 'x'.repeat(36) }, a_very_long_user_propert: { value: 1 } });
+  });
+
+  it('drops what GA4 cannot take', () => {
+    expect(ga4Connector.map(event({ type: 'alias', event: '$alias' }), settings)).toEqual({ dropped: 'GA4 has no alias call' });
+    expect(ga4Connector.map(event({ event: 'first_visit' }), settings)).toEqual({ dropped: 'event name is not usable in GA4 (empty or reserved)' });
+  });
+
+  it('caps params at 25 per event', () => {
+    const properties = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, i]));
+    const mapped = ga4Connector.map(event({ properties }), settings);
+    expect('payload' in mapped && Object.keys(mapped.payload.events[0]!.params)).toHaveLength(25);
+  });
+
+  it('builds one request per batch, without timestamps GA4 would refuse', () => {
+    const fresh = ga4Connector.map(event(), settings);
+    const stale = ga4Connector.map(event({ timestamp: '2026-11-20T00:00:00.000Z', eventId: 'e2' }), settings);
+    if (!('payload' in fresh) || !('payload' in stale)) throw new Error('mapped');
+    const request = ga4Connector.buildRequest([fresh.payload, stale.payload], settings, now);
+    const url = new URL(request.url);
+    expect(url.origin + url.pathname).toBe('http://127.0.0.1:9/ga4/mp/collect');
+    expect(url.searchParams.get('measurement_id')).toBe('G-TEST1234');
+    expect(url.searchParams.get('api_secret')).toBe('sekrit');
+    const body = JSON.parse(request.body);
+    expect(body.events).toHaveLength(2);
+    expect(body.events[0].timestamp_micros).toBeDefined();
+    expect(body.events[1].timestamp_micros).toBeUndefined();
+  });
+
+  it('classifies responses: 2xx ok, 429/5xx/408 retry with Retry-After, other 4xx abort', () => {
+    const r = (status: number, headers: Record<string, string> = {}) => ga4Connector.classify({ status, headers, body: '' });
+    expect(r(204)).toEqual({ kind: 'ok' });
+    expect(r(503)).toEqual({ kind: 'retry', reason: 'HTTP 503' });
+    expect(r(429, { 'retry-after': '7' })).toEqual({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 7000 });
+    expect(r(408)).toEqual({ kind: 'retry', reason: 'HTTP 408' });
+    expect(r(400)).toEqual({ kind: 'abort', reason: 'HTTP 400' });
+    expect(r(403)).toEqual({ kind: 'abort', reason: 'HTTP 403' });
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * For random events and random allowlists: no property outside the allowlist and no canary PHI
+ * value in clear reaches any destination payload (the clean event, GA4's body, the webhook body).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { destinationSchema, messageSchema, type DestinationConfig } from '@palisade/schema';
+import { ga4Connector } from '../destinations/ga4/index.js';
+import { ga4Name } from '../destinations/ga4/names.js';
+import { webhookConnector } from '../destinations/webhook/index.js';
+import type { CleanObject } from './allowlist.js';
+import { context, TEST_MASTER_KEY } from './pipeline.fixture.js';
+import { transform } from './transform.js';
+
+/** Direct identifiers of the kinds HIPAA's Safe Harbor lists, each easy to find in a payload. */
+const CANARIES = {
+  email: ['jane.canary@example.com', 'MRS.CANARY@clinic-mail.org'],
+  phone: ['(555) 010-4477', '+1 555 010 9911'],
+  ssn: ['078-05-1120', '219-09-9999'],
+  dob: ['1961-04-12', '04/12/1961'],
+  ip: ['198.51.100.77', '2001:db8::7:77'],
+  name: ['Janet Canaryworth', 'Bartholomew Quillfeather'],
+  mrn: ['MRN-88231947', 'MRN88231947X'],
+};
+/** Values that an `allow` rule would let through if the value screen did not catch them. */
+const DETECTABLE = [...CANARIES.email, ...CANARIES.phone, ...CANARIES.ssn, ...CANARIES.dob, ...CANARIES.ip];
+const ALL = Object.values(CANARIES).flat();
+const SAFE = ['cardiology', 'new-patient', 'clinic-7', 'Book now', 'spring'];
+
+const KEYS = ['service_line', 'clinic_id', 'email', 'phone', 'name', 'reason', 'notes', 'plan', 'appointment', 'visit'];
+const NESTED = ['type', 'reason', 'patient'];
+const EVENTS = ['Appointment Booked', 'Form Submitted', '$click'];
+
+const rule = fc.constantFrom('allow' as const, 'mask' as const);
+const allowlistArb = fc.record({
+  events: fc.subarray([...EVENTS, '$pageview', '$identify', '$group', '$screen', '$alias']),
+  eventProperties: fc.dictionary(fc.constantFrom(...KEYS, ...NESTED.map((n) => `appointment.${n}`)), rule),
+  userProperties: fc.dictionary(fc.constantFrom(...KEYS), rule),
+  groupProperties: fc.dictionary(fc.constantFrom(...KEYS), rule),
+  pageTitle: fc.boolean(),
+});
+
+/** Values for a key: anything where the key is not allowed in clear, else safe or detectable PHI. */
+function valueFor(clear: boolean): fc.Arbitrary<unknown> {
+  const canary = fc.constantFrom(...(clear ? DETECTABLE : ALL));
+  const leaf = fc.oneof(canary, fc.constantFrom(...SAFE), fc.integer());
+  return fc.oneof(leaf, fc.array(canary, { maxLength: 3 }), fc.dictionary(fc.constantFrom(...NESTED), fc.oneof(canary, fc.constantFrom(...SAFE)), { maxKeys: 3 }));
+}
+
+function propertiesArb(rules: Record<string, 'allow' | 'mask'>): fc.Arbitrary<Record<string, unknown>> {
+  const clearPaths = new Set(Object.entries(rules).filter(([, r]) => r === 'allow').map(([p]) => p));
+  const entries = KEYS.map((k) => {
+    const nestedClear = NESTED.some((n) => clearPaths.has(`${k}.${n}`));
+    return fc.tuple(fc.constant(k), valueFor(clearPaths.has(k) || nestedClear), fc.boolean());
+  });
+  return fc.tuple(...entries).map((list) => Object.fromEntries(list.filter(([, , present]) => present).map(([k, v]) => [k, v])));
+}
+
+const pick = (kind: keyof typeof CANARIES) => fc.constantFrom(...CANARIES[kind]);
+const urlArb = fc.tuple(pick('email'), pick('mrn'), pick('name'), pick('dob')).map(([email, mrn, name, dob]) =>
+  `https://clinic.example/patients/${encodeURIComponent(email)}/chart/88231947?name=${encodeURIComponent(name)}&dob=${dob}&utm_source=news#${encodeURIComponent(mrn)}`);
+
+function scenario() {
+  return allowlistArb.chain((allow) => fc.record({
+    allow: fc.constant(allow),
+    type: fc.constantFrom('track', 'page', 'identify', 'group', 'screen', 'alias'),
+    event: fc.constantFrom(...EVENTS),
+    properties: propertiesArb(allow.eventProperties),
+    userTraits: propertiesArb(allow.userProperties),
+    groupTraits: propertiesArb(allow.groupProperties),
+    userId: fc.option(fc.constantFrom(...ALL), { nil: undefined }),
+    anonymousId: fc.constantFrom(...ALL),
+    groupId: fc.constantFrom(...ALL),
+    url: urlArb,
+    referrer: urlArb,
+    title: allow.pageTitle ? fc.constantFrom(...SAFE) : fc.constantFrom(...ALL),
+    ip: pick('ip'),
+    hipaa: fc.boolean(),
+  }));
+}
+
+function leafPaths(object: CleanObject, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([k, v]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? leafPaths(v, path) : [path];
+  });
+}
+
+function containsCanary(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  return ALL.find((c) => lower.includes(c.toLowerCase()) || lower.includes(encodeURIComponent(c).toLowerCase()));
+}
+
+describe('transform never leaks (property-based)', () => {
+  it('keeps every payload inside its allowlist and free of canary PHI', () => {
+    fc.assert(
+      fc.property(scenario(), (s) => {
+        const destinations: DestinationConfig[] = ['ga4', 'webhook'].map((type) => destinationSchema.parse({
+          id: `d-${type}`,
+          type,
+          settings: type === 'ga4'
+            ? { measurementId: 'G-TEST1234', apiSecret: 'env:X' }
+            : { url: 'https://hooks.example/x', secret: 'env:Y' },
+          // Half the runs with a BAA: allowed values are then not screened; the rules for ids, URLs,
+          // IPs and titles stay the same.
+          hipaa: s.hipaa ? { enabled: true } : { enabled: false, baa: { signed: true } },
+          allow: { production: s.allow },
+        }));
+        const raw: Record<string, unknown> = {
+          type: s.type,
+          messageId: 'msg-1',
+          anonymousId: s.anonymousId,
+          context: {
+            ip: s.ip,
+            page: { url: s.url, referrer: s.referrer, title: s.title, path: new URL(s.url).pathname, search: new URL(s.url).search },
+            userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+          },
+        };
+        if (s.userId !== undefined) raw.userId = s.userId;
+        if (s.type === 'track') Object.assign(raw, { event: s.event, properties: s.properties });
+        if (s.type === 'page' || s.type === 'screen') Object.assign(raw, { name: s.title, properties: s.properties });
+        if (s.type === 'identify') raw.traits = s.userTraits;
+        if (s.type === 'group') Object.assign(raw, { groupId: s.groupId, traits: s.groupTraits });
+        if (s.type === 'alias') raw.previousId = s.groupId;
+        const message = messageSchema.parse(raw);
+
+        for (const d of destinations) {
+          // Without a BAA the screen must catch detectable PHI; with one, clear values are the owner's call.
+          if (!d.hipaa.enabled) continue;
+          const result = transform(message, d, context(d.id));
+          if ('dropped' in result) continue;
+          const e = result.event;
+          const rules = e.type === 'identify' ? s.allow.userProperties : e.type === 'group' ? s.allow.groupProperties : s.allow.eventProperties;
+          const allowed = new Set(Object.keys(rules));
+          for (const path of [...leafPaths(e.properties), ...leafPaths(e.traits)]) expect(allowed.has(path), path).toBe(true);
+
+          const connector = d.type === 'ga4' ? ga4Connector : webhookConnector;
+          const mapped = connector.map(e, {} as never);
+          const bodies = [JSON.stringify(e)];
+          if ('payload' in mapped) {
+            bodies.push(connector.buildRequest([mapped.payload], { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://x.example', url: 'https://x.example', secret: 's' } as never, new Date('2026-11-24T10:00:00Z')).body);
+            if (d.type === 'ga4') {
+              const params = Object.keys((mapped.payload as { events: Array<{ params: object }> }).events[0]!.params);
+              const fixed = new Set(['session_id', 'engagement_time_msec', 'page_location', 'page_referrer', 'page_title', 'screen_name', 'group_id', 'source', 'medium', 'campaign']);
+              const fromAllowlist = new Set([...allowed].map((p) => ga4Name(p.replace(/\./g, '_'))));
+              for (const p of params) expect(fixed.has(p) || fromAllowlist.has(p), p).toBe(true);
+            }
+          }
+          for (const body of bodies) {
+            expect(containsCanary(body)).toBeUndefined();
+            expect(body).not.toContain(TEST_MASTER_KEY.toString('hex'));
+            expect(body).not.toContain(TEST_MASTER_KEY.toString('base64url'));
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('the canary check itself finds a leak when an allowlist lets a name through', () => {
+    // Guards the test above against passing vacuously.
+    const d = destinationSchema.parse({
+      id: 'd', type: 'webhook', settings: { url: 'https://h.example', secret: 'env:Y' },
+      allow: { production: { events: ['Form Submitted'], eventProperties: { name: 'allow' } } },
+    });
+    const r = transform(messageSchema.parse({ type: 'track', event: 'Form Submitted', anonymousId: 'a', properties: { name: 'Janet Canaryworth' } }), d, context('d'));
+    expect('event' in r && containsCanary(JSON.stringify(r.event))).toBe('Janet Canaryworth');
+  });
+});
