@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { destinationSchema } from '@palisade/schema';
+import type { OutboundRequest, VendorResponse } from '../destinations/connector.js';
+import { webhookConnector } from '../destinations/webhook/index.js';
+import { ga4Connector } from '../destinations/ga4/index.js';
+import { createLogger } from '../log.js';
+import { PayloadCipher } from '../store/payload-cipher.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { backoffDelay } from './backoff.js';
+import { planBatches } from './batches.js';
+import { NetworkError } from './http-send.js';
+import { DeliveryWorker } from './worker.js';
+
+const log = createLogger({ level: 'silent' });
+
+/** A scripted vendor on the other side of `send`: answers from a list, then 200. */
+function vendor(script: Array<number | 'network' | [number, Record<string, string>]>) {
+  const requests: OutboundRequest[] = [];
+  const send = async (request: OutboundRequest): Promise<VendorResponse> => {
+    requests.push(request);
+    const next = script.shift() ?? 200;
+    if (next === 'network') throw new NetworkError('ECONNRESET');
+    const [status, headers] = Array.isArray(next) ? next : [next, {}];
+    return { status, headers, body: '' };
+  };
+  return { send, requests };
+}
+
+function setup(delivery: Record<string, unknown>, script: Parameters<typeof vendor>[0], type: 'webhook' | 'ga4' = 'webhook') {
+  const destination = destinationSchema.parse({
+    id: 'd',
+    type,
+    settings: type === 'webhook' ? { url: 'https://h.example', secret: 'env:S' } : { measurementId: 'G-TEST1234', apiSecret: 'env:S' },
+    delivery: { retryBaseMs: 5, retryMaxMs: 20, ...delivery },
+  });
+  const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
+  const v = vendor(script);
+  const settings = type === 'webhook' ? { url: 'https://h.example', secret: 's' } : { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://g.example' };
+  const worker = new DeliveryWorker({ destination, connector: type === 'webhook' ? webhookConnector : ga4Connector, settings, store, log, backoff: { baseMs: 5, maxMs: 20 }, pollMs: 10, send: v.send });
+  return { store, worker, vendor: v };
+}
+
+async function until(check: () => Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met in time');
+}
+
+const events = (n: number, batchKey = '') => Array.from({ length: n }, (_, i) => ({
+  destinationId: 'd', eventId: `e${i}`, batchKey,
+  payload: { eventId: `e${i}`, type: 'track', event: 'X', timestamp: new Date().toISOString(), properties: {}, traits: {}, context: {} },
+}));
+
+describe('DeliveryWorker', () => {
+  it('retries 503s and network errors, then delivers everything once', async () => {
+    const { store, worker, vendor: v } = setup({}, [503, 'network', 503]);
+    await store.enqueue(events(3));
+    worker.start();
+    await until(async () => Object.keys((await store.stats()).outbox).length === 0);
+    await worker.stop();
+    const delivered = v.requests.slice(3).flatMap((r) => JSON.parse(r.body).batch.map((e: { eventId: string }) => e.eventId));
+    expect(delivered).toEqual(['e0', 'e1', 'e2']);
+    expect((await store.stats()).deadLetters).toEqual({});
+  });
+
+  it('sends a refused batch (400) to dead letters with the reason, at once', async () => {
+    const { store, worker, vendor: v } = setup({}, [400]);
+    await store.enqueue(events(2));
+    worker.start();
+    await until(async () => (await store.listDeadLetters()).length === 2);
+    await worker.stop();
+    expect(v.requests).toHaveLength(1);
+    expect((await store.listDeadLetters()).map((l) => l.reason)).toEqual(['HTTP 400', 'HTTP 400']);
+  });
+
+  it('gives up after maxAttempts and maxAgeHours', async () => {
+    const { store, worker } = setup({ maxAttempts: 3, maxAgeHours: 1e-9 }, [500, 500, 500, 500, 500, 500]);
+    await store.enqueue(events(1));
+    worker.start();
+    await until(async () => (await store.listDeadLetters()).length === 1);
+    await worker.stop();
+    const [letter] = await store.listDeadLetters();
+    expect(letter).toMatchObject({ attempts: 3, reason: 'HTTP 500 (gave up after 3 attempts)' });
+  });
+
+  it('honours Retry-After', async () => {
+    const { store, worker, vendor: v } = setup({}, [[429, { 'retry-after': '1' }]]);
+    await store.enqueue(events(1));
+    const started = Date.now();
+    worker.start();
+    await until(async () => v.requests.length === 2);
+    await worker.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('batches GA4 events per client and at most 25 per request', async () => {
+    const { store, worker, vendor: v } = setup({}, [], 'ga4');
+    const ga4 = (client: string, i: number) => ({
+      destinationId: 'd', eventId: `${client}${i}`, batchKey: `${client}|`,
+      payload: { client_id: client, events: [{ name: 'page_view', params: { session_id: 1, engagement_time_msec: 100 } }] },
+    });
+    await store.enqueue([...Array.from({ length: 30 }, (_, i) => ga4('a', i)), ...Array.from({ length: 5 }, (_, i) => ga4('b', i))]);
+    worker.start();
+    await until(async () => Object.keys((await store.stats()).outbox).length === 0);
+    await worker.stop();
+    const bodies = v.requests.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.client_id, b.events.length])).toEqual([['a', 25], ['a', 5], ['b', 5]]);
+  });
+
+  it('respects the rate limit', async () => {
+    const { store, worker, vendor: v } = setup({ ratePerSecond: 20, batchSize: 1 }, []);
+    await store.enqueue(events(5));
+    const started = Date.now();
+    worker.start();
+    await until(async () => v.requests.length === 5);
+    await worker.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe('backoff and batching', () => {
+  it('uses full jitter under an exponential ceiling', () => {
+    expect(backoffDelay(3, { baseMs: 100, maxMs: 10_000 }, () => 0.999)).toBe(799);
+    expect(backoffDelay(30, { baseMs: 100, maxMs: 10_000 }, () => 0.5)).toBe(5000);
+    expect(backoffDelay(3, { baseMs: 100, maxMs: 10_000 }, () => 0)).toBe(0);
+  });
+
+  it('splits by batch key, count and bytes', () => {
+    const row = (id: number, key: string, size: number) => ({ id, destinationId: 'd', eventId: `${id}`, batchKey: key, payload: 'x'.repeat(size), attempts: 0, createdAt: 0, firstAttemptAt: null, lastError: null });
+    const plan = planBatches([row(1, 'a', 10), row(2, 'b', 10), row(3, 'a', 10), row(4, 'a', 100)], 10, 60);
+    expect(plan.map((b) => b.map((r) => r.id))).toEqual([[1, 3], [2], [4]]);
+  });
+});
+
+describe('dead-letter rule', () => {
+  it('needs both the attempts and the age: young events keep retrying', async () => {
+    const { store, worker, vendor: v } = setup({ maxAttempts: 2, maxAgeHours: 1 }, [500, 500, 500, 500]);
+    await store.enqueue(events(1));
+    worker.start();
+    await until(async () => v.requests.length >= 5);
+    await worker.stop();
+    expect(await store.listDeadLetters()).toEqual([]);
+    expect((await store.stats()).outbox).toEqual({});
+  });
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASKING_KEY, startTestRelay, WRITE_KEY, type TestRelay } from './relay.fixture.js';
+
+let relay: TestRelay;
+beforeAll(async () => {
+  // No vendor listens on port 9: deliveries fail and events stay in the outbox, which we inspect.
+  relay = await startTestRelay();
+});
+afterAll(() => relay.stop());
+
+const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+const track = (extra: Record<string, unknown> = {}) => ({ type: 'track', event: 'Appointment Booked', anonymousId: 'a1', properties: { service_line: 'x' }, ...extra });
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const r = await relay.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: auth, ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: r.statusCode, body: r.json(), headers: r.headers };
+}
+
+describe('ingest', () => {
+  it('accepts a batch and reports per-message rejections', async () => {
+    const r = await post('/v1/batch', { batch: [track(), { type: 'track', anonymousId: 'a' }, 'nope', track({ type: 'page' })] });
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toBe(2);
+    expect(r.body.rejected).toEqual([
+      { index: 1, code: 'invalid_message', message: expect.stringContaining('event') },
+      { index: 2, code: 'invalid_message', message: 'a message must be an object' },
+    ]);
+  });
+
+  it('answers 400 with the same shape when every message is rejected', async () => {
+    const r = await post('/v1/batch', { batch: [{ type: 'track', event: 'x' }] });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ accepted: 0, rejected: [{ index: 0, code: 'invalid_message', message: 'anonymousId: either userId or anonymousId is required' }] });
+  });
+
+  it('has single-call routes that take the type from the path', async () => {
+    expect((await post('/v1/track', track({ type: undefined }))).status).toBe(200);
+    expect((await post('/v1/identify', { userId: 'u', traits: { plan: 'a' } })).status).toBe(200);
+    const wrong = await post('/v1/identify', track());
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.rejected[0].message).toBe('type: must be identify on this route');
+  });
+
+  it('takes the write key from Basic auth or the body; unknown keys get 401', async () => {
+    expect((await post('/v1/batch', { batch: [track()], writeKey: WRITE_KEY }, { authorization: '' })).status).toBe(200);
+    const r = await post('/v1/batch', { batch: [track()] }, { authorization: `Basic ${Buffer.from('pk_nope_00000000:').toString('base64')}` });
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({ error: { code: 'unauthorized', message: 'unknown or missing write key' } });
+  });
+
+  it('accepts text/plain bodies (no CORS preflight from browsers)', async () => {
+    expect((await post('/v1/batch', JSON.stringify({ batch: [track()] }), { 'content-type': 'text/plain;charset=UTF-8' })).status).toBe(200);
+  });
+
+  it('allows CORS only for the environment\'s origins', async () => {
+    const pre = await relay.app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://clinic.example', 'access-control-request-method': 'POST' } });
+    expect(pre.headers['access-control-allow-origin']).toBe('https://clinic.example');
+    const evil = await relay.app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await post('/v1/batch', { batch: [track()] }, { origin: 'https://evil.example' })).status).toBe(403);
+    const ok = await post('/v1/batch', { batch: [track()] }, { origin: 'https://clinic.example' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBe('https://clinic.example');
+  });
+
+  it('refuses oversized, malformed, deep and prototype-polluting bodies', async () => {
+    const big = await post('/v1/batch', JSON.stringify({ batch: [track({ properties: { x: 'y'.repeat(600 * 1024) } })] }));
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    expect((await post('/v1/batch', '{"batch": [')).body).toEqual({ error: { code: 'invalid_body', message: 'body is not valid JSON' } });
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    expect((await post('/v1/batch', { batch: [track({ properties: deep })] })).body.error.message).toMatch(/nesting deeper than 32/);
+    const proto = await post('/v1/batch', `{"batch":[{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}}]}`);
+    expect(proto.status).toBe(400);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect((await relay.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth }, payload: 'a=b' })).statusCode).toBe(415);
+  });
+
+  it('serves health, readiness and metrics without values', async () => {
+    expect((await relay.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await relay.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    await post('/v1/batch', { batch: [track({ properties: { service_line: 'canary-value-xyz' } })] });
+    const metrics = (await relay.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/palisade_ingest_messages_total\{outcome="accepted"\} \d+/);
+    expect(metrics).toMatch(/palisade_pipeline_events_total\{destination="ga4-main",outcome="queued",reason=""\} \d+/);
+    expect(metrics).toMatch(/palisade_outbox_events\{destination="ga4-main",queue="outbox"\} \d+/);
+    expect(metrics).not.toContain('canary-value-xyz');
+  });
+
+  it('keeps the masking key and event values out of responses and logs', async () => {
+    const r = await post('/v1/batch?email=jane@example.com', { batch: [track({ properties: { email: 'jane@example.com' } })] });
+    expect(JSON.stringify(r.body)).not.toContain('jane');
+    const logs = relay.logs();
+    expect(logs).not.toContain('jane@example.com');
+    expect(logs).not.toContain(MASKING_KEY.toString('hex'));
+    expect(logs).not.toContain(MASKING_KEY.toString('base64'));
+    expect(logs).not.toContain('ga4-secret');
+  });
+});
