@@ -14,7 +14,8 @@ export function parseConfigText(text: string): ConfigResult {
   let raw: unknown;
   try {
     // YAML 1.2 is a superset of JSON: one parser for both formats.
-    raw = parseYaml(text, { prettyErrors: false, maxAliasCount: 100 });
+    // Only the line number is reported: the parser's message quotes the source, which may hold a secret.
+    raw = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
     return { ok: false, problems: [{ path: '', message: `not valid YAML or JSON${where}` }] };

@@ -1,0 +1,145 @@
+/** The `palisade` command as users run it: config check, schema, keys, production refusals, the demo. */
+import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, cliEnv, freePort, post, removeDir, runCli, tempDir, waitFor } from './helpers/processes.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+function dir() {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+
+describe('palisade config', () => {
+  it('check accepts the demo config', async () => {
+    const r = await runCli(['config', 'check', join(ROOT, 'demo-site/palisade.config.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(': ok');
+  });
+
+  it('check prints every problem with its path and exits 1', async () => {
+    const file = join(dir(), 'bad.yaml');
+    writeFileSync(file, `
+environments:
+  production: { writeKey: pk_live_0123456789 }
+masking: { key: env:PALISADE_MASKING_KEY }
+destinations:
+  - id: ga4
+    type: ga4
+    connection: client
+    settings: { measurementId: G-ABC12345, apiSecret: env:GA4_API_SECRET }
+  - id: ga4
+    type: webhook
+    hipaa: { enabled: false }
+    settings: { url: https://hooks.example, secret: whsec_inline_value }
+    allow: { staging: { events: [x] } }
+    colour: blue
+`);
+    const r = await runCli(['config', 'check', file]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
+      'destinations[1].colour: unknown key',
+      'destinations[1].id: duplicate destination id ga4',
+      'destinations[0].connection: HIPAA mode cannot be used with a client-side connection; use connection: server',
+      'destinations[1].hipaa.enabled: HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)',
+      'destinations[1].allow.staging: unknown environment staging; known: production',
+    ]));
+    expect(r.stdout).not.toContain('whsec_inline_value');
+  });
+
+  it('check refuses a weak masking key and warns about unset secrets', async () => {
+    const weak = await runCli(['config', 'check', join(ROOT, 'demo-site/palisade.config.yaml')], cliEnv({ PALISADE_MASKING_KEY: 'c2hvcnQta2V5' }));
+    expect(weak.code).toBe(1);
+    expect(weak.stdout).toContain('masking.key: the masking key is too weak: 9 bytes, at least 32 are required');
+    const unset = await runCli(['config', 'check', join(ROOT, 'demo-site/palisade.config.yaml')], { PATH: process.env.PATH ?? '' });
+    expect(unset.code).toBe(0);
+    expect(unset.stderr).toContain('warning: masking.key: environment variable PALISADE_MASKING_KEY is not set');
+  });
+
+  it('check reports unreadable and malformed files in one line', async () => {
+    const missing = await runCli(['config', 'check', '/nonexistent/palisade.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout.trim()).toBe('cannot read /nonexistent/palisade.yaml: ENOENT');
+    const file = join(dir(), 'broken.yaml');
+    writeFileSync(file, 'environments: [\n');
+    expect((await runCli(['config', 'check', file])).stdout).toMatch(/not valid YAML or JSON at line \d/);
+  });
+
+  it('schema prints a JSON Schema', async () => {
+    const r = await runCli(['config', 'schema']);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+    expect(schema.properties.destinations.type).toBe('array');
+  });
+});
+
+describe('palisade keys and start-up checks', () => {
+  it('keys generate prints two strong keys', async () => {
+    const r = await runCli(['keys', 'generate']);
+    const keys = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
+    expect(Buffer.from(keys.PALISADE_MASKING_KEY!, 'base64url')).toHaveLength(32);
+    expect(Buffer.from(keys.PALISADE_DATA_KEY!, 'base64url')).toHaveLength(32);
+    expect(keys.PALISADE_MASKING_KEY).not.toBe(keys.PALISADE_DATA_KEY);
+  });
+
+  it('refuses to start in production without keys or with a weak one, without printing it', async () => {
+    const d = dir();
+    const config = join(ROOT, 'demo-site/palisade.config.yaml');
+    const missing = await runCli(['relay', '--config', config, '--data-dir', d, '--port', '0'], { PATH: process.env.PATH ?? '', NODE_ENV: 'production' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('palisade: PALISADE_DATA_KEY is not set (NODE_ENV=production: keys are never generated)');
+    const weak = await runCli(['relay', '--config', config, '--data-dir', d, '--port', '0'], cliEnv({ NODE_ENV: 'production', PALISADE_MASKING_KEY: 'dG9vLXNob3J0LWtleQ' }));
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('masking.key: the masking key is too weak');
+    expect(weak.stderr).not.toContain('dG9vLXNob3J0LWtleQ');
+  });
+
+  it('unknown commands and flags fail with one line', async () => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('palisade: unknown command frobnicate; run palisade --help');
+    expect((await runCli(['start', '--nope'])).code).toBe(1);
+  });
+});
+
+describe('palisade start (the demo)', () => {
+  it('brings up relay and sandbox; a curl-style event arrives de-identified', async () => {
+    const d = dir();
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--sandbox-port', String(sandboxPort), '--data-dir', d], {
+      env: { PATH: process.env.PATH ?? '', HOME: d },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    try {
+      await waitFor(async () => out.includes('Vendor sandbox'), 'demo start-up');
+      expect(out).toContain(`http://127.0.0.1:${port}`);
+      expect(statSync(join(d, 'dev-keys.json')).mode & 0o777).toBe(0o600);
+      const r = await post(`http://127.0.0.1:${port}/v1/track`, {
+        event: 'Appointment Booked', anonymousId: 'visitor-1',
+        properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'anxiety' },
+      }, 'pk_dev_demo_clinic');
+      expect(r.status).toBe(200);
+      const received = await waitFor(async () => {
+        const items = await (await fetch(`http://127.0.0.1:${sandboxPort}/api/received?vendor=ga4`)).json() as Array<{ body: { events: Array<{ params: Record<string, unknown> }> } }>;
+        return items.length > 0 ? items : undefined;
+      }, 'GA4 stand-in receipt');
+      const params = received[0]!.body.events[0]!.params;
+      expect(params.service_line).toBe('behavioral-health');
+      expect(params.email).toMatch(/^k1:/);
+      expect(params).not.toHaveProperty('reason');
+      const page = await (await fetch(`http://127.0.0.1:${sandboxPort}/`)).text();
+      expect(page).toContain('appointment_booked');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
