@@ -1,13 +1,44 @@
-/** Prometheus metrics. Labels are destination ids, outcomes and reasons: never a property value. */
-import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+/**
+ * Prometheus metrics. Labels are destination ids, outcomes and reasons: never a property value.
+ * Counters on the ingest path are tallied in plain maps and handed to prom-client when scraped:
+ * prom-client hashes label sets on every increment, which costs more than the work it counts.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from './store/store.js';
+
+export interface Tally<L extends string> {
+  inc(labels: Record<L, string>, n?: number): void;
+}
+
+function tally<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Tally<L> {
+  const counts = new Map<string, { labels: Record<L, string>; n: number }>();
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { labels, n } of counts.values()) this.inc(labels, n);
+    },
+  });
+  return {
+    inc(labels, n = 1) {
+      if (n === 0) return;
+      const key = labelNames.map((l) => labels[l]).join('\u0000');
+      const entry = counts.get(key);
+      if (entry) entry.n += n;
+      else counts.set(key, { labels: { ...labels }, n });
+    },
+  };
+}
 
 export interface RelayMetrics {
   registry: Registry;
-  messages: Counter<'outcome'>;
-  pipeline: Counter<'destination' | 'outcome' | 'reason'>;
-  delivered: Counter<'destination' | 'outcome'>;
-  requests: Counter<'destination' | 'status'>;
+  messages: Tally<'outcome'>;
+  pipeline: Tally<'destination' | 'outcome' | 'reason'>;
+  delivered: Tally<'destination' | 'outcome'>;
+  requests: Tally<'destination' | 'status'>;
   requestSeconds: Histogram<'destination'>;
 }
 
@@ -16,10 +47,10 @@ export function createMetrics(store: Store): RelayMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'palisade_' });
   const metrics: RelayMetrics = {
     registry,
-    messages: new Counter({ name: 'palisade_ingest_messages_total', help: 'Messages received, by outcome (accepted, rejected)', labelNames: ['outcome'], registers: [registry] }),
-    pipeline: new Counter({ name: 'palisade_pipeline_events_total', help: 'Pipeline results per destination (queued, dropped) with the drop reason', labelNames: ['destination', 'outcome', 'reason'], registers: [registry] }),
-    delivered: new Counter({ name: 'palisade_delivery_events_total', help: 'Delivery results per destination (delivered, retried, dead_lettered)', labelNames: ['destination', 'outcome'], registers: [registry] }),
-    requests: new Counter({ name: 'palisade_vendor_requests_total', help: 'Vendor requests by HTTP status (or network)', labelNames: ['destination', 'status'], registers: [registry] }),
+    messages: tally(registry, 'palisade_ingest_messages_total', 'Messages received, by outcome (accepted, rejected)', ['outcome']),
+    pipeline: tally(registry, 'palisade_pipeline_events_total', 'Pipeline results per destination (queued, dropped) with the drop reason', ['destination', 'outcome', 'reason']),
+    delivered: tally(registry, 'palisade_delivery_events_total', 'Delivery results per destination (delivered, retried, dead_lettered)', ['destination', 'outcome']),
+    requests: tally(registry, 'palisade_vendor_requests_total', 'Vendor requests by HTTP status (or network)', ['destination', 'status']),
     requestSeconds: new Histogram({ name: 'palisade_vendor_request_seconds', help: 'Vendor request latency', labelNames: ['destination'], registers: [registry], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] }),
   };
   new Gauge({

@@ -10,6 +10,8 @@ import { startRelay, type Relay, type RelayOptions } from './relay.js';
 export const MASKING_KEY = Buffer.alloc(32, 0x5a);
 export const DATA_KEY = Buffer.alloc(32, 0x3c);
 export const WRITE_KEY = 'pk_test_0123456789';
+/** The store thread runs compiled code; `npm test` builds before testing. */
+export const BUILT_STORE_ENTRY = new URL('../dist/store/sqlite-worker-entry.js', import.meta.url);
 
 export function testConfig(ga4Endpoint = 'http://127.0.0.1:9/ga4', webhookUrl = 'http://127.0.0.1:9/webhook/t'): PalisadeConfigInput {
   return {
@@ -53,6 +55,7 @@ export async function startTestRelay(config = testConfig(), overrides: Partial<R
     port: 0,
     logger: createLogger({ level: 'debug', destination: sink }),
     pollMs: 50,
+    storeEntry: BUILT_STORE_ENTRY,
     ...overrides,
   });
   return {

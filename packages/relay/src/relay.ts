@@ -10,9 +10,8 @@ import { DeliveryWorker } from './delivery/worker.js';
 import type { Send } from './delivery/http-send.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { buildIngestServer, type IngestState } from './server.js';
-import { PayloadCipher } from './store/payload-cipher.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { buildIngestServer, ingestState, type IngestState } from './server.js';
+import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
 
 export interface RelayOptions {
@@ -28,6 +27,8 @@ export interface RelayOptions {
   /** Delivery poll interval; rows committed by this process wake workers at once anyway. */
   pollMs?: number;
   send?: Send;
+  /** Compiled store-thread entry, for tests that run from sources. */
+  storeEntry?: URL;
 }
 
 export interface Relay {
@@ -43,12 +44,9 @@ export function databasePath(dataDir: string): string {
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? createLogger();
-  const store = new SqliteStore({ path: databasePath(options.dataDir), cipher: new PayloadCipher(options.dataKey) });
+  const store = await WorkerStore.open({ path: databasePath(options.dataDir), dataKey: options.dataKey, ...(options.storeEntry ? { entry: options.storeEntry } : {}) });
   const metrics = createMetrics(store);
-  const state: IngestState = {
-    config: options.config,
-    destinations: activateDestinations(options.config, options.maskingKey, options.settings),
-  };
+  const state: IngestState = ingestState(options.config, activateDestinations(options.config, options.maskingKey, options.settings));
   const workers = new Map(
     state.destinations.map((d) => [
       d.config.id,

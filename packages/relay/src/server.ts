@@ -17,6 +17,17 @@ import type { Store } from './store/store.js';
 export interface IngestState {
   config: PalisadeConfig;
   destinations: ActiveDestination[];
+  /** Write key -> environment, and every allowed origin: computed once per config. */
+  environments: Map<string, { name: string; env: EnvironmentConfig }>;
+  allowedOrigins: Set<string>;
+}
+
+type EnvironmentConfig = PalisadeConfig['environments'][string];
+
+export function ingestState(config: PalisadeConfig, destinations: ActiveDestination[]): IngestState {
+  const environments = new Map(Object.entries(config.environments).map(([name, env]) => [env.writeKey, { name, env }]));
+  const allowedOrigins = new Set(Object.values(config.environments).flatMap((e) => e.allowedOrigins));
+  return { config, destinations, environments, allowedOrigins };
 }
 
 export interface IngestServerOptions {
@@ -30,14 +41,6 @@ export interface IngestServerOptions {
 
 const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
 
-function environmentFor(config: PalisadeConfig, writeKey: string | undefined) {
-  if (writeKey === undefined) return undefined;
-  for (const [name, env] of Object.entries(config.environments)) {
-    if (env.writeKey === writeKey) return { name, env };
-  }
-  return undefined;
-}
-
 export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
   const { store, metrics } = options;
   const app = Fastify({
@@ -50,9 +53,8 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const allowedOrigins = () => new Set(Object.values(options.state().config.environments).flatMap((e) => e.allowedOrigins));
   await app.register(cors, {
-    origin: (origin, cb) => cb(null, origin !== undefined && allowedOrigins().has(origin)),
+    origin: (origin, cb) => cb(null, origin !== undefined && options.state().allowedOrigins.has(origin)),
     methods: ['POST', 'GET', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization'],
     maxAge: 86_400,
@@ -71,7 +73,8 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
     if (!parsed.ok) return reply.code(400).send(apiError('invalid_body', parsed.message));
     const state = options.state();
-    const found = environmentFor(state.config, writeKeyFrom(request.headers.authorization, parsed.value));
+    const writeKey = writeKeyFrom(request.headers.authorization, parsed.value);
+    const found = writeKey === undefined ? undefined : state.environments.get(writeKey);
     if (!found) return reply.code(401).send(apiError('unauthorized', 'unknown or missing write key'));
     const origin = request.headers.origin;
     if (origin !== undefined && !found.env.allowedOrigins.includes(origin)) {
@@ -100,19 +103,18 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
 
     const receivedAt = new Date().toISOString();
     const keep = new Set(state.config.privacy.keepQueryParams);
-    const { rows, dropped } = toOutbox(messages, state.destinations, found.name, keep, receivedAt);
+    const { rows, queued, dropped } = toOutbox(messages, state.destinations, found.name, keep, receivedAt);
     try {
       await store.enqueue(rows);
     } catch (error) {
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
       return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
     }
-    const touched = new Set(rows.map((r) => r.destinationId));
-    for (const id of touched) metrics.pipeline.inc({ destination: id, outcome: 'queued', reason: '' }, rows.filter((r) => r.destinationId === id).length);
+    for (const [destination, n] of queued) metrics.pipeline.inc({ destination, outcome: 'queued', reason: '' }, n);
     for (const [destination, reasons] of dropped) {
       for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
     }
-    options.onCommitted(touched);
+    options.onCommitted(new Set(queued.keys()));
     return reply.code(200).send({ accepted: messages.length, rejected });
   }
 

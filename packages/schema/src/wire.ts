@@ -8,7 +8,15 @@ import { z } from 'zod';
 const MAX_ID = 256;
 const MAX_NAME = 200;
 
-const jsonObject = z.record(z.string(), z.unknown());
+/**
+ * Free-form JSON objects (properties, traits): only the shape is checked here. Walking every key
+ * with a record schema would cost more than the rest of the message; the body parser has already
+ * bounded depth and key count, and the pipeline copies nothing from these but allowlisted paths.
+ */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  { message: 'must be an object' },
+);
 
 const identifier = z.union([z.string().min(1).max(MAX_ID), z.number().finite()])
   .transform((v) => String(v));
@@ -36,7 +44,7 @@ export const contextSchema = z.object({
   consent: z.object({
     categoryPreferences: z.record(z.string(), z.boolean()).optional(),
   }).loose().optional(),
-  campaign: z.record(z.string(), z.unknown()).optional(),
+  campaign: jsonObject.optional(),
   /** Session id (number, e.g. the session start in seconds) as GA4 and Amplitude need it. */
   sessionId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).optional(),
   /** Source of an event produced by a tag shim (gtag, fbq, ...), set by the SDK. */

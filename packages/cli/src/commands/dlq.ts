@@ -6,8 +6,7 @@ import { CliError } from '../cli-error.js';
 function openStore(dataDir: string, dataKey: Buffer): SqliteStore {
   const path = databasePath(dataDir);
   if (!existsSync(path)) throw new CliError(`no Palisade data in ${dataDir} (set --data-dir or PALISADE_DATA_DIR)`);
-  // Another process (the running relay) may hold leases: leave them alone.
-  return new SqliteStore({ path, cipher: new PayloadCipher(dataKey), releaseLeasesOnOpen: false });
+  return new SqliteStore({ path, cipher: new PayloadCipher(dataKey) });
 }
 
 export async function listDeadLetters(dataDir: string, dataKey: Buffer, destinationId?: string): Promise<DeadLetter[]> {

@@ -9,7 +9,7 @@ export function planBatches(rows: OutboxRow[], maxEvents: number, maxBytes: numb
   const order: OutboxRow[][] = [];
   const sizes = new Map<OutboxRow[], number>();
   for (const row of rows) {
-    const bytes = Buffer.byteLength(JSON.stringify(row.payload));
+    const bytes = row.bytes;
     const open = groups.get(row.batchKey)?.at(-1);
     if (open && open.length < maxEvents && sizes.get(open)! + bytes <= maxBytes) {
       open.push(row);

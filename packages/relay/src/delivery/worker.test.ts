@@ -129,7 +129,7 @@ describe('backoff and batching', () => {
   });
 
   it('splits by batch key, count and bytes', () => {
-    const row = (id: number, key: string, size: number) => ({ id, destinationId: 'd', eventId: `${id}`, batchKey: key, payload: 'x'.repeat(size), attempts: 0, createdAt: 0, firstAttemptAt: null, lastError: null });
+    const row = (id: number, key: string, size: number) => ({ id, destinationId: 'd', eventId: `${id}`, batchKey: key, payload: 'x', bytes: size, attempts: 0, createdAt: 0, firstAttemptAt: null, lastError: null });
     const plan = planBatches([row(1, 'a', 10), row(2, 'b', 10), row(3, 'a', 10), row(4, 'a', 100)], 10, 60);
     expect(plan.map((b) => b.map((r) => r.id))).toEqual([[1, 3], [2], [4]]);
   });

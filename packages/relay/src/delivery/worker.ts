@@ -82,7 +82,9 @@ export class DeliveryWorker {
     const { store, destination, log } = this.#o;
     while (this.#running) {
       try {
-        const rows = await store.claim(destination.id, this.#o.claimLimit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
+        // After a failure, probe with one request's worth before taking the whole backlog again.
+        const limit = this.#consecutiveFailures > 0 ? this.#maxEvents : this.#o.claimLimit;
+        const rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
         if (rows.length === 0) {
           await this.#sleep(await this.#idleDelay());
           continue;

@@ -1,11 +1,30 @@
 /** Fans validated messages out to every destination: transform, then the connector's mapping. */
 import type { Message } from '@palisade/schema';
 import type { ActiveDestination } from '../destinations/active-destination.js';
-import { transform } from '../pipeline/transform.js';
+import type { MaskFn } from '../pipeline/hmac-mask.js';
+import { admit, allowlistName, buildCleanEvent, ContextReducer, prepareMessage, type PreparedMessage } from '../pipeline/transform.js';
 import type { NewOutboxRow } from '../store/store.js';
+
+/**
+ * The events of one batch mostly share their visitor's ids: mask each distinct value once. The
+ * memo lives only as long as this request, like the raw values it holds.
+ */
+function memoized(mask: MaskFn): MaskFn {
+  const seen = new Map<string | number | boolean, string>();
+  return (value) => {
+    let masked = seen.get(value);
+    if (masked === undefined) {
+      masked = mask(value);
+      seen.set(value, masked);
+    }
+    return masked;
+  };
+}
 
 export interface FanOutResult {
   rows: NewOutboxRow[];
+  /** `destination -> number of rows queued`, for metrics. */
+  queued: Map<string, number>;
   /** `destination -> reason -> count` of dropped events, for metrics (no values). */
   dropped: Map<string, Map<string, number>>;
 }
@@ -18,27 +37,39 @@ export function toOutbox(
   receivedAt: string,
 ): FanOutResult {
   const rows: NewOutboxRow[] = [];
+  const queued = new Map<string, number>();
   const dropped = new Map<string, Map<string, number>>();
   const drop = (destination: string, reason: string) => {
     const byReason = dropped.get(destination) ?? new Map<string, number>();
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     dropped.set(destination, byReason);
   };
+  // The destination-independent reduction runs once per message, and only for messages that at
+  // least one destination admits.
+  const names = messages.map((m) => allowlistName(m));
+  const prepared: Array<PreparedMessage | undefined> = [];
+  const receivedMs = Date.parse(receivedAt);
+  const reducer = new ContextReducer(keepQueryParams);
   for (const d of destinations) {
-    const ctx = { environment, keepQueryParams, mask: d.mask, eventId: d.eventId, receivedAt };
-    for (const message of messages) {
-      const result = transform(message, d.config, ctx);
-      if ('dropped' in result) {
-        drop(d.config.id, result.dropped);
+    const ctx = { environment, keepQueryParams, mask: memoized(d.mask), eventId: d.eventId, receivedAt };
+    let n = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const admission = admit(messages[i]!, names[i]!, d.config, environment);
+      if ('dropped' in admission) {
+        drop(d.config.id, admission.dropped);
         continue;
       }
+      const message = (prepared[i] ??= prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer));
+      const result = buildCleanEvent(message, d.config, admission.allow, ctx);
       const mapped = d.connector.map(result.event, d.settings);
       if ('dropped' in mapped) {
         drop(d.config.id, mapped.dropped);
         continue;
       }
       rows.push({ destinationId: d.config.id, eventId: result.event.eventId, batchKey: mapped.batchKey, payload: mapped.payload });
+      n++;
     }
+    if (n > 0) queued.set(d.config.id, n);
   }
-  return { rows, dropped };
+  return { rows, queued, dropped };
 }

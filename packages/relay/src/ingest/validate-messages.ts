@@ -25,16 +25,17 @@ export function validateMessages(raw: unknown[], defaults: { type?: string; sent
       rejected.push({ index, code: 'invalid_message', message: 'a message must be an object' });
       return;
     }
-    let candidate = item as Record<string, unknown>;
+    // The objects come fresh from JSON.parse and belong to this request: fill defaults in place.
+    const candidate = item as Record<string, unknown>;
     if (defaults.type !== undefined) {
       if (candidate.type !== undefined && candidate.type !== defaults.type) {
         rejected.push({ index, code: 'invalid_message', message: `type: must be ${defaults.type} on this route` });
         return;
       }
-      candidate = { ...candidate, type: defaults.type };
+      candidate.type = defaults.type;
     }
-    if (candidate.sentAt === undefined && defaults.sentAt !== undefined) candidate = { ...candidate, sentAt: defaults.sentAt };
-    if (candidate.context === undefined && defaults.context !== undefined) candidate = { ...candidate, context: defaults.context };
+    if (candidate.sentAt === undefined && defaults.sentAt !== undefined) candidate.sentAt = defaults.sentAt;
+    if (candidate.context === undefined && defaults.context !== undefined) candidate.context = defaults.context;
     const parsed = messageSchema.safeParse(candidate);
     if (!parsed.success) {
       const p = problemsFrom(parsed.error)[0];

@@ -1,8 +1,21 @@
 /** The write key is public: it names the source and its environment. Basic username or body `writeKey`. */
+
+/** Decoded Basic headers: a site has a handful of write keys, so a small map saves a base64 decode per request. */
+const decoded = new Map<string, string | undefined>();
+const MAX_CACHED = 256;
+
+function basicUser(authorization: string): string | undefined {
+  const cached = decoded.get(authorization);
+  if (cached !== undefined || decoded.has(authorization)) return cached;
+  const user = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':', 1)[0] || undefined;
+  if (decoded.size >= MAX_CACHED) decoded.clear();
+  decoded.set(authorization, user);
+  return user;
+}
+
 export function writeKeyFrom(authorization: string | undefined, body: unknown): string | undefined {
   if (authorization?.startsWith('Basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    const user = decoded.split(':', 1)[0];
+    const user = basicUser(authorization);
     if (user) return user;
   }
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {

@@ -30,7 +30,11 @@ function luhn(digits: string): boolean {
 
 export type PhiKind = 'email' | 'ssn' | 'phone' | 'ip' | 'date' | 'card';
 
+/** Every detector needs a digit, an @ or a colon: ordinary words skip all the patterns. */
+const MAYBE_PHI = /[\d@:]/;
+
 export function phiKind(value: string): PhiKind | undefined {
+  if (!MAYBE_PHI.test(value)) return undefined;
   if (EMAIL.test(value)) return 'email';
   if (SSN.test(value)) return 'ssn';
   for (const m of value.matchAll(CARD_CANDIDATE)) {

@@ -18,7 +18,11 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** Every identifier pattern needs a digit or an @ (possibly percent-encoded): slugs skip them all. */
+const MAYBE_IDENTIFIER = /[\d@%]/;
+
 export function isIdentifierSegment(raw: string): boolean {
+  if (!MAYBE_IDENTIFIER.test(raw)) return false;
   const segment = decodeSegment(raw);
   return (
     FOUR_DIGITS.test(segment) ||

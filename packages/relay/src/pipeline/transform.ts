@@ -4,8 +4,12 @@
  * The single place where a raw message becomes what one destination may receive. Pure: the
  * result depends only on the arguments (the masking functions live in ctx), which is what lets
  * the property-based tests prove that nothing outside the allowlist leaves.
+ *
+ * The work that does not depend on the destination (URL, referrer and user-agent reduction,
+ * clock correction) is done once per message by `prepareMessage`; `transformPrepared` adds the
+ * destination's consent, allowlists and masks. `transform` is both in one call.
  */
-import type { DestinationConfig, Message } from '@palisade/schema';
+import type { Allowlist, DestinationConfig, Message } from '@palisade/schema';
 import { applyAllowlist, type CleanObject } from './allowlist.js';
 import type { CleanContext, CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
@@ -44,13 +48,11 @@ export function allowlistName(message: Message): string {
 }
 
 /** Client clocks are wrong; correct the timestamp by the skew between sentAt and receipt. */
-export function correctedTimestamp(message: Message, receivedAt: string): string {
-  const received = Date.parse(receivedAt);
+export function correctedTimestamp(message: Message, receivedAt: string, receivedMs = Date.parse(receivedAt)): string {
   if (message.timestamp === undefined) return receivedAt;
   const ts = Date.parse(message.timestamp);
-  if (message.sentAt === undefined) return new Date(Math.min(ts, received)).toISOString();
-  const skew = received - Date.parse(message.sentAt);
-  return new Date(Math.min(ts + skew, received)).toISOString();
+  const skew = message.sentAt === undefined ? 0 : receivedMs - Date.parse(message.sentAt);
+  return ts + skew >= receivedMs ? receivedAt : new Date(ts + skew).toISOString();
 }
 
 function consentGranted(message: Message, category: DestinationConfig['consent']): boolean {
@@ -65,29 +67,57 @@ function string(v: unknown, max: number): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
 }
 
-function cleanContext(message: Message, destination: DestinationConfig, ctx: PipelineContext, titleAllowed: boolean): CleanContext {
-  const raw = message.context ?? {};
-  const out: CleanContext = {};
-  const page = raw.page;
-  if (page) {
+type PageContext = NonNullable<Message['context']>['page'];
+
+/**
+ * Reduces pages and user agents. The events of one batch share their page and browser, so one
+ * reducer per request reduces each distinct value once; it lives as long as that request.
+ * Its results are shared between events: treat them as read-only.
+ */
+export class ContextReducer {
+  readonly #pages = new Map<string, CleanContext['page']>();
+  readonly #agents = new Map<string, NonNullable<CleanContext['userAgent']>>();
+
+  constructor(readonly keepQueryParams: ReadonlySet<string>) {}
+
+  page(page: NonNullable<PageContext>): CleanContext['page'] {
+    const key = `${page.url ?? ''}\n${page.path ?? ''}\n${page.referrer ?? ''}\n${page.search ?? ''}`;
+    if (this.#pages.has(key)) return this.#pages.get(key);
     const p: NonNullable<CleanContext['page']> = {};
-    const url = page.url ? sanitizeUrl(page.url, ctx.keepQueryParams) : undefined;
+    const url = page.url ? sanitizeUrl(page.url, this.keepQueryParams) : undefined;
     if (url) p.url = url;
     if (page.path) p.path = sanitizePath(page.path);
     else if (url) p.path = sanitizePath(new URL(url, 'http://relative.invalid').pathname);
     const referrer = page.referrer ? reduceReferrer(page.referrer) : undefined;
     if (referrer) p.referrer = referrer;
     if (page.search) {
-      const search = sanitizeSearch(page.search, ctx.keepQueryParams);
+      const search = sanitizeSearch(page.search, this.keepQueryParams);
       if (search) p.search = search;
     }
-    if (titleAllowed && page.title) p.title = page.title.slice(0, 300);
-    if (Object.keys(p).length > 0) out.page = p;
+    const result = Object.keys(p).length > 0 ? p : undefined;
+    this.#pages.set(key, result);
+    return result;
   }
-  if (raw.userAgent) {
-    out.userAgent = reduceUserAgent(raw.userAgent);
-    if (!destination.hipaa.enabled) out.userAgentFull = raw.userAgent;
+
+  userAgent(ua: string): NonNullable<CleanContext['userAgent']> {
+    let reduced = this.#agents.get(ua);
+    if (reduced === undefined) {
+      reduced = reduceUserAgent(ua);
+      this.#agents.set(ua, reduced);
+    }
+    return reduced;
   }
+}
+
+/** The destination-independent part of a message's context, already reduced. */
+function cleanContext(message: Message, reducer: ContextReducer): CleanContext {
+  const raw = message.context ?? {};
+  const out: CleanContext = {};
+  if (raw.page) {
+    const page = reducer.page(raw.page);
+    if (page) out.page = page;
+  }
+  if (raw.userAgent) out.userAgent = reducer.userAgent(raw.userAgent);
   const locale = string(raw.locale, 35);
   if (locale && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(locale)) out.locale = locale;
   const timezone = string(raw.timezone, 64);
@@ -101,7 +131,7 @@ function cleanContext(message: Message, destination: DestinationConfig, ctx: Pip
     const campaign: NonNullable<CleanContext['campaign']> = {};
     for (const [field, param] of [['source', 'utm_source'], ['medium', 'utm_medium'], ['name', 'utm_campaign']] as const) {
       const value = string(raw.campaign[field], 100);
-      if (value && ctx.keepQueryParams.has(param)) campaign[field] = value;
+      if (value && reducer.keepQueryParams.has(param)) campaign[field] = value;
     }
     if (Object.keys(campaign).length > 0) out.campaign = campaign;
   }
@@ -109,14 +139,54 @@ function cleanContext(message: Message, destination: DestinationConfig, ctx: Pip
   return out;
 }
 
+/** What every destination shares of one message. Holds raw values: memory only, never stored. */
+export interface PreparedMessage {
+  message: Message;
+  /** The allowlist name (`Appointment Booked`, `$pageview`, ...). */
+  name: string;
+  timestamp: string;
+  context: CleanContext;
+}
+
+export function prepareMessage(
+  message: Message,
+  shared: Pick<PipelineContext, 'keepQueryParams' | 'receivedAt'>,
+  name = allowlistName(message),
+  receivedMs = Date.parse(shared.receivedAt),
+  reducer = new ContextReducer(shared.keepQueryParams),
+): PreparedMessage {
+  return {
+    message,
+    name,
+    timestamp: correctedTimestamp(message, shared.receivedAt, receivedMs),
+    context: cleanContext(message, reducer),
+  };
+}
+
 export function transform(message: Message, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
+  return transformPrepared(prepareMessage(message, ctx), destination, ctx);
+}
+
+export type Admission = { allow: Allowlist } | { dropped: DropReason };
+
+/** Whether a destination takes this message at all: enabled, consented, environment, event name. */
+export function admit(message: Message, name: string, destination: DestinationConfig, environment: string): Admission {
   if (!destination.enabled) return { dropped: 'destination disabled' };
   if (!consentGranted(message, destination.consent)) return { dropped: 'consent not granted' };
-  const allow = destination.allow[ctx.environment];
+  const allow = destination.allow[environment];
   if (allow === undefined) return { dropped: 'environment not allowed' };
-  const name = allowlistName(message);
   if (!allow.events.includes(name)) return { dropped: 'event not allowed' };
+  return { allow };
+}
 
+export function transformPrepared(prepared: PreparedMessage, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
+  const admission = admit(prepared.message, prepared.name, destination, ctx.environment);
+  return 'dropped' in admission ? admission : buildCleanEvent(prepared, destination, admission.allow, ctx);
+}
+
+/** The destination's allowlists and masks applied to an admitted message. */
+export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent } {
+  const { message, name } = prepared;
   const options = { mask: ctx.mask, screenValues: destination.hipaa.enabled };
   let properties: CleanObject = {};
   let traits: CleanObject = {};
@@ -128,14 +198,19 @@ export function transform(message: Message, destination: DestinationConfig, ctx:
     traits = applyAllowlist(message.traits, allow.groupProperties, options).properties;
   }
 
+  const context: CleanContext = { ...prepared.context };
+  const title = message.context?.page?.title;
+  if (allow.pageTitle && title) context.page = { ...context.page, title: title.slice(0, 300) };
+  if (!destination.hipaa.enabled && message.context?.userAgent) context.userAgentFull = message.context.userAgent;
+
   const event: CleanEvent = {
     eventId: ctx.eventId(message.messageId ?? ''),
     type: message.type,
     event: name,
-    timestamp: correctedTimestamp(message, ctx.receivedAt),
+    timestamp: prepared.timestamp,
     properties,
     traits,
-    context: cleanContext(message, destination, ctx, allow.pageTitle),
+    context,
   };
   // Identifiers are always masked: a BAA permits more properties, never raw ids to a vendor.
   if (message.userId !== undefined) event.userId = ctx.mask(message.userId);

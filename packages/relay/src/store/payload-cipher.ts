@@ -9,16 +9,31 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** IVs are drawn from the CSPRNG in bulk: one randomBytes call per 1024 payloads. */
+const IV_POOL_SIZE = IV_BYTES * 1024;
+
 export class PayloadCipher {
   readonly #key: Buffer;
+  #ivPool = Buffer.alloc(0);
+  #ivOffset = 0;
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error(`the data key must be 32 bytes (got ${key.length})`);
     this.#key = key;
   }
 
+  #nextIv(): Buffer {
+    if (this.#ivOffset + IV_BYTES > this.#ivPool.length) {
+      this.#ivPool = randomBytes(IV_POOL_SIZE);
+      this.#ivOffset = 0;
+    }
+    const iv = this.#ivPool.subarray(this.#ivOffset, this.#ivOffset + IV_BYTES);
+    this.#ivOffset += IV_BYTES;
+    return iv;
+  }
+
   encrypt(plaintext: string, associated: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.#nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(associated));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,7 +1,10 @@
 /**
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk
- * before `enqueue` resolves. Concurrent ingests that arrive in the same event-loop turn share one
- * transaction (group commit): one fsync for many requests.
+ * before `enqueue` resolves. Every write (new rows, acknowledgements, reschedules) that arrives in
+ * the same event-loop turn shares one transaction (group commit): one fsync for many requests.
+ *
+ * The embedded store serves one relay process, so leases are kept in memory: claiming is a read,
+ * and after a crash every unfinished row is simply claimable again (at-least-once delivery).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -22,7 +25,6 @@ CREATE TABLE IF NOT EXISTS outbox (
   created_at INTEGER NOT NULL,
   first_attempt_at INTEGER,
   next_attempt_at INTEGER NOT NULL,
-  lease_until INTEGER NOT NULL DEFAULT 0,
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination_id, next_attempt_at, id);
@@ -53,26 +55,29 @@ interface RawOutboxRow {
 }
 
 interface PendingWrite {
-  rows: Array<[string, string, string, Buffer]>;
+  apply: (now: number) => void;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+export type SerializedRow = Omit<NewOutboxRow, 'payload'> & { json: string };
+export type ClaimedJsonRow = Omit<OutboxRow, 'payload'> & { json: string };
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests that need no durability. */
   path: string;
   cipher: PayloadCipher;
-  /** Single-process store: leases left by a crashed process are released on open. */
-  releaseLeasesOnOpen?: boolean;
 }
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #cipher: PayloadCipher;
+  /** Rows handed to a worker and not yet acknowledged, rescheduled or released: id -> lease end. */
+  readonly #leases = new Map<number, number>();
   #pending: PendingWrite[] = [];
   #flushScheduled = false;
-  readonly #insert: Database.Statement;
-  readonly #insertAll: (writes: PendingWrite[], now: number) => void;
+  readonly #commit: (writes: PendingWrite[], now: number) => void;
+  readonly #sql: Record<'insert' | 'due' | 'ack' | 'reschedule' | 'toDead' | 'deleteList' | 'nextDue', Database.Statement>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -82,16 +87,24 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#migrate();
     this.#cipher = options.cipher;
-    if (options.releaseLeasesOnOpen ?? true) this.#db.prepare('UPDATE outbox SET lease_until = 0 WHERE lease_until > 0').run();
-    this.#insert = this.#db.prepare(
-      'INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.#insertAll = this.#db.transaction((writes: PendingWrite[], now: number) => {
-      for (const write of writes) {
-        for (const [destinationId, eventId, batchKey, payload] of write.rows) {
-          this.#insert.run(destinationId, eventId, batchKey, payload, now, now);
-        }
-      }
+    const ids = 'SELECT value FROM json_each(?)';
+    this.#sql = {
+      insert: this.#db.prepare('INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      due: this.#db.prepare(`
+        SELECT id, destination_id, event_id, batch_key, payload, attempts, created_at, first_attempt_at, last_error
+        FROM outbox WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
+      ack: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
+      reschedule: this.#db.prepare(`
+        UPDATE outbox SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), next_attempt_at = ?, last_error = ?
+        WHERE id IN (${ids})`),
+      toDead: this.#db.prepare(`
+        INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason)
+        SELECT destination_id, event_id, batch_key, payload, attempts + 1, created_at, ?, ? FROM outbox WHERE id IN (${ids}) ORDER BY id`),
+      deleteList: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
+      nextDue: this.#db.prepare('SELECT id, next_attempt_at AS due FROM outbox WHERE destination_id = ? ORDER BY next_attempt_at LIMIT ?'),
+    };
+    this.#commit = this.#db.transaction((writes: PendingWrite[], now: number) => {
+      for (const write of writes) write.apply(now);
     });
   }
 
@@ -102,16 +115,10 @@ export class SqliteStore implements Store {
     this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
-  enqueue(rows: NewOutboxRow[]): Promise<void> {
-    if (rows.length === 0) return Promise.resolve();
-    const sealed = rows.map((r): [string, string, string, Buffer] => [
-      r.destinationId,
-      r.eventId,
-      r.batchKey,
-      this.#cipher.encrypt(JSON.stringify(r.payload), associatedData(r.destinationId, r.eventId)),
-    ]);
+  /** Queues a write for the next group commit; resolves once it is on disk. */
+  #write(apply: (now: number) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ rows: sealed, resolve, reject });
+      this.#pending.push({ apply, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -124,7 +131,7 @@ export class SqliteStore implements Store {
     this.#pending = [];
     this.#flushScheduled = false;
     try {
-      this.#insertAll(writes, Date.now());
+      this.#commit(writes, Date.now());
     } catch (error) {
       for (const w of writes) w.reject(error);
       return;
@@ -132,23 +139,45 @@ export class SqliteStore implements Store {
     for (const w of writes) w.resolve();
   }
 
+  enqueue(rows: NewOutboxRow[]): Promise<void> {
+    return this.enqueueJson(rows.map((r) => ({ destinationId: r.destinationId, eventId: r.eventId, batchKey: r.batchKey, json: JSON.stringify(r.payload) })));
+  }
+
+  /** As `enqueue`, with payloads already serialised (what the worker-thread store sends). */
+  enqueueJson(rows: SerializedRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    const sealed = rows.map((r) => this.#cipher.encrypt(r.json, associatedData(r.destinationId, r.eventId)));
+    return this.#write((now) => {
+      rows.forEach((r, i) => this.#sql.insert.run(r.destinationId, r.eventId, r.batchKey, sealed[i], now, now));
+    });
+  }
+
+  #leased(id: number, now: number): boolean {
+    const until = this.#leases.get(id);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.#leases.delete(id);
+    return false;
+  }
+
   async claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
-    const rows = this.#db.prepare(`
-      UPDATE outbox SET lease_until = ?
-      WHERE id IN (
-        SELECT id FROM outbox
-        WHERE destination_id = ? AND next_attempt_at <= ? AND lease_until <= ?
-        ORDER BY id LIMIT ?
-      )
-      RETURNING id, destination_id, event_id, batch_key, payload, attempts, created_at, first_attempt_at, last_error
-    `).all(now + leaseMs, destinationId, now, now, limit) as RawOutboxRow[];
-    rows.sort((a, b) => a.id - b.id);
+    return (await this.claimJson(destinationId, limit, now, leaseMs)).map(({ json, ...row }) => ({ ...row, payload: JSON.parse(json) }));
+  }
+
+  /** As `claim`, with payloads left as JSON text (parsed by the caller, on its own thread). */
+  async claimJson(destinationId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedJsonRow[]> {
+    // Leased rows of this destination are skipped, so ask for enough to fill `limit` anyway.
+    const rows = (this.#sql.due.all(destinationId, now, limit + this.#leases.size) as RawOutboxRow[])
+      .filter((r) => !this.#leased(r.id, now))
+      .slice(0, limit);
+    for (const r of rows) this.#leases.set(r.id, now + leaseMs);
     return rows.map((r) => ({
       id: r.id,
       destinationId: r.destination_id,
       eventId: r.event_id,
       batchKey: r.batch_key,
-      payload: JSON.parse(this.#cipher.decrypt(r.payload, associatedData(r.destination_id, r.event_id))),
+      json: this.#cipher.decrypt(r.payload, associatedData(r.destination_id, r.event_id)),
+      bytes: r.payload.length,
       attempts: r.attempts,
       createdAt: r.created_at,
       firstAttemptAt: r.first_attempt_at,
@@ -156,32 +185,30 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async ack(ids: number[]): Promise<void> {
-    this.#db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+  #unlease(ids: number[]): void {
+    for (const id of ids) this.#leases.delete(id);
   }
 
-  async reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void> {
-    this.#db.prepare(`
-      UPDATE outbox SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
-        next_attempt_at = ?, lease_until = 0, last_error = ?
-      WHERE id IN (SELECT value FROM json_each(?))
-    `).run(now, nextAttemptAt, error, JSON.stringify(ids));
+  ack(ids: number[]): Promise<void> {
+    const list = JSON.stringify(ids);
+    return this.#write(() => this.#sql.ack.run(list)).finally(() => this.#unlease(ids));
+  }
+
+  reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void> {
+    const list = JSON.stringify(ids);
+    return this.#write(() => this.#sql.reschedule.run(now, nextAttemptAt, error, list)).finally(() => this.#unlease(ids));
   }
 
   async release(ids: number[]): Promise<void> {
-    this.#db.prepare('UPDATE outbox SET lease_until = 0 WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+    this.#unlease(ids);
   }
 
-  async deadLetter(ids: number[], reason: string, now: number): Promise<void> {
+  deadLetter(ids: number[], reason: string, now: number): Promise<void> {
     const list = JSON.stringify(ids);
-    this.#db.transaction(() => {
-      this.#db.prepare(`
-        INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason)
-        SELECT destination_id, event_id, batch_key, payload, attempts + 1, created_at, ?, ?
-        FROM outbox WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
-      `).run(now, reason, list);
-      this.#db.prepare('DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))').run(list);
-    })();
+    return this.#write(() => {
+      this.#sql.toDead.run(now, reason, list);
+      this.#sql.deleteList.run(list);
+    }).finally(() => this.#unlease(ids));
   }
 
   async listDeadLetters(filter: { destinationId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
@@ -201,24 +228,24 @@ export class SqliteStore implements Store {
   }
 
   async replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number> {
-    const where = `(? IS NULL OR destination_id = ?) AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))`;
+    const where = '(? IS NULL OR destination_id = ?) AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))';
     const ids = filter.ids === undefined ? null : JSON.stringify(filter.ids);
     const args = [filter.destinationId ?? null, filter.destinationId ?? null, ids, ids];
-    return this.#db.transaction(() => {
-      const moved = this.#db.prepare(`
+    let moved = 0;
+    await this.#write(() => {
+      moved = this.#db.prepare(`
         INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at)
         SELECT destination_id, event_id, batch_key, payload, created_at, ? FROM dead_letters WHERE ${where} ORDER BY id
       `).run(now, ...args).changes;
       this.#db.prepare(`DELETE FROM dead_letters WHERE ${where}`).run(...args);
-      return moved;
-    })();
+    });
+    return moved;
   }
 
   async nextDueAt(destinationId: string): Promise<number | null> {
-    const row = this.#db.prepare(
-      'SELECT MIN(MAX(next_attempt_at, lease_until)) AS due FROM outbox WHERE destination_id = ?',
-    ).get(destinationId) as { due: number | null };
-    return row.due;
+    const now = Date.now();
+    const rows = this.#sql.nextDue.all(destinationId, this.#leases.size + 1) as Array<{ id: number; due: number }>;
+    return rows.find((r) => !this.#leased(r.id, now))?.due ?? null;
   }
 
   async stats(): Promise<StoreStats> {

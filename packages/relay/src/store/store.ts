@@ -14,6 +14,8 @@ export interface NewOutboxRow {
 
 export interface OutboxRow extends NewOutboxRow {
   id: number;
+  /** Stored size of the payload: close enough to its JSON size for batching to vendor limits. */
+  bytes: number;
   attempts: number;
   createdAt: number;
   firstAttemptAt: number | null;

@@ -26,8 +26,21 @@ const SPECIAL_EVENTS: Record<string, string> = {
   $change: 'form_change',
 };
 
+/** Property and event names repeat endlessly: remember the few a site uses (bounded). */
+const nameCache = new Map<string, string | undefined>();
+const MAX_CACHED_NAMES = 4096;
+
 /** `Appointment Booked` -> `appointment_booked`; undefined when nothing usable is left. */
 export function ga4Name(raw: string, maxLength = 40): string | undefined {
+  const key = `${maxLength}:${raw}`;
+  if (nameCache.has(key)) return nameCache.get(key);
+  const name = computeGa4Name(raw, maxLength);
+  if (nameCache.size >= MAX_CACHED_NAMES) nameCache.clear();
+  nameCache.set(key, name);
+  return name;
+}
+
+function computeGa4Name(raw: string, maxLength: number): string | undefined {
   let name = raw
     .trim()
     .replace(/[^A-Za-z0-9_]+/g, '_')

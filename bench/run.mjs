@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// `npm run bench`: the relay beside a bare node:http server, measured in one run on this machine.
+// Prints a table; nothing here asserts on time. Traffic goes only to 127.0.0.1.
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { runPipelineBench } from './pipeline-bench.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const WRITE_KEY = 'pk_bench_0123456789';
+const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+/** One visitor's event; an SDK batch holds one visitor's events, as here. */
+function message(i, visitor = 1) {
+  return {
+    type: 'track',
+    event: 'Appointment Booked',
+    messageId: `m-${visitor}-${i}`,
+    anonymousId: `anon-${visitor}`,
+    userId: `patient-${visitor}`,
+    timestamp: new Date().toISOString(),
+    properties: { service_line: 'behavioral-health', clinic_id: 'north-7', email: 'jane@example.com', reason: 'anxiety', price: 120 },
+    context: {
+      ip: '203.0.113.9',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      page: { url: 'https://clinic.example/appointments/48213/confirm?email=jane%40example.com&utm_source=google', referrer: 'https://www.google.com/search?q=anxiety', title: 'Confirm' },
+      library: { name: 'bench', version: '1' },
+    },
+  };
+}
+const single = JSON.stringify(message(1));
+const batch20 = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => message(i)) });
+
+function child(script, args = [], env = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    proc.once('message', (m) => resolve({ proc, port: m.port }));
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`relay at ${url} did not become ready`);
+}
+
+function load(url, body, seconds = DURATION) {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: seconds,
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body,
+    }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function measure(label, url, events, body) {
+  await load(url, body, 2); // warm-up: JIT, connection pools, SQLite pages
+  const r = await load(url, body);
+  const ok = r['2xx'];
+  const rps = ok / r.duration;
+  return { label, events, rps, eventsPerSec: rps * events, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+}
+
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
+  const sink = await child(join(root, 'bench/vendor-sink.mjs'));
+  const config = {
+    environments: { production: { writeKey: WRITE_KEY } },
+    masking: { key: 'env:PALISADE_MASKING_KEY' },
+    destinations: [
+      { id: 'ga4', type: 'ga4', settings: { measurementId: 'G-BENCH1234', apiSecret: 'env:GA4_API_SECRET', endpoint: `http://127.0.0.1:${sink.port}/ga4` },
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', clinic_id: 'allow', email: 'mask', price: 'allow' } } } },
+      { id: 'hook', type: 'webhook', consent: 'none', settings: { url: `http://127.0.0.1:${sink.port}/hook`, secret: 'env:WEBHOOK_SECRET' },
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow' } } } },
+    ],
+  };
+  const configPath = join(dir, 'bench.yaml');
+  writeFileSync(configPath, stringify(config));
+
+  const rows = [];
+  const bare = await child(join(root, 'bench/bare-server.mjs'));
+  const bareUrl = `http://127.0.0.1:${bare.port}`;
+  rows.push(await measure('bare node:http, 1 event/request', bareUrl, 1, single));
+  rows.push(await measure('bare node:http, 20 events/request', bareUrl, 20, batch20));
+  const bareRss = peakRssMb(bare.proc.pid);
+  bare.proc.kill();
+
+  const port = 18_000 + Math.floor(Math.random() * 2000);
+  const relay = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'relay', '--config', configPath, '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PALISADE_LOG_LEVEL: 'warn',
+      PALISADE_MASKING_KEY: Buffer.alloc(32, 7).toString('base64url'),
+      PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
+      GA4_API_SECRET: 'bench',
+      WEBHOOK_SECRET: 'bench',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const relayUrl = `http://127.0.0.1:${port}`;
+  await waitReady(relayUrl);
+  rows.push(await measure('relay, 1 event/request', `${relayUrl}/v1/track`, 1, single));
+  rows.push(await measure('relay, 20 events/request', `${relayUrl}/v1/batch`, 20, batch20));
+  const relayRss = peakRssMb(relay.pid);
+  relay.kill('SIGTERM');
+  sink.proc.kill();
+
+  const pipeline = runPipelineBench(root);
+
+  const bareSingle = rows[0].rps;
+  const bareBatch = rows[1].rps;
+  console.log(`\nPalisade relay ingest benchmark (${new Date().toISOString()})`);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up`);
+  console.log('relay: two destinations (GA4 + webhook, delivering to a local sink), SQLite WAL synchronous=FULL, AES-256-GCM outbox\n');
+  console.log('| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs bare node |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const base = r.events === 1 ? bareSingle : bareBatch;
+    console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rps / base, 2)}x |`);
+  }
+  console.log('\n| measure | value |');
+  console.log('|---|---:|');
+  console.log(`| pipeline transforms/s per core (transform + GA4 map, one destination) | ${fmt(pipeline.transformsPerSec)} |`);
+  console.log(`| pipeline transforms/s per core (both destinations per event) | ${fmt(pipeline.eventsPerSecBoth)} events |`);
+  console.log(`| peak RSS, relay | ${fmt(relayRss, 1)} MB |`);
+  console.log(`| peak RSS, bare node:http | ${fmt(bareRss, 1)} MB |`);
+  console.log('\ntargets: relay >= 0.35x bare node on 1 event/request; >= 20,000 events/s with 20-event batches');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

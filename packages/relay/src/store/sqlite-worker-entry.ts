@@ -1,0 +1,29 @@
+/**
+ * The SQLite store's own thread. Encryption, inserts, fsyncs and WAL checkpoints happen here, so
+ * the ingest thread never blocks on the disk. Calls that arrive while a commit is on disk are
+ * grouped into the next one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PayloadCipher } from './payload-cipher.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { StoreCall, StoreReply } from './worker-store.js';
+
+const { path, dataKey } = workerData as { path: string; dataKey: Uint8Array };
+const port = parentPort!;
+
+let store: SqliteStore;
+try {
+  store = new SqliteStore({ path, cipher: new PayloadCipher(Buffer.from(dataKey)) });
+  port.postMessage({ id: 0, ok: true } satisfies StoreReply);
+} catch (error) {
+  port.postMessage({ id: 0, ok: false, error: (error as Error).message } satisfies StoreReply);
+  process.exit(1);
+}
+
+port.on('message', (call: StoreCall) => {
+  const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
+  method.apply(store, call.args).then(
+    (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
+    (error: Error) => port.postMessage({ id: call.id, ok: false, error: error.message } satisfies StoreReply),
+  );
+});
