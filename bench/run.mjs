@@ -68,6 +68,25 @@ function load(url, body, seconds = DURATION) {
   });
 }
 
+/** Rows waiting in the outbox, from the relay's own metrics. */
+async function backlog(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^palisade_outbox_events\{[^}]*queue="outbox"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+/** After a load, how fast delivery empties the outbox (both destinations, rows per second). */
+async function drain(url) {
+  const start = performance.now();
+  const rows = await backlog(url);
+  let left = rows;
+  while (left > 0 && performance.now() - start < 120_000) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await backlog(url);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { rows, seconds, rate: rows / seconds, left };
+}
+
 function peakRssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -124,7 +143,9 @@ async function main() {
   const relayUrl = `http://127.0.0.1:${port}`;
   await waitReady(relayUrl);
   rows.push(await measure('relay, 1 event/request', `${relayUrl}/v1/track`, 1, single));
+  await drain(relayUrl);
   rows.push(await measure('relay, 20 events/request', `${relayUrl}/v1/batch`, 20, batch20));
+  const drained = await drain(relayUrl);
   const relayRss = peakRssMb(relay.pid);
   relay.kill('SIGTERM');
   sink.proc.kill();
@@ -146,6 +167,8 @@ async function main() {
   console.log('|---|---:|');
   console.log(`| pipeline transforms/s per core (transform + GA4 map, one destination) | ${fmt(pipeline.transformsPerSec)} |`);
   console.log(`| pipeline transforms/s per core (both destinations per event) | ${fmt(pipeline.eventsPerSecBoth)} events |`);
+  console.log(`| outbox rows left after the batch run (both destinations) | ${fmt(drained.rows)} |`);
+  console.log(`| delivery drain rate afterwards, to the local sink | ${fmt(drained.rate)} rows/s${drained.left > 0 ? ` (${drained.left} left after 120 s)` : ''} |`);
   console.log(`| peak RSS, relay | ${fmt(relayRss, 1)} MB |`);
   console.log(`| peak RSS, bare node:http | ${fmt(bareRss, 1)} MB |`);
   console.log('\ntargets: relay >= 0.35x bare node on 1 event/request; >= 20,000 events/s with 20-event batches');

@@ -60,13 +60,15 @@ const deliverySchema = z.strictObject({
   maxAgeHours: z.number().positive().max(24 * 30).default(4),
   /** Upper bound for one request; the connector's own vendor limit applies too. */
   batchSize: z.number().int().min(1).max(1000).optional(),
+  /** Vendor requests in flight at once for this destination. */
+  concurrency: z.number().int().min(1).max(64).default(4),
   /** Requests per second to this vendor; unlimited when absent. */
   ratePerSecond: z.number().positive().max(10_000).optional(),
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** Backoff between attempts: random(0, min(retryMaxMs, retryBaseMs * 2^attempt)). */
   retryBaseMs: z.number().int().min(1).max(3_600_000).default(1000),
   retryMaxMs: z.number().int().min(1).max(86_400_000).default(600_000),
-}).default({ maxAttempts: 10, maxAgeHours: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000 });
+}).default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000 });
 
 const httpUrl = z.string().refine((s) => {
   try {

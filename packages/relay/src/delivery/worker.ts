@@ -38,7 +38,7 @@ export class DeliveryWorker {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #consecutiveFailures = 0;
-  #lastRequestAt = 0;
+  #nextRequestAt = 0;
 
   constructor(options: WorkerOptions) {
     this.#o = { pollMs: 1000, claimLimit: 500, send: httpSend, now: Date.now, random: Math.random, ...options };
@@ -104,33 +104,42 @@ export class DeliveryWorker {
     return Math.max(10, Math.min(this.#o.pollMs, due - this.#o.now()));
   }
 
-  /** Returns how long to pause before the next claim (circuit open), 0 to go on. */
+  /**
+   * Sends the claimed rows as vendor requests, `delivery.concurrency` at a time. Returns how long
+   * to pause before the next claim (circuit open after a retryable failure), 0 to go on.
+   */
   async #deliverAll(rows: OutboxRow[]): Promise<number> {
     const batches = planBatches(rows, this.#maxEvents, this.#o.connector.limits.maxBytes);
-    for (let i = 0; i < batches.length; i++) {
-      if (!this.#running) {
-        await this.#o.store.release(batches.slice(i).flat().map((r) => r.id));
-        return 0;
+    let next = 0;
+    let failure: Extract<Outcome, { kind: 'retry' }> | undefined;
+    const lane = async () => {
+      while (next < batches.length && this.#running && failure === undefined) {
+        const batch = batches[next++]!;
+        await this.#respectRateLimit();
+        const outcome = await this.#deliver(batch);
+        // The vendor is failing: no lane takes another batch; the rest go back untouched.
+        if (outcome.kind === 'retry') failure ??= outcome;
       }
-      await this.#respectRateLimit();
-      const outcome = await this.#deliver(batches[i]!);
-      if (outcome.kind === 'retry') {
-        // The vendor is failing: give the rest back untouched and pause this destination.
-        await this.#o.store.release(batches.slice(i + 1).flat().map((r) => r.id));
-        this.#consecutiveFailures++;
-        return Math.max(outcome.retryAfterMs ?? 0, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random));
-      }
+    };
+    const lanes = Math.min(this.#o.destination.delivery.concurrency, batches.length);
+    await Promise.all(Array.from({ length: lanes }, lane));
+    if (next < batches.length) await this.#o.store.release(batches.slice(next).flat().map((r) => r.id));
+    if (failure === undefined) {
       this.#consecutiveFailures = 0;
+      return 0;
     }
-    return 0;
+    this.#consecutiveFailures++;
+    return Math.max(failure.retryAfterMs ?? 0, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random));
   }
 
+  /** Spaces request starts by 1/ratePerSecond, across concurrent lanes. */
   async #respectRateLimit(): Promise<void> {
     const rate = this.#o.destination.delivery.ratePerSecond;
     if (rate === undefined) return;
-    const wait = this.#lastRequestAt + 1000 / rate - this.#o.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    this.#lastRequestAt = this.#o.now();
+    const now = this.#o.now();
+    const slot = Math.max(now, this.#nextRequestAt);
+    this.#nextRequestAt = slot + 1000 / rate;
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
 
   async #deliver(batch: OutboxRow[]): Promise<Outcome> {

@@ -27,7 +27,10 @@ CREATE TABLE IF NOT EXISTS outbox (
   next_attempt_at INTEGER NOT NULL,
   last_error TEXT
 );
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination_id, next_attempt_at, id);
+-- Claims walk a destination's rows in id order and stop at the limit (no sort of the backlog);
+-- nextDueAt looks for the earliest retry time.
+CREATE INDEX IF NOT EXISTS outbox_order ON outbox (destination_id, id);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination_id, next_attempt_at);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   destination_id TEXT NOT NULL,
@@ -92,7 +95,7 @@ export class SqliteStore implements Store {
       insert: this.#db.prepare('INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)'),
       due: this.#db.prepare(`
         SELECT id, destination_id, event_id, batch_key, payload, attempts, created_at, first_attempt_at, last_error
-        FROM outbox WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
+        FROM outbox INDEXED BY outbox_order WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
       ack: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
       reschedule: this.#db.prepare(`
         UPDATE outbox SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), next_attempt_at = ?, last_error = ?
