@@ -29,7 +29,7 @@ it('delivers Segment library calls through the relay', async () => {
   analytics.identify({ userId: 'patient-4411', traits: { plan: 'premium', email: 'jane.canary@example.com', name: 'Janet Canaryworth' } });
   analytics.track({ userId: 'patient-4411', event: 'Appointment Booked', properties: { service_line: 'cardiology', email: 'jane.canary@example.com', reason: 'chest pain' } });
   analytics.page({ userId: 'patient-4411', name: 'Book', properties: { url: 'https://clinic.example/book?email=jane.canary%40example.com' } });
-  analytics.group({ userId: 'patient-4411', groupId: 'clinic-north', traits: { clinic_type: 'cardiology', address: '1 Main St' } });
+  analytics.group({ userId: 'patient-4411', groupId: 'clinic-north', traits: { clinic_type: 'cardiology', street_address: '1 Main St' } });
   analytics.track({ anonymousId: 'anon-1', event: 'Lab Results Viewed', properties: { result: 'positive' } });
   await analytics.closeAndFlush({ timeout: 5000 });
   expect(errors).toEqual([]);
@@ -43,7 +43,7 @@ it('delivers Segment library calls through the relay', async () => {
   expect(byName.appointment_booked!.params).toMatchObject({ service_line: 'cardiology', email: expect.stringMatching(/^k1:/) });
   expect(byName.appointment_booked!.params).not.toHaveProperty('reason');
   expect(byName.join_group!.params).toMatchObject({ clinic_type: 'cardiology', group_id: expect.stringMatching(/^k1:/) });
-  expect(byName.join_group!.params).not.toHaveProperty('address');
+  expect(byName.join_group!.params).not.toHaveProperty('street_address');
   const identify = sandbox.recorder.list('ga4').map((r) => r.body as { user_properties?: object }).find((b) => b.user_properties);
   expect(identify?.user_properties).toEqual({ plan: { value: 'premium' } });
   for (const e of events) expect(e.user_id).toMatch(/^k1:[A-Za-z0-9_-]{43}$/);

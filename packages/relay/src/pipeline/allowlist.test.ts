@@ -32,7 +32,8 @@ describe('applyAllowlist', () => {
 
   it('reads own properties only, so prototype keys reach nothing', () => {
     const source = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"x": 1}}}');
-    const r = applyAllowlist(source, { '__proto__.polluted': 'allow', toString: 'allow', 'constructor.prototype.x': 'allow' }, options);
+    const rules: Record<string, 'allow' | 'mask'> = { '__proto__.polluted': 'allow', toString: 'allow', 'constructor.prototype.x': 'allow' };
+    const r = applyAllowlist(source, rules, options);
     expect(r.properties).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { destinationSchema, messageSchema, type DestinationConfig } from '@palisade/schema';
+import type { Connector } from '../destinations/connector.js';
 import { ga4Connector } from '../destinations/ga4/index.js';
 import { ga4Name } from '../destinations/ga4/names.js';
 import { webhookConnector } from '../destinations/webhook/index.js';
@@ -134,7 +135,7 @@ describe('transform never leaks (property-based)', () => {
           const allowed = new Set(Object.keys(rules));
           for (const path of [...leafPaths(e.properties), ...leafPaths(e.traits)]) expect(allowed.has(path), path).toBe(true);
 
-          const connector = d.type === 'ga4' ? ga4Connector : webhookConnector;
+          const connector: Connector<any, any> = d.type === 'ga4' ? ga4Connector : webhookConnector;
           const mapped = connector.map(e, {} as never);
           const bodies = [JSON.stringify(e)];
           if ('payload' in mapped) {
