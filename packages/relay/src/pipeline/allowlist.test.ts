@@ -32,7 +32,7 @@ describe('applyAllowlist', () => {
 
   it('reads own properties only, so prototype keys reach nothing', () => {
     const source = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"x": 1}}}');
-    const rules: Record<string, 'allow' | 'mask'> = { '__proto__.polluted': 'allow', toString: 'allow', 'constructor.prototype.x': 'allow' };
+    const rules = JSON.parse('{"__proto__.polluted":"allow","toString":"allow","constructor.prototype.x":"allow"}') as Record<string, 'allow' | 'mask'>;
     const r = applyAllowlist(source, rules, options);
     expect(r.properties).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
