@@ -106,6 +106,20 @@ describe('relay process end to end', () => {
     expect(sandbox.faults.list()).toEqual([]);
   });
 
+  it('times out a vendor that hangs and delivers on the retry', async () => {
+    await start({ timeoutMs: 500 });
+    sandbox.faults.add({ vendor: 'webhook', hangMs: 3000, times: 1 });
+    const started = Date.now();
+    await send([phiTrack(1)]);
+    const got = await waitFor(async () => {
+      const events = webhookEvents(sandbox.recorder.list('webhook'));
+      return events.length > 0 ? events : undefined;
+    }, 'webhook delivery after a timeout');
+    expect(got.map((e) => e.properties.seq)).toEqual([1]);
+    // The first attempt waited for the 500 ms timeout, not for the vendor's 3 s.
+    expect(Date.now() - started).toBeLessThan(2900);
+  });
+
   it('sends events a vendor refuses (400) to dead letters; dlq replay delivers them', async () => {
     const { dataDir } = await start();
     sandbox.faults.add({ vendor: 'webhook', status: 400, times: 1 });
