@@ -1,7 +1,7 @@
 /**
  * The SQLite store's own thread. Encryption, inserts, fsyncs and WAL checkpoints happen here, so
- * the ingest thread never blocks on the disk. Calls that arrive while a commit is on disk are
- * grouped into the next one.
+ * the ingest thread never blocks on the disk. Calls arrive in batches (one message per event-loop
+ * turn of the ingest thread); writes among them share one commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PayloadCipher } from './payload-cipher.js';
@@ -14,16 +14,31 @@ const port = parentPort!;
 let store: SqliteStore;
 try {
   store = new SqliteStore({ path, cipher: new PayloadCipher(Buffer.from(dataKey)) });
-  port.postMessage({ id: 0, ok: true } satisfies StoreReply);
+  port.postMessage([{ id: 0, ok: true }] satisfies StoreReply[]);
 } catch (error) {
-  port.postMessage({ id: 0, ok: false, error: (error as Error).message } satisfies StoreReply);
+  port.postMessage([{ id: 0, ok: false, error: (error as Error).message }] satisfies StoreReply[]);
   process.exit(1);
 }
 
-port.on('message', (call: StoreCall) => {
-  const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-  method.apply(store, call.args).then(
-    (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
-    (error: Error) => port.postMessage({ id: call.id, ok: false, error: error.message } satisfies StoreReply),
-  );
+/** Replies settled in the same turn travel together, like the calls. */
+let replies: StoreReply[] = [];
+function reply(r: StoreReply): void {
+  replies.push(r);
+  if (replies.length === 1) {
+    setImmediate(() => {
+      const batch = replies;
+      replies = [];
+      port.postMessage(batch);
+    });
+  }
+}
+
+port.on('message', (calls: StoreCall[]) => {
+  for (const call of calls) {
+    const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
+    method.apply(store, call.args).then(
+      (value) => reply({ id: call.id, ok: true, value }),
+      (error: Error) => reply({ id: call.id, ok: false, error: error.message }),
+    );
+  }
 });

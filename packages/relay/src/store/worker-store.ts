@@ -27,16 +27,19 @@ export class WorkerStore implements Store {
   readonly #worker: Worker;
   readonly #calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #next = 1;
+  #pending: StoreCall[] = [];
   #failure: Error | undefined;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
-    worker.on('message', (reply: StoreReply) => {
-      const call = this.#calls.get(reply.id);
-      if (!call) return;
-      this.#calls.delete(reply.id);
-      if (reply.ok) call.resolve(reply.value);
-      else call.reject(new Error(reply.error));
+    worker.on('message', (replies: StoreReply[]) => {
+      for (const reply of replies) {
+        const call = this.#calls.get(reply.id);
+        if (!call) continue;
+        this.#calls.delete(reply.id);
+        if (reply.ok) call.resolve(reply.value);
+        else call.reject(new Error(reply.error));
+      }
     });
     const fail = (error: Error) => {
       this.#failure = error;
@@ -51,9 +54,9 @@ export class WorkerStore implements Store {
     const entry = options.entry ?? new URL('./sqlite-worker-entry.js', import.meta.url);
     const worker = new Worker(entry, { workerData: { path: options.path, dataKey: new Uint8Array(options.dataKey) } });
     return new Promise((resolve, reject) => {
-      worker.once('message', (reply: StoreReply) => {
-        if (reply.ok) resolve(new WorkerStore(worker));
-        else reject(new Error(`cannot open the store: ${reply.error}`));
+      worker.once('message', ([reply]: StoreReply[]) => {
+        if (reply?.ok) resolve(new WorkerStore(worker));
+        else reject(new Error(`cannot open the store: ${reply?.ok === false ? reply.error : 'no answer'}`));
       });
       worker.once('error', reject);
     });
@@ -64,8 +67,17 @@ export class WorkerStore implements Store {
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#worker.postMessage({ id, method, args } satisfies StoreCall);
+      this.#pending.push({ id, method, args });
+      if (this.#pending.length === 1) setImmediate(() => this.#post());
     });
+  }
+
+  /** One message per event-loop turn carries every call made in it (fewer thread hand-offs). */
+  #post(): void {
+    const calls = this.#pending;
+    this.#pending = [];
+    if (this.#failure) return;
+    this.#worker.postMessage(calls);
   }
 
   enqueue(rows: NewOutboxRow[]): Promise<void> {
