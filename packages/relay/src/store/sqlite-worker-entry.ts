@@ -1,7 +1,7 @@
 /**
  * The SQLite store's own thread. Encryption, inserts, fsyncs and WAL checkpoints happen here, so
- * the ingest thread never blocks on the disk. Calls arrive in batches (one message per event-loop
- * turn of the ingest thread); writes among them share one commit.
+ * the ingest thread never blocks on the disk. Writes that arrive while a commit is on disk share
+ * the next one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PayloadCipher } from './payload-cipher.js';
@@ -20,12 +20,12 @@ try {
   process.exit(1);
 }
 
-/** Replies settled in the same turn travel together, like the calls. */
+/** Replies settled together (one commit resolves many calls) travel in one message. */
 let replies: StoreReply[] = [];
 function reply(r: StoreReply): void {
   replies.push(r);
   if (replies.length === 1) {
-    setImmediate(() => {
+    queueMicrotask(() => {
       const batch = replies;
       replies = [];
       port.postMessage(batch);

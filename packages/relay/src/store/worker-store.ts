@@ -68,11 +68,14 @@ export class WorkerStore implements Store {
     return new Promise<T>((resolve, reject) => {
       this.#calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.#pending.push({ id, method, args });
-      if (this.#pending.length === 1) setImmediate(() => this.#post());
+      if (this.#pending.length === 1) queueMicrotask(() => this.#post());
     });
   }
 
-  /** One message per event-loop turn carries every call made in it (fewer thread hand-offs). */
+  /**
+   * One message carries every call made before the next microtask checkpoint: the calls of one
+   * request travel together without waiting for another event-loop turn.
+   */
   #post(): void {
     const calls = this.#pending;
     this.#pending = [];
