@@ -47,7 +47,7 @@ export function createMetrics(store: Store): RelayMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'palisade_' });
   const metrics: RelayMetrics = {
     registry,
-    messages: tally(registry, 'palisade_ingest_messages_total', 'Messages received, by outcome (accepted, rejected)', ['outcome']),
+    messages: tally(registry, 'palisade_ingest_messages_total', 'Messages received, by outcome (accepted, rejected, duplicate: resent and acknowledged again)', ['outcome']),
     pipeline: tally(registry, 'palisade_pipeline_events_total', 'Pipeline results per destination (queued, dropped) with the drop reason', ['destination', 'outcome', 'reason']),
     delivered: tally(registry, 'palisade_delivery_events_total', 'Delivery results per destination (delivered, retried, dead_lettered)', ['destination', 'outcome']),
     requests: tally(registry, 'palisade_vendor_requests_total', 'Vendor requests by HTTP status (or network)', ['destination', 'status']),

@@ -98,3 +98,21 @@ describe('ingest', () => {
     expect(logs).not.toContain('ga4-secret');
   });
 });
+
+describe('resent messages', () => {
+  it('acknowledges a message id seen before without queueing it again', async () => {
+    // Rows stay in the outbox or (the test vendor being unreachable) move to dead letters.
+    const outbox = async () => {
+      const stats = await relay.store.stats();
+      return [...Object.values(stats.outbox), ...Object.values(stats.deadLetters)].reduce((a, b) => a + b, 0);
+    };
+    const message = track({ messageId: 'resend-me-1' });
+    expect((await post('/v1/batch', { batch: [message] })).body).toEqual({ accepted: 1, rejected: [] });
+    const after = await outbox();
+    expect((await post('/v1/batch', { batch: [message, track({ messageId: 'resend-me-2' })] })).body).toEqual({ accepted: 2, rejected: [] });
+    // Only resend-me-2 reached the two destinations.
+    expect(await outbox()).toBe(after + 2);
+    const metrics = (await relay.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/palisade_ingest_messages_total\{outcome="duplicate"\} 1/);
+  });
+});

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
+import { RecentMessages } from './ingest/recent-messages.js';
 import { toOutbox } from './ingest/to-outbox.js';
 import { validateMessages } from './ingest/validate-messages.js';
 import { writeKeyFrom } from './ingest/write-key.js';
@@ -43,6 +44,7 @@ const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'gr
 
 export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
   const { store, metrics } = options;
+  const recent = new RecentMessages();
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -97,13 +99,16 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     }
 
     const { messages, rejected } = validateMessages(raw, defaults);
-    metrics.messages.inc({ outcome: 'accepted' }, messages.length);
     metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
     if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
+    // A resent message that was already committed is acknowledged again, not queued twice.
+    const fresh = messages.filter((m) => !recent.has(found.name, m.messageId!));
+    metrics.messages.inc({ outcome: 'accepted' }, fresh.length);
+    metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
 
     const receivedAt = new Date().toISOString();
     const keep = new Set(state.config.privacy.keepQueryParams);
-    const { rows, queued, dropped } = toOutbox(messages, state.destinations, found.name, keep, receivedAt);
+    const { rows, queued, dropped } = toOutbox(fresh, state.destinations, found.name, keep, receivedAt);
     try {
       await store.enqueue(rows);
     } catch (error) {
@@ -114,6 +119,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     for (const [destination, reasons] of dropped) {
       for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
     }
+    for (const m of fresh) recent.add(found.name, m.messageId!);
     options.onCommitted(new Set(queued.keys()));
     return reply.code(200).send({ accepted: messages.length, rejected });
   }

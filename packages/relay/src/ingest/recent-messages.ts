@@ -1,0 +1,25 @@
+/**
+ * Recently committed message ids, per environment. Browsers resend what they could not confirm
+ * (a keepalive request at page hide, a reload after an outage): a message id seen in the window is
+ * acknowledged again without being fanned out twice. Two generations of sets bound the memory:
+ * at least `capacity` and at most 2 x `capacity` ids are remembered. Ids are random UUIDs, not PHI.
+ */
+export class RecentMessages {
+  #current = new Set<string>();
+  #previous = new Set<string>();
+
+  constructor(private readonly capacity = 200_000) {}
+
+  has(environment: string, messageId: string): boolean {
+    const key = `${environment}\u0000${messageId}`;
+    return this.#current.has(key) || this.#previous.has(key);
+  }
+
+  add(environment: string, messageId: string): void {
+    if (this.#current.size >= this.capacity) {
+      this.#previous = this.#current;
+      this.#current = new Set();
+    }
+    this.#current.add(`${environment}\u0000${messageId}`);
+  }
+}
