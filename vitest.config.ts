@@ -10,6 +10,7 @@ export default defineConfig({
       '@palisade/schema': src('schema'),
       '@palisade/relay': src('relay'),
       '@palisade/vendor-sandbox': src('vendor-sandbox'),
+      '@palisade/sdk': src('sdk'),
     },
   },
   test: {

@@ -10,6 +10,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import type { Send } from './delivery/http-send.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { loadSdkAsset } from './sdk-asset.js';
 import { buildIngestServer, ingestState, type IngestState } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
@@ -29,6 +30,8 @@ export interface RelayOptions {
   send?: Send;
   /** Compiled store-thread entry, for tests that run from sources. */
   storeEntry?: URL;
+  /** The built browser SDK (packages/sdk/dist/palisade.js), served at /palisade.js. */
+  sdkFile?: string;
 }
 
 export interface Relay {
@@ -68,6 +71,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     store,
     metrics,
     logger,
+    ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile) } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();
     },

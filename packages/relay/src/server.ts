@@ -13,6 +13,7 @@ import { validateMessages } from './ingest/validate-messages.js';
 import { writeKeyFrom } from './ingest/write-key.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
+import type { SdkAsset } from './sdk-asset.js';
 import type { Store } from './store/store.js';
 
 export interface IngestState {
@@ -38,6 +39,8 @@ export interface IngestServerOptions {
   logger: Logger;
   /** Called after rows were committed, so delivery starts without waiting for a poll. */
   onCommitted: (destinationIds: Set<string>) => void;
+  /** The browser SDK to serve at /palisade.js, when built. */
+  sdk?: SdkAsset;
 }
 
 const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
@@ -127,6 +130,18 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
   app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
   for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+
+  if (options.sdk) {
+    const sdk = options.sdk;
+    const serve = (request: FastifyRequest, reply: FastifyReply, cacheControl: string) => {
+      reply.header('content-type', 'application/javascript; charset=utf-8').header('etag', sdk.etag).header('cache-control', cacheControl);
+      reply.header('x-palisade-sdk', `/palisade.${sdk.hash}.js`);
+      if (request.headers['if-none-match'] === sdk.etag) return reply.code(304).send();
+      return reply.send(sdk.body);
+    };
+    app.get('/palisade.js', (request, reply) => serve(request, reply, 'public, max-age=300, must-revalidate'));
+    app.get(`/palisade.${sdk.hash}.js`, (request, reply) => serve(request, reply, 'public, max-age=31536000, immutable'));
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

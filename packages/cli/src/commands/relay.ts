@@ -1,4 +1,6 @@
 /** `palisade relay --config FILE`: the production entry point. */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { createLogger, loadConfigFile, resolveSecrets, startRelay, type Env, type Relay } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
@@ -16,6 +18,16 @@ export interface RelayCommandOptions {
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
 }
 
+/** The built SDK bundle, when the sdk package is installed and built. */
+export function sdkFile(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url).resolve('@palisade/sdk/palisade.js');
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n');
 }
@@ -29,6 +41,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
   if (secrets.problems.length > 0 || secrets.maskingKey === undefined) {
     throw new CliError(`cannot start: ${formatProblems(secrets.problems)}`);
   }
+  const sdk = sdkFile();
   return startRelay({
     config,
     maskingKey: secrets.maskingKey,
@@ -38,5 +51,6 @@ export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
     host: options.host,
     port: options.port,
     logger: createLogger(),
+    ...(sdk ? { sdkFile: sdk } : {}),
   });
 }

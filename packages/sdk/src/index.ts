@@ -1,0 +1,3 @@
+/** npm entry: `import { createPalisade } from '@palisade/sdk'`. */
+export { createPalisade, VERSION, type BufferedCall, type PalisadeInstance } from './palisade.js';
+export type { Category, ConsentState, PageContext, Palisade, PalisadeOptions, Properties, WireMessage } from './types.js';

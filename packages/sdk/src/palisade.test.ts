@@ -1,0 +1,147 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messageSchema } from '@palisade/schema';
+import { createPalisade } from './palisade.js';
+import { memoryStore } from './queue-store.js';
+import { relayStandIn, resetBrowserState } from './sdk.fixture.js';
+
+beforeEach(() => resetBrowserState());
+afterEach(() => vi.unstubAllGlobals());
+
+const make = (extra = {}) => createPalisade({ writeKey: 'pk_test_0123456789', autotrack: false, flushInterval: 5, ...extra }, memoryStore());
+
+describe('API', () => {
+  it('sends every call as a valid wire message with identity, page, session and consent', async () => {
+    const relay = relayStandIn();
+    const p = make({ consentDefault: ['analytics'] });
+    p.track('Appointment Booked', { service_line: 'cardiology' });
+    p.identify('patient-1', { plan: 'gold' });
+    p.page('Home', { section: 'x' });
+    p.group('clinic-7', { clinic_type: 'peds' });
+    p.alias('patient-2');
+    await p.flush();
+    const messages = relay.messages();
+    expect(messages.map((m) => m.type)).toEqual(['track', 'identify', 'page', 'group', 'alias']);
+    for (const m of messages) {
+      expect(messageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
+      expect(m.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(m.context.library.name).toBe('palisade-sdk');
+      expect(m.context.page.path).toBe('/');
+      expect(m.context.consent.categoryPreferences).toEqual({ analytics: true, advertising: false, functional: false });
+      expect(m.context.sessionId).toBeGreaterThan(1_700_000_000);
+    }
+    expect(new Set(messages.map((m) => m.anonymousId)).size).toBe(1);
+    expect(messages[0]!.userId).toBeUndefined();
+    expect(messages[1]!.userId).toBe('patient-1');
+    expect(messages[4]).toMatchObject({ userId: 'patient-2', previousId: 'patient-1' });
+    expect(relay.sent[0]!.url).toBe(`${location.origin}/v1/batch`);
+    expect(relay.sent[0]!.init.headers).toEqual({ 'content-type': 'text/plain' });
+    expect(relay.sent[0]!.body.writeKey).toBe('pk_test_0123456789');
+  });
+
+  it('keeps the anonymous id across instances and forgets everything on reset', async () => {
+    relayStandIn();
+    const first = make();
+    const second = make();
+    const relay = relayStandIn();
+    second.identify('u1');
+    first.reset();
+    const third = make();
+    third.track('x');
+    await second.flush();
+    await third.flush();
+    const [identify, track] = relay.messages();
+    expect(identify!.userId).toBe('u1');
+    expect(track!.userId).toBeUndefined();
+    expect(track!.anonymousId).not.toBe(identify!.anonymousId);
+    expect(document.cookie).toContain(`palisade_aid=${track!.anonymousId}`);
+  });
+
+  it('replays calls made before it loaded, with their own page and time', async () => {
+    const relay = relayStandIn();
+    const p = make();
+    const page = { url: 'https://clinic.example/earlier', path: '/earlier', referrer: '', title: 'Earlier', search: '' };
+    p.replay([{ method: 'track', args: ['Early'], page, timestamp: '2026-01-01T00:00:00.000Z' }, { method: 'nope', args: [] }, { method: 'track', args: ['Now'] }]);
+    await p.flush();
+    const [early, now] = relay.messages();
+    expect(early).toMatchObject({ event: 'Early', timestamp: '2026-01-01T00:00:00.000Z', context: { page: { path: '/earlier' } } });
+    expect(now).toMatchObject({ event: 'Now', context: { page: { path: '/' } } });
+  });
+
+  it('calls ready callbacks once loaded', () => {
+    relayStandIn();
+    const cb = vi.fn();
+    make().ready(cb);
+    expect(cb).toHaveBeenCalledOnce();
+  });
+});
+
+describe('consent', () => {
+  it('persists choices and lets Global Privacy Control deny advertising', async () => {
+    relayStandIn();
+    const p = make({ consentDefault: ['analytics', 'advertising'] });
+    expect(p.consent.get()).toEqual({ analytics: true, advertising: true, functional: false });
+    p.consent.set({ functional: true, analytics: false });
+    expect(make().consent.get()).toEqual({ analytics: false, advertising: true, functional: true });
+    Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
+    try {
+      expect(make().consent.get().advertising).toBe(false);
+    } finally {
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true });
+    }
+  });
+});
+
+describe('delivery', () => {
+  it('batches by time and size and removes events once the relay answered', async () => {
+    const relay = relayStandIn();
+    const p = make({ flushInterval: 60_000, flushAt: 3 });
+    p.track('a');
+    p.track('b');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(relay.sent).toHaveLength(0);
+    p.track('c');
+    await vi.waitFor(() => expect(relay.sent).toHaveLength(1));
+    expect(relay.sent[0]!.body.batch.map((m) => (m as { event: string }).event)).toEqual(['a', 'b', 'c']);
+    await p.flush();
+    expect(relay.sent).toHaveLength(1);
+  });
+
+  it('keeps events through 503s and network errors and sends them once the relay is back', async () => {
+    const relay = relayStandIn([503, 'network']);
+    const store = (await import('./queue-store.js')).memoryStore();
+    const p = createPalisade({ writeKey: 'pk_test_0123456789', autotrack: false, flushInterval: 5 }, store);
+    p.track('kept');
+    await p.flush();
+    expect((await store.all()).length).toBe(1);
+    await p.flush();
+    expect((await store.all()).length).toBe(1);
+    await p.flush();
+    expect(await store.all()).toEqual([]);
+    expect(relay.sent.map((s) => s.body.batch[0]!.messageId)).toEqual(Array(3).fill(relay.sent[0]!.body.batch[0]!.messageId));
+  });
+
+  it('drops what the relay refused for good (400 rejections, 401, 413) instead of retrying forever', async () => {
+    for (const status of [400, 401, 413]) {
+      const relay = relayStandIn([status]);
+      const store = (await import('./queue-store.js')).memoryStore();
+      const p = createPalisade({ writeKey: 'pk_test_0123456789', autotrack: false }, store);
+      p.track('x');
+      await p.flush();
+      expect(await store.all()).toEqual([]);
+      expect(relay.sent).toHaveLength(1);
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('sends unsent events with keepalive when the page is hidden', async () => {
+    const relay = relayStandIn();
+    const p = make({ flushInterval: 60_000 });
+    p.track('last click');
+    await new Promise((r) => setTimeout(r, 0));
+    dispatchEvent(new Event('pagehide'));
+    await vi.waitFor(() => expect(relay.sent.length).toBeGreaterThan(0));
+    expect(relay.sent[0]!.init.keepalive).toBe(true);
+    expect((relay.sent[0]!.body.batch[0] as { event: string }).event).toBe('last click');
+  });
+});

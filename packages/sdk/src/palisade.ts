@@ -1,0 +1,111 @@
+/**
+ * createPalisade: the API behind both the script tag and the npm package. Every call becomes one
+ * message with the page context, identity, session and consent of the moment it was made.
+ */
+import { autotrack } from './autotrack/autotrack.js';
+import { Consent } from './consent.js';
+import { Delivery } from './delivery.js';
+import { Identity } from './identity.js';
+import { pageContext } from './page-context.js';
+import { durableStore, type QueueStore } from './queue-store.js';
+import type { PageContext, Palisade, PalisadeOptions, Properties, WireMessage } from './types.js';
+import { uuid } from './uuid.js';
+
+export const VERSION = '0.1.0';
+
+/** A call recorded before the SDK loaded, replayed with the context of its own moment. */
+export interface BufferedCall {
+  method: string;
+  args: unknown[];
+  page?: PageContext;
+  timestamp?: string;
+}
+
+export interface PalisadeInstance extends Palisade {
+  /** Replays calls made before the SDK loaded, in order. */
+  replay(calls: BufferedCall[]): void;
+}
+
+type Body =
+  | { type: 'track'; event: string; properties: Properties }
+  | { type: 'page'; name?: string; properties: Properties }
+  | { type: 'identify'; traits: Properties }
+  | { type: 'group'; groupId: string; traits: Properties }
+  | { type: 'alias'; previousId: string };
+
+export function createPalisade(options: PalisadeOptions, store: QueueStore = durableStore()): PalisadeInstance {
+  const identity = new Identity();
+  const consent = new Consent(options.consentDefault);
+  const api = (options.api ?? location.origin).replace(/\/+$/, '');
+  const delivery = new Delivery({
+    url: `${api}/v1/batch`,
+    writeKey: options.writeKey,
+    store,
+    flushAt: options.flushAt ?? 20,
+    flushInterval: options.flushInterval ?? 1000,
+  });
+  let moment: { page?: PageContext; timestamp?: string } = {};
+  const readyCallbacks: Array<() => void> = [];
+  let isReady = false;
+
+  function emit(body: Body): void {
+    const message = {
+      ...body,
+      messageId: uuid(),
+      anonymousId: identity.anonymousId,
+      timestamp: moment.timestamp ?? new Date().toISOString(),
+      context: {
+        page: moment.page ?? pageContext(),
+        library: { name: 'palisade-sdk', version: VERSION },
+        userAgent: navigator.userAgent,
+        locale: navigator.language,
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        sessionId: identity.session(),
+        consent: { categoryPreferences: consent.get() },
+      },
+    } as WireMessage;
+    if (identity.userId !== undefined) message.userId = identity.userId;
+    if (options.debug) console.debug('[palisade]', message.type, message);
+    delivery.enqueue(message);
+  }
+
+  const palisade: PalisadeInstance = {
+    track: (event, properties = {}) => emit({ type: 'track', event: String(event), properties }),
+    identify(userId, traits = {}) {
+      if (userId !== undefined && userId !== null) identity.setUser(String(userId));
+      emit({ type: 'identify', traits });
+    },
+    group: (groupId, traits = {}) => emit({ type: 'group', groupId: String(groupId), traits }),
+    page(name, properties = {}) {
+      emit(name === undefined ? { type: 'page', properties } : { type: 'page', name, properties });
+    },
+    alias(userId, previousId) {
+      const previous = previousId ?? identity.userId ?? identity.anonymousId;
+      identity.setUser(String(userId));
+      emit({ type: 'alias', previousId: previous });
+    },
+    reset: () => identity.reset(),
+    consent: { set: (update) => consent.set(update), get: () => consent.get() },
+    ready(callback) {
+      if (isReady) callback();
+      else readyCallbacks.push(callback);
+    },
+    flush: () => delivery.flush(),
+    replay(calls) {
+      for (const call of calls) {
+        const fn = (palisade as unknown as Record<string, unknown>)[call.method];
+        if (typeof fn !== 'function' || call.method === 'replay') continue;
+        moment = { ...(call.page ? { page: call.page } : {}), ...(call.timestamp ? { timestamp: call.timestamp } : {}) };
+        try {
+          (fn as (...a: unknown[]) => void)(...call.args);
+        } finally {
+          moment = {};
+        }
+      }
+    },
+  };
+  if (options.autotrack !== false) autotrack(palisade);
+  isReady = true;
+  readyCallbacks.splice(0).forEach((cb) => cb());
+  return palisade;
+}

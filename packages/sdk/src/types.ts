@@ -1,0 +1,71 @@
+/**
+ * The SDK's view of the wire contract (Segment's HTTP Tracking API). The relay's zod schema is
+ * the authority; `wire-contract.test.ts` checks at compile time that these types satisfy it.
+ */
+export type Category = 'analytics' | 'advertising' | 'functional';
+export type ConsentState = Record<Category, boolean>;
+export type Properties = Record<string, unknown>;
+
+export interface PageContext {
+  url: string;
+  path: string;
+  referrer: string;
+  title: string;
+  search: string;
+}
+
+export interface WireContext {
+  page: PageContext;
+  library: { name: string; version: string };
+  userAgent?: string;
+  locale?: string;
+  timezone?: string;
+  sessionId: number;
+  consent: { categoryPreferences: ConsentState };
+  /** Set on events produced by tag shims (gtag, fbq, ...). */
+  shim?: string;
+  [key: string]: unknown;
+}
+
+interface Base {
+  messageId: string;
+  anonymousId: string;
+  userId?: string;
+  timestamp: string;
+  context: WireContext;
+}
+
+export type WireMessage = Base & (
+  | { type: 'track'; event: string; properties: Properties }
+  | { type: 'page'; name?: string; properties: Properties }
+  | { type: 'identify'; traits: Properties }
+  | { type: 'group'; groupId: string; traits: Properties }
+  | { type: 'alias'; previousId: string }
+);
+
+export interface PalisadeOptions {
+  writeKey: string;
+  /** Relay base URL; default: this page's origin. */
+  api?: string;
+  /** Categories granted until the visitor decides (`data-consent-default`). */
+  consentDefault?: Category[];
+  /** Pageviews, clicks, submits and changes; on unless false. */
+  autotrack?: boolean;
+  debug?: boolean;
+  /** Milliseconds between flushes (1000) and events that trigger one at once (20). */
+  flushInterval?: number;
+  flushAt?: number;
+}
+
+export interface Palisade {
+  track(event: string, properties?: Properties): void;
+  identify(userId?: string, traits?: Properties): void;
+  group(groupId: string, traits?: Properties): void;
+  page(name?: string, properties?: Properties): void;
+  alias(userId: string, previousId?: string): void;
+  reset(): void;
+  consent: { set(update: Partial<ConsentState>): void; get(): ConsentState };
+  ready(callback: () => void): void;
+  /** Sends everything queued now; resolves when the relay answered (or the attempt failed). */
+  flush(): Promise<void>;
+}

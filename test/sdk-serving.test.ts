@@ -1,0 +1,38 @@
+/** The relay process serves the built SDK with validators and a content-addressed URL. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Sandbox } from '@palisade/vendor-sandbox';
+import { ROOT, e2eConfig, removeDir, startE2eSandbox, startRelayProcess, tempDir, writeConfig, type RelayProcess } from './helpers/processes.js';
+
+let sandbox: Sandbox;
+let relay: RelayProcess;
+let dir: string;
+
+beforeAll(async () => {
+  sandbox = await startE2eSandbox();
+  dir = tempDir();
+  relay = await startRelayProcess(writeConfig(dir, e2eConfig(sandbox.url)), `${dir}/data`);
+});
+afterAll(async () => {
+  await relay.stop();
+  await sandbox.stop();
+  removeDir(dir);
+});
+
+it('serves /palisade.js with an ETag and the same bytes under an immutable hashed URL', async () => {
+  const built = readFileSync(join(ROOT, 'packages/sdk/dist/palisade.js'));
+  const r = await fetch(`${relay.url}/palisade.js`);
+  expect(r.status).toBe(200);
+  expect(r.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+  expect(r.headers.get('cache-control')).toBe('public, max-age=300, must-revalidate');
+  expect(Buffer.from(await r.arrayBuffer()).equals(built)).toBe(true);
+  const etag = r.headers.get('etag')!;
+  expect((await fetch(`${relay.url}/palisade.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+  const hashed = r.headers.get('x-palisade-sdk')!;
+  expect(hashed).toMatch(/^\/palisade\.[0-9a-f]{12}\.js$/);
+  const immutable = await fetch(`${relay.url}${hashed}`);
+  expect(immutable.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  expect(Buffer.from(await immutable.arrayBuffer()).equals(built)).toBe(true);
+  expect((await fetch(`${relay.url}/palisade.000000000000.js`)).status).toBe(404);
+});
