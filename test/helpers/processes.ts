@@ -3,12 +3,12 @@
  * vendor sandbox beside it. Every byte a relay process prints is kept, so tests can scan it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startSandbox, type Received, type Sandbox } from '@palisade/vendor-sandbox';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,9 +107,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
 }
 
 /** Starts `palisade relay --config FILE` and resolves once /readyz answers. */
-export async function startRelayProcess(configPath: string, dataDir: string, env = cliEnv(), port?: number): Promise<RelayProcess> {
+export async function startRelayProcess(configPath: string, dataDir: string, env = cliEnv(), port?: number, extraArgs: string[] = []): Promise<RelayProcess> {
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [BIN, 'relay', '--config', configPath, '--data-dir', dataDir, '--port', String(p), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'relay', '--config', configPath, '--data-dir', dataDir, '--port', String(p), '--host', '127.0.0.1', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -133,6 +133,21 @@ export async function startRelayProcess(configPath: string, dataDir: string, env
 
 export async function startE2eSandbox(): Promise<Sandbox> {
   return startSandbox({ port: 0, webhookSecrets: { e2e: WEBHOOK_SECRET }, ga4ApiSecrets: [GA4_SECRET] });
+}
+
+/**
+ * The demo clinic's own config, pointed at a sandbox, with the relay's origin allowed (the demo
+ * pages are served by the relay itself).
+ */
+export function demoConfig(sandboxUrl: string, relayPort: number): Record<string, any> {
+  const config = parse(readFileSync(join(ROOT, 'demo-site/palisade.config.yaml'), 'utf8')) as Record<string, any>;
+  config.environments.development.allowedOrigins = [`http://127.0.0.1:${relayPort}`];
+  for (const d of config.destinations) {
+    if (d.type === 'ga4') d.settings.endpoint = `${sandboxUrl}/ga4`;
+    if (d.type === 'webhook') d.settings.url = `${sandboxUrl}/webhook/e2e`;
+    d.delivery = { retryBaseMs: 50, retryMaxMs: 300, timeoutMs: 2000 };
+  }
+  return config;
 }
 
 export function writeConfig(dir: string, config: unknown): string {

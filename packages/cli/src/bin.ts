@@ -14,8 +14,9 @@ const HELP = `palisade: first-party analytics relay that keeps PHI away from ven
 Usage:
   palisade start [--port 8787] [--sandbox-port 8789] [--data-dir .palisade]
                                    demo: relay + vendor sandbox, dev keys generated
-  palisade relay --config FILE [--port N] [--host H] [--data-dir DIR]
-                                   run the relay (keys from PALISADE_MASKING_KEY, PALISADE_DATA_KEY)
+  palisade relay --config FILE [--port N] [--host H] [--data-dir DIR] [--site DIR]
+                                   run the relay (keys from PALISADE_MASKING_KEY, PALISADE_DATA_KEY);
+                                   --site also serves a website from DIR
   palisade config check FILE [--json]
                                    validate a config file; exit 1 on any problem
   palisade config schema           print the config's JSON Schema
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'sandbox-port': { type: 'string' },
       'data-dir': { type: 'string' },
+      site: { type: 'string' },
       destination: { type: 'string' },
       id: { type: 'string', multiple: true },
       json: { type: 'boolean' },
@@ -93,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
         port: port(values.port ?? env.PORT, 8787),
         env,
         log: note,
+        ...(values.site ? { siteDir: values.site } : {}),
       });
       onSignals(relay.stop);
       return -1;

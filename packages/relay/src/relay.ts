@@ -32,6 +32,8 @@ export interface RelayOptions {
   storeEntry?: URL;
   /** The built browser SDK (packages/sdk/dist/palisade.js), served at /palisade.js. */
   sdkFile?: string;
+  /** A website to serve from the public listener (the demo clinic). */
+  siteDir?: string;
 }
 
 export interface Relay {
@@ -72,6 +74,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     logger,
     ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile) } : {}),
+    ...(options.siteDir ? { siteDir: options.siteDir } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();
     },

@@ -5,6 +5,7 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import { serveSite } from './demo-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
 import { RecentMessages } from './ingest/recent-messages.js';
@@ -41,6 +42,8 @@ export interface IngestServerOptions {
   onCommitted: (destinationIds: Set<string>) => void;
   /** The browser SDK to serve at /palisade.js, when built. */
   sdk?: SdkAsset;
+  /** A website to serve from this listener (the demo clinic). */
+  siteDir?: string;
 }
 
 const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
@@ -104,8 +107,10 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     const { messages, rejected } = validateMessages(raw, defaults);
     metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
     if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
-    // A resent message that was already committed is acknowledged again, not queued twice.
+    // A resent message already accepted (or being committed by a concurrent request: a browser's
+    // page-hide send racing the next page's flush) is acknowledged again, not queued twice.
     const fresh = messages.filter((m) => !recent.has(found.name, m.messageId!));
+    for (const m of fresh) recent.add(found.name, m.messageId!);
     metrics.messages.inc({ outcome: 'accepted' }, fresh.length);
     metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
 
@@ -115,6 +120,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     try {
       await store.enqueue(rows);
     } catch (error) {
+      for (const m of fresh) recent.delete(found.name, m.messageId!);
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
       return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
     }
@@ -122,7 +128,6 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     for (const [destination, reasons] of dropped) {
       for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
     }
-    for (const m of fresh) recent.add(found.name, m.messageId!);
     options.onCommitted(new Set(queued.keys()));
     return reply.code(200).send({ accepted: messages.length, rejected });
   }
@@ -142,6 +147,8 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     app.get('/palisade.js', (request, reply) => serve(request, reply, 'public, max-age=300, must-revalidate'));
     app.get(`/palisade.${sdk.hash}.js`, (request, reply) => serve(request, reply, 'public, max-age=31536000, immutable'));
   }
+
+  if (options.siteDir) await serveSite(app, options.siteDir);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

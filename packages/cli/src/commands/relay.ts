@@ -16,6 +16,8 @@ export interface RelayCommandOptions {
   log: (line: string) => void;
   /** Lets `start` point the demo destinations at its sandbox port. */
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
+  /** A website to serve from the public listener (`--site DIR`; the demo in `start`). */
+  siteDir?: string;
 }
 
 /** The built SDK bundle, when the sdk package is installed and built. */
@@ -52,5 +54,6 @@ export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
     port: options.port,
     logger: createLogger(),
     ...(sdk ? { sdkFile: sdk } : {}),
+    ...(options.siteDir ? { siteDir: resolve(options.siteDir) } : {}),
   });
 }

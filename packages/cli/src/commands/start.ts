@@ -9,7 +9,8 @@ import type { Env } from '@palisade/relay';
 import { loadOrCreateDevKeys } from '../keys.js';
 import { runRelay } from './relay.js';
 
-export const DEMO_CONFIG = fileURLToPath(new URL('../../../../demo-site/palisade.config.yaml', import.meta.url));
+export const DEMO_SITE = fileURLToPath(new URL('../../../../demo-site/', import.meta.url));
+export const DEMO_CONFIG = `${DEMO_SITE}palisade.config.yaml`;
 const DEMO_SANDBOX_ORIGIN = 'http://127.0.0.1:8789';
 
 export interface StartOptions {
@@ -55,13 +56,15 @@ export async function runStart(options: StartOptions) {
       env: options.env,
       log: options.log,
       adjustConfig: (c) => pointAtSandbox(c, sandbox.url.replace('localhost', '127.0.0.1')),
+      siteDir: DEMO_SITE,
     });
   } catch (error) {
     await sandbox.stop();
     throw error;
   }
   options.log('');
-  options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /metrics)`);
+  options.log(`Demo clinic site   ${relay.url}/   (Palisade loads first on every page)`);
+  options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js, /metrics)`);
   options.log(`Vendor sandbox     ${sandbox.url}   (what GA4 and the webhook received)`);
   options.log(`Config             ${DEMO_CONFIG}`);
   options.log(`Write key          development: pk_dev_demo_clinic`);

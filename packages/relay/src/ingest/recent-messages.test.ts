@@ -17,3 +17,15 @@ describe('RecentMessages', () => {
     expect(['d', 'e', 'f', 'g'].map((id) => recent.has('p', id))).toEqual([true, true, true, true]);
   });
 });
+
+describe('RecentMessages.delete', () => {
+  it('forgets an id so that it can be accepted again', () => {
+    const recent = new RecentMessages(2);
+    recent.add('p', 'a');
+    recent.add('p', 'b');
+    recent.add('p', 'c');
+    recent.delete('p', 'a');
+    recent.delete('p', 'c');
+    expect([recent.has('p', 'a'), recent.has('p', 'b'), recent.has('p', 'c')]).toEqual([false, true, false]);
+  });
+});

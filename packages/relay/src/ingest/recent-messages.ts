@@ -1,5 +1,5 @@
 /**
- * Recently committed message ids, per environment. Browsers resend what they could not confirm
+ * Recently accepted message ids, per environment. Browsers resend what they could not confirm
  * (a keepalive request at page hide, a reload after an outage): a message id seen in the window is
  * acknowledged again without being fanned out twice. Two generations of sets bound the memory:
  * at least `capacity` and at most 2 x `capacity` ids are remembered. Ids are random UUIDs, not PHI.
@@ -13,6 +13,13 @@ export class RecentMessages {
   has(environment: string, messageId: string): boolean {
     const key = `${environment}\u0000${messageId}`;
     return this.#current.has(key) || this.#previous.has(key);
+  }
+
+  /** Forgets an id (its commit failed: the client must be able to send it again). */
+  delete(environment: string, messageId: string): void {
+    const key = `${environment}\u0000${messageId}`;
+    this.#current.delete(key);
+    this.#previous.delete(key);
   }
 
   add(environment: string, messageId: string): void {

@@ -1,0 +1,163 @@
+/**
+ * The SDK in real Chromium, on the demo clinic site served by the real relay process, with the
+ * vendor sandbox on loopback. What the vendors received is read back from the sandbox.
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '@palisade/vendor-sandbox';
+import { launchBrowser, loopbackOnly } from './helpers/browser.js';
+import {
+  ROOT, demoConfig, freePort, ga4Events, removeDir, startE2eSandbox, startRelayProcess, tempDir, waitFor, webhookEvents, writeConfig,
+  type RelayProcess,
+} from './helpers/processes.js';
+
+const CANARIES = {
+  full_name: 'Janet Canaryworth',
+  email: 'jane.canary@example.com',
+  phone: '(555) 010-4477',
+  dob: '1961-04-12',
+  notes: 'MRN-88231947 panic attacks since 2019',
+  username: 'jcanaryworth61',
+  password: 'Hunter2-Canary!',
+};
+
+let sandbox: Sandbox;
+let relay: RelayProcess;
+let dir: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let sdkBodies: string[];
+let blocked: string[];
+
+beforeAll(async () => {
+  sandbox = await startE2eSandbox();
+  dir = tempDir();
+  const port = await freePort();
+  relay = await startRelayProcess(writeConfig(dir, demoConfig(sandbox.url, port)), `${dir}/data`, undefined, port, ['--site', join(ROOT, 'demo-site')]);
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+  await sandbox?.stop();
+  removeDir(dir);
+});
+beforeEach(async () => {
+  sandbox.recorder.clear();
+  context = await browser.newContext();
+  blocked = await loopbackOnly(context);
+  page = await context.newPage();
+  sdkBodies = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/v1/batch')) sdkBodies.push(request.postData() ?? '');
+  });
+});
+afterEach(async () => {
+  await context.close();
+});
+
+type Clean = { event: string; properties: Record<string, any>; context: { page?: { path?: string } }; userId?: string };
+const hookEvents = () => webhookEvents(sandbox.recorder.list('webhook')) as Clean[];
+
+async function fillEverything(p: Page) {
+  for (const [name, value] of Object.entries(CANARIES)) {
+    const field = p.locator(`[name="${name}"]`);
+    if ((await field.count()) === 0) continue;
+    await field.fill(value);
+  }
+  const select = p.locator('select');
+  if ((await select.count()) > 0) await select.selectOption({ index: 1 });
+}
+
+describe('SDK on the demo site', () => {
+  it('delivers pageviews (with SPA navigation), clicks with element chains, submits without values, and a masked identify', async () => {
+    await page.goto(`${relay.url}/`);
+    await page.click('text=Find a doctor >> nth=0');
+    await page.waitForURL('**/find-a-doctor.html');
+    await page.click('[data-specialty="cardiology"]');
+    await page.waitForURL('**/find-a-doctor/cardiology');
+    await page.goto(`${relay.url}/book.html`);
+    await fillEverything(page);
+    await Promise.all([page.waitForURL('**/thank-you.html'), page.click('#book-submit')]);
+    await page.goto(`${relay.url}/portal-home.html`);
+    await page.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush());
+
+    const events = await waitFor(async () => {
+      const got = hookEvents();
+      return got.some((e) => e.event === '$submit') && got.some((e) => e.event === '$identify') ? got : undefined;
+    }, 'autotracked events at the webhook');
+    const pageviews = events.filter((e) => e.event === '$pageview').map((e) => e.context.page?.path);
+    expect(pageviews).toEqual(expect.arrayContaining(['/', '/find-a-doctor.html', '/find-a-doctor/cardiology', '/book.html', '/thank-you.html', '/portal-home.html']));
+    const tab = events.find((e) => e.event === '$click' && String(e.properties.$elements).startsWith('button'));
+    expect(tab?.properties.$elements).toMatch(/^button\.btn:nth-of-type\(2\)\[role=tab\] < div\.tabs:nth-of-type\(1\)\[role=tablist\] < main/);
+    expect(tab?.properties.$text).toBe('Cardiology');
+    const submit = events.find((e) => e.event === '$submit')!;
+    expect(submit.properties.$fields).toEqual(['full_name', 'email', 'phone', 'reason', 'notes']);
+    expect(submit.properties.$elements).toMatch(/^form#appointment\.stack/);
+    expect(events.find((e) => e.event === 'Appointment Booked')?.properties).toEqual({ service_line: 'behavioral-health', appointment: { type: 'new-patient' } });
+
+    const ga4 = await waitFor(async () => {
+      const got = ga4Events(sandbox.recorder.list('ga4'));
+      return got.some((e) => e.name === 'identify') ? got : undefined;
+    }, 'identify at GA4');
+    const identify = ga4.find((e) => e.name === 'identify')!;
+    expect(identify.user_id).toMatch(/^k1:[A-Za-z0-9_-]{43}$/);
+    const everything = JSON.stringify(sandbox.recorder.list());
+    expect(everything).not.toContain('pt_8f3a2c91');
+    for (const canary of Object.values(CANARIES)) expect(everything).not.toContain(canary);
+    // The page's vendor tags tried to load; nothing left this machine.
+    expect(blocked.length).toBeGreaterThan(0);
+  });
+
+  it('never puts what a visitor types into any request the SDK sends', async () => {
+    for (const path of ['/book.html', '/portal.html']) {
+      await page.goto(`${relay.url}${path}`);
+      await fillEverything(page);
+      for (const field of await page.locator('input, textarea').all()) await field.press('Tab');
+      await Promise.all([page.waitForNavigation(), page.locator('button[type=submit]').click()]);
+      await page.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush());
+    }
+    expect(sdkBodies.length).toBeGreaterThan(1);
+    const all = sdkBodies.join('\n');
+    expect(all).toContain('$submit');
+    for (const canary of Object.values(CANARIES)) {
+      expect(all).not.toContain(canary);
+      expect(all).not.toContain(encodeURIComponent(canary));
+    }
+  });
+
+  it('keeps events through a relay outage and delivers them after a reload', async () => {
+    let outage = true;
+    await page.route('**/v1/batch', (route) => (outage ? route.abort('connectionrefused') : route.continue()));
+    await page.goto(`${relay.url}/behavioral-health.html`);
+    await page.evaluate(() => {
+      const p = (window as unknown as { palisade: { track(e: string, p: object): void } }).palisade;
+      p.track('Appointment Booked', { service_line: 'during-outage' });
+    });
+    await page.waitForTimeout(1500);
+    expect(hookEvents().filter((e) => e.properties.service_line === 'during-outage')).toEqual([]);
+    outage = false;
+    await page.reload();
+    const delivered = await waitFor(async () => {
+      const got = hookEvents().filter((e) => e.properties.service_line === 'during-outage');
+      return got.length > 0 ? got : undefined;
+    }, 'events queued during the outage');
+    expect(delivered).toHaveLength(1);
+  });
+
+  it('delivers the last click before navigating to a page without Palisade (page-hide flush)', async () => {
+    await page.goto(`${relay.url}/index.html`);
+    await page.evaluate(() => {
+      const a = document.createElement('a');
+      a.href = '/healthz';
+      a.id = 'leave';
+      a.textContent = 'Leave now';
+      document.querySelector('main')!.append(a);
+    });
+    await Promise.all([page.waitForURL('**/healthz'), page.click('#leave')]);
+    const click = await waitFor(async () => hookEvents().find((e) => e.event === '$click' && String(e.properties.$elements).startsWith('a#leave')), 'the last click');
+    expect(click.properties.$text).toBe('Leave now');
+  });
+});
