@@ -160,4 +160,47 @@ describe('SDK on the demo site', () => {
     const click = await waitFor(async () => hookEvents().find((e) => e.event === '$click' && String(e.properties.$elements).startsWith('a#leave')), 'the last click');
     expect(click.properties.$text).toBe('Leave now');
   });
+
+  it('replays calls made before an async-loaded SDK with the page context of their moment', async () => {
+    const html = `<!doctype html><html><head><title>Snippet</title>
+      <script>${SNIPPET}</script>
+      <script>palisade.track('Appointment Booked', { service_line: 'before-load' }); history.replaceState(null, '', '/moved');</script>
+      <script async src="/palisade.js" data-write-key="pk_dev_demo_clinic" data-consent-default="analytics" data-autotrack="off"></script>
+      </head><body>snippet</body></html>`;
+    await page.route('**/snippet.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(`${relay.url}/snippet.html`);
+    await page.waitForFunction(() => typeof (window as unknown as { palisade: { flush?: unknown } }).palisade.flush === 'function');
+    await page.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush());
+    const event = await waitFor(async () => hookEvents().find((e) => e.properties.service_line === 'before-load'), 'the replayed call');
+    // Recorded on /snippet.html, not where the page was when the SDK arrived (/moved).
+    expect(event.context.page?.path).toBe('/snippet.html');
+    expect(hookEvents().filter((e) => e.event === '$pageview')).toEqual([]);
+  });
+
+  it('lets two tabs share one queue without sending any event twice', async () => {
+    const second = await context.newPage();
+    const bodies: string[] = [];
+    for (const p of [page, second]) {
+      p.on('request', (request) => {
+        if (request.url().endsWith('/v1/batch')) bodies.push(request.postData() ?? '');
+      });
+    }
+    await Promise.all([page.goto(`${relay.url}/find-a-doctor.html`), second.goto(`${relay.url}/find-a-doctor.html`)]);
+    await Promise.all([page, second].map((p, tab) => p.evaluate(async (t) => {
+      const api = (window as unknown as { palisade: { track(e: string, p: object): void; flush(): Promise<void> } }).palisade;
+      for (let i = 0; i < 15; i++) api.track('Appointment Booked', { service_line: `tab-${t}` });
+      await Promise.all([api.flush(), api.flush()]);
+    }, tab)));
+    await Promise.all([page, second].map((p) => p.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush())));
+    const ids = bodies.flatMap((b) => (JSON.parse(b) as { batch: Array<{ messageId: string; event?: string }> }).batch)
+      .filter((m) => m.event === 'Appointment Booked')
+      .map((m) => m.messageId);
+    expect(ids).toHaveLength(30);
+    expect(new Set(ids).size).toBe(30);
+  });
 });
+
+/** The async loader: a stub that records calls with their page and time until the SDK replaces it. */
+const SNIPPET = `!function(w,d){var p=w.palisade=w.palisade||[];if(typeof p.track==='function')return;
+['track','identify','group','page','alias','reset'].forEach(function(m){p[m]=function(){p.push([m,[].slice.call(arguments),
+{url:location.href,path:location.pathname,referrer:d.referrer,title:d.title,search:location.search},new Date().toISOString()])}})}(window,document);`;
