@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
+import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -173,6 +174,8 @@ async function main() {
   console.log(`| peak RSS, bare node:http | ${fmt(bareRss, 1)} MB |`);
   console.log('\ntargets: relay >= 0.35x bare node on 1 event/request; >= 20,000 events/s with 20-event batches');
   rmSync(dir, { recursive: true, force: true });
+
+  printSdkTable(await runSdkBench(root));
 }
 
 main().catch((error) => {

@@ -24,6 +24,7 @@ export class Delivery {
   /** This tab's events not yet known to be delivered, for the page-hide flush. */
   readonly #unsent = new Map<string, WireMessage>();
   #written: Promise<unknown> = Promise.resolve();
+  #toWrite: WireMessage[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #running: Promise<void> | undefined;
@@ -33,13 +34,20 @@ export class Delivery {
     addEventListener('online', () => this.#schedule(0));
     addEventListener('pagehide', () => this.#sendOnHide());
     document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#sendOnHide());
-    // Events left by an earlier page (relay down, tab closed) go out now.
-    void options.store.all().then((left) => left.length > 0 && this.#schedule(0), () => undefined);
+    // Events left by an earlier page (relay down, tab closed) go out soon after start-up.
+    setTimeout(() => void options.store.all().then((left) => left.length > 0 && this.#schedule(0), () => undefined), 0);
   }
 
   enqueue(message: WireMessage): void {
     this.#unsent.set(message.messageId, message);
-    this.#written = this.#written.then(() => this.#o.store.put(message)).catch(() => undefined);
+    this.#toWrite.push(message);
+    // Storage happens after the current task: a click handler or page start-up never waits on it.
+    if (this.#toWrite.length === 1) {
+      this.#written = this.#written.then(() => new Promise((r) => setTimeout(r, 0))).then(() => {
+        const batch = this.#toWrite.splice(0);
+        return Promise.all(batch.map((m) => this.#o.store.put(m)));
+      }).catch(() => undefined);
+    }
     this.#schedule(this.#unsent.size >= this.#o.flushAt ? 0 : this.#o.flushInterval);
   }
 

@@ -1,6 +1,8 @@
 /**
- * Who the visitor is to this site: an anonymous id in a first-party cookie and localStorage (either
- * restores the other), the user id after identify(), and a session that ends after 30 minutes idle.
+ * Who the visitor is to this site: an anonymous id in a first-party cookie, mirrored to
+ * localStorage (either restores the other), the user id after identify(), and a session that
+ * ends after 30 minutes idle. Storage is written only when something changes: the first
+ * localStorage access of a page can cost milliseconds.
  */
 import { uuid } from './uuid.js';
 
@@ -32,51 +34,59 @@ function readCookie(name: string): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-function writeCookie(name: string, value: string | undefined): void {
+/** A cookie for this site only; without maxAge it ends with the browser session. */
+function writeCookie(name: string, value: string | undefined, maxAge?: number): void {
   const secure = location.protocol === 'https:' ? '; Secure' : '';
-  document.cookie = value === undefined
-    ? `${name}=; Max-Age=0; Path=/; SameSite=Lax${secure}`
-    : `${name}=${encodeURIComponent(value)}; Max-Age=${YEAR_S}; Path=/; SameSite=Lax${secure}`;
+  const age = value === undefined ? '; Max-Age=0' : maxAge === undefined ? '' : `; Max-Age=${maxAge}`;
+  document.cookie = `${name}=${encodeURIComponent(value ?? '')}${age}; Path=/; SameSite=Lax${secure}`;
 }
 
 export class Identity {
   anonymousId: string;
   userId: string | undefined;
+  #session: [id: number, last: number] | undefined;
 
   constructor() {
-    this.anonymousId = read(AID) ?? readCookie(AID) ?? uuid();
+    const fromCookie = readCookie(AID);
+    const id = fromCookie ?? read(AID) ?? uuid();
+    this.anonymousId = id;
+    if (fromCookie === undefined) this.#saveAnonymousId();
     this.userId = read(UID);
-    this.#persist();
   }
 
-  #persist(): void {
+  #saveAnonymousId(): void {
+    writeCookie(AID, this.anonymousId, YEAR_S);
     write(AID, this.anonymousId);
-    writeCookie(AID, this.anonymousId);
-    write(UID, this.userId);
   }
 
   setUser(userId: string | undefined): void {
-    if (userId === undefined) return;
+    if (userId === undefined || userId === this.userId) return;
     this.userId = userId;
-    this.#persist();
+    write(UID, userId);
   }
 
   /** Forget the person: new anonymous id, no user id, new session. */
   reset(): void {
     this.anonymousId = uuid();
     this.userId = undefined;
-    write(SESSION, undefined);
-    this.#persist();
+    this.#session = undefined;
+    write(UID, undefined);
+    writeCookie(SESSION, undefined);
+    this.#saveAnonymousId();
   }
 
   /** The session id (its start, in seconds, as GA4 wants it), extended by this activity. */
   session(now = Date.now()): number {
-    let id = 0;
-    let last = 0;
-    const raw = read(SESSION);
-    if (raw) [id, last] = raw.split('.').map(Number) as [number, number];
+    if (this.#session === undefined) {
+      const [id, last] = (readCookie(SESSION) ?? '').split('.').map(Number);
+      this.#session = [id || 0, last || 0];
+    }
+    let [id, last] = this.#session;
     if (!id || now - last > SESSION_IDLE_MS) id = Math.floor(now / 1000);
-    write(SESSION, `${id}.${now}`);
+    // The cookie only needs to move when the idle clock would otherwise run out.
+    if (now - last > 60_000 || id !== this.#session[0]) writeCookie(SESSION, `${id}.${now}`);
+    else now = last;
+    this.#session = [id, now];
     return id;
   }
 }

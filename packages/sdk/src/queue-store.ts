@@ -20,19 +20,31 @@ export function memoryStore(): QueueStore {
   };
 }
 
-/** IndexedDB, falling back to memory for good at the first failure (private modes, quotas). */
+/**
+ * IndexedDB, opened on first use, falling back to memory for good at the first failure (private
+ * modes, quotas). Opening a database can block a page for tens of milliseconds the first time.
+ */
 export function durableStore(): QueueStore {
   const fallback = memoryStore();
   if (typeof indexedDB === 'undefined') return fallback;
-  const db = createStore('palisade', 'queue');
+  let db: ReturnType<typeof createStore> | undefined;
   let broken = false;
-  const guard = <T>(op: () => Promise<T>, degraded: () => Promise<T>) => (broken ? degraded() : op().catch(() => {
-    broken = true;
-    return degraded();
-  }));
+  const guard = <T>(op: (store: ReturnType<typeof createStore>) => Promise<T>, degraded: () => Promise<T>) => {
+    if (broken) return degraded();
+    try {
+      db ??= createStore('palisade', 'queue');
+    } catch {
+      broken = true;
+      return degraded();
+    }
+    return op(db).catch(() => {
+      broken = true;
+      return degraded();
+    });
+  };
   return {
-    put: (m) => guard(() => set(m.messageId, m, db), () => fallback.put(m)),
-    all: () => guard(() => values<WireMessage>(db), () => fallback.all()),
-    remove: (ids) => guard(() => delMany(ids, db), () => fallback.remove(ids)),
+    put: (m) => guard((s) => set(m.messageId, m, s), () => fallback.put(m)),
+    all: () => guard((s) => values<WireMessage>(s), () => fallback.all()),
+    remove: (ids) => guard((s) => delMany(ids, s), () => fallback.remove(ids)),
   };
 }
