@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: the relay beside a bare node:http server, measured in one run on this machine.
 // Prints a table; nothing here asserts on time. Traffic goes only to 127.0.0.1.
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
 import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
@@ -18,11 +17,11 @@ const WRITE_KEY = 'pk_bench_0123456789';
 const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 
 /** One visitor's event; an SDK batch holds one visitor's events, as here. */
-function message(i, visitor = 1) {
+function message(id, visitor = 1) {
   return {
     type: 'track',
     event: 'Appointment Booked',
-    messageId: `m-${visitor}-${i}`,
+    messageId: `m-${id}`,
     anonymousId: `anon-${visitor}`,
     userId: `patient-${visitor}`,
     timestamp: new Date().toISOString(),
@@ -35,8 +34,10 @@ function message(i, visitor = 1) {
     },
   };
 }
-const single = JSON.stringify(message(1));
-const batch20 = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => message(i)) });
+// Every request gets fresh message ids (the relay acknowledges a repeated id without queueing it
+// again, so a constant body would measure nothing): `__N__` is replaced per request.
+const single = JSON.stringify(message('__N__'));
+const batch20 = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => message(`__N__-${i}`)) });
 
 function child(script, args = [], env = {}) {
   return new Promise((resolve, reject) => {
@@ -56,17 +57,33 @@ async function waitReady(url) {
   throw new Error(`relay at ${url} did not become ready`);
 }
 
-function load(url, body, seconds = DURATION) {
-  return new Promise((resolve, reject) => {
-    autocannon({
-      url,
-      method: 'POST',
-      connections: CONNECTIONS,
-      duration: seconds,
-      headers: { 'content-type': 'application/json', authorization: auth },
-      body,
-    }, (err, result) => (err ? reject(err) : resolve(result)));
+/**
+ * Drives `url` with wrk (C, light enough to leave the server the CPU it needs) for `seconds`,
+ * 64 connections, one thread; a Lua script gives every request fresh message ids.
+ */
+function load(url, template, seconds = DURATION) {
+  const bodyFile = join(tmpdir(), `palisade-bench-body-${process.pid}.json`);
+  writeFileSync(bodyFile, template);
+  const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', join(root, 'bench/wrk-unique.lua'), url], {
+    env: { ...process.env, WRK_BODY_FILE: bodyFile, WRK_AUTH: auth },
+    encoding: 'utf8',
   });
+  rmSync(bodyFile, { force: true });
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const ms = (label) => {
+    const m = new RegExp(`\\s${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return NaN;
+    return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+  };
+  return {
+    ok: total - non2xx,
+    seconds,
+    p50: ms('50'),
+    p99: ms('99'),
+    errors: non2xx + (errors ? errors.slice(1).reduce((a, b) => a + Number(b), 0) : 0),
+  };
 }
 
 /** Rows waiting in the outbox, from the relay's own metrics. */
@@ -95,16 +112,28 @@ function peakRssMb(pid) {
 }
 
 async function measure(label, url, events, body) {
-  await load(url, body, 2); // warm-up: JIT, connection pools, SQLite pages
-  const r = await load(url, body);
-  const ok = r['2xx'];
-  const rps = ok / r.duration;
-  return { label, events, rps, eventsPerSec: rps * events, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  load(url, body, 2); // warm-up: JIT, connection pools, SQLite pages
+  const r = load(url, body);
+  const rps = r.ok / r.seconds;
+  return { label, events, rps, eventsPerSec: rps * events, p50: r.p50, p99: r.p99, errors: r.errors };
 }
 
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+function requireWrk() {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (error) {
+    // wrk prints its version and exits 1; only a missing binary matters.
+    if (error.code === 'ENOENT') {
+      console.error('npm run bench needs wrk, the HTTP load generator: apt-get install -y wrk');
+      process.exit(1);
+    }
+  }
+}
+
 async function main() {
+  requireWrk();
   const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
   const sink = await child(join(root, 'bench/vendor-sink.mjs'));
   const config = {
@@ -156,7 +185,7 @@ async function main() {
   const bareSingle = rows[0].rps;
   const bareBatch = rows[1].rps;
   console.log(`\nPalisade relay ingest benchmark (${new Date().toISOString()})`);
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up`);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up, fresh message ids per request`);
   console.log('relay: two destinations (GA4 + webhook, delivering to a local sink), SQLite WAL synchronous=FULL, AES-256-GCM outbox\n');
   console.log('| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs bare node |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
