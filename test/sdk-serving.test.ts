@@ -3,22 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
-import { ROOT, e2eConfig, removeDir, startE2eSandbox, startRelayProcess, tempDir, writeConfig, type RelayProcess } from './helpers/processes.js';
+import { ROOT, startE2eStack, type E2eStack, type RelayProcess } from './helpers/processes.js';
 
+let stack: E2eStack;
 let sandbox: Sandbox;
 let relay: RelayProcess;
-let dir: string;
 
 beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  dir = tempDir();
-  relay = await startRelayProcess(writeConfig(dir, e2eConfig(sandbox.url)), `${dir}/data`);
+  stack = await startE2eStack();
+  ({ sandbox, relay } = stack);
 });
-afterAll(async () => {
-  await relay.stop();
-  await sandbox.stop();
-  removeDir(dir);
-});
+afterAll(() => stack.stop());
 
 it('serves /palisade.js with an ETag and the same bytes under an immutable hashed URL', async () => {
   const built = readFileSync(join(ROOT, 'packages/sdk/dist/palisade.js'));

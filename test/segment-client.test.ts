@@ -5,22 +5,17 @@
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
-import { e2eConfig, ga4Events, removeDir, startE2eSandbox, startRelayProcess, tempDir, waitFor, WRITE_KEY, writeConfig, type RelayProcess } from './helpers/processes.js';
+import { ga4Events, startE2eStack, waitFor, WRITE_KEY, type E2eStack, type RelayProcess } from './helpers/processes.js';
 
+let stack: E2eStack;
 let sandbox: Sandbox;
 let relay: RelayProcess;
-let dir: string;
 
 beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  dir = tempDir();
-  relay = await startRelayProcess(writeConfig(dir, e2eConfig(sandbox.url)), `${dir}/data`);
+  stack = await startE2eStack();
+  ({ sandbox, relay } = stack);
 });
-afterAll(async () => {
-  await relay.stop();
-  await sandbox.stop();
-  removeDir(dir);
-});
+afterAll(() => stack.stop());
 
 it('delivers Segment library calls through the relay', async () => {
   const analytics = new Analytics({ writeKey: WRITE_KEY, host: relay.url, flushAt: 4, flushInterval: 200 });

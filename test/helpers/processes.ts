@@ -150,6 +150,28 @@ export function demoConfig(sandboxUrl: string, relayPort: number): Record<string
   return config;
 }
 
+export interface E2eStack {
+  sandbox: Sandbox;
+  relay: RelayProcess;
+  stop(): Promise<void>;
+}
+
+/** A sandbox and a relay process with the e2e config, in a temporary directory of their own. */
+export async function startE2eStack(): Promise<E2eStack> {
+  const sandbox = await startE2eSandbox();
+  const dir = tempDir();
+  const relay = await startRelayProcess(writeConfig(dir, e2eConfig(sandbox.url)), `${dir}/data`);
+  return {
+    sandbox,
+    relay,
+    async stop() {
+      await relay.stop();
+      await sandbox.stop();
+      removeDir(dir);
+    },
+  };
+}
+
 export function writeConfig(dir: string, config: unknown): string {
   const path = join(dir, 'palisade.config.yaml');
   writeFileSync(path, stringify(config));
