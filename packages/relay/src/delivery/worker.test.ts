@@ -26,7 +26,7 @@ function vendor(script: Array<number | 'network' | [number, Record<string, strin
   return { send, requests };
 }
 
-function setup(delivery: Record<string, unknown>, script: Parameters<typeof vendor>[0], type: 'webhook' | 'ga4' = 'webhook') {
+function setup(delivery: Record<string, unknown>, script: Parameters<typeof vendor>[0], type: 'webhook' | 'ga4' = 'webhook', backoff = { baseMs: 5, maxMs: 20 }) {
   const destination = destinationSchema.parse({
     id: 'd',
     type,
@@ -36,7 +36,7 @@ function setup(delivery: Record<string, unknown>, script: Parameters<typeof vend
   const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
   const v = vendor(script);
   const settings = type === 'webhook' ? { url: 'https://h.example', secret: 's' } : { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://g.example' };
-  const worker = new DeliveryWorker({ destination, connector: type === 'webhook' ? webhookConnector : ga4Connector, settings, store, log, backoff: { baseMs: 5, maxMs: 20 }, pollMs: 10, send: v.send });
+  const worker = new DeliveryWorker({ destination, connector: type === 'webhook' ? webhookConnector : ga4Connector, settings, store, log, backoff, pollMs: 10, send: v.send, random: () => 0.99 });
   return { store, worker, vendor: v };
 }
 
@@ -118,6 +118,22 @@ describe('DeliveryWorker', () => {
     await until(async () => v.requests.length === 5);
     await worker.stop();
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('does not let new events cut a pause after a vendor failure short', async () => {
+    const { store, worker, vendor: v } = setup({}, [503], 'webhook', { baseMs: 1000, maxMs: 5000 });
+    await store.enqueue(events(1));
+    worker.start();
+    await until(async () => v.requests.length === 1);
+    for (let i = 0; i < 5; i++) {
+      await store.enqueue(events(1).map((e) => ({ ...e, eventId: `fresh${i}` })));
+      worker.wake();
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(v.requests).toHaveLength(1);
+    await worker.stop();
   });
 });
 

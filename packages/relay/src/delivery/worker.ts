@@ -36,7 +36,9 @@ export class DeliveryWorker {
   readonly #maxEvents: number;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  /** Ends the current sleep; `wake()` uses it only while idle, `stop()` always. */
+  #interrupt: (() => void) | undefined;
+  #wakeable = false;
   #consecutiveFailures = 0;
   #nextRequestAt = 0;
 
@@ -46,35 +48,37 @@ export class DeliveryWorker {
     this.#maxEvents = Math.min(connector.limits.maxEvents, destination.delivery.batchSize ?? Infinity);
   }
 
-  get destinationId(): string {
-    return this.#o.destination.id;
-  }
-
   start(): void {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
   }
 
-  /** New rows were committed: look now instead of at the next poll. */
+  /**
+   * New rows were committed: look now instead of at the next poll. A pause after a vendor failure
+   * (circuit open) is not cut short: fresh rows wait for it like the rescheduled ones.
+   */
   wake(): void {
-    this.#wake?.();
+    if (this.#wakeable) this.#interrupt?.();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.wake();
+    this.#interrupt?.();
     await this.#loop;
   }
 
-  #sleep(ms: number): Promise<void> {
+  #sleep(ms: number, wakeable: boolean): Promise<void> {
+    this.#wakeable = wakeable;
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.#wakeable = false;
+        this.#interrupt = undefined;
         resolve();
-      }
-      this.#wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.#interrupt = done;
     });
   }
 
@@ -86,14 +90,14 @@ export class DeliveryWorker {
         const limit = this.#consecutiveFailures > 0 ? this.#maxEvents : this.#o.claimLimit;
         const rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
         if (rows.length === 0) {
-          await this.#sleep(await this.#idleDelay());
+          await this.#sleep(await this.#idleDelay(), true);
           continue;
         }
         const pause = await this.#deliverAll(rows);
-        if (pause > 0) await this.#sleep(pause);
+        if (pause > 0) await this.#sleep(pause, false);
       } catch (error) {
         log.error({ destination: destination.id, err: { message: (error as Error).message } }, 'delivery loop error');
-        await this.#sleep(this.#o.pollMs);
+        await this.#sleep(this.#o.pollMs, false);
       }
     }
   }
