@@ -114,5 +114,9 @@ describe('resent messages', () => {
     expect(await outbox()).toBe(after + 2);
     const metrics = (await relay.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/palisade_ingest_messages_total\{outcome="duplicate"\} 1/);
+    // The same id twice in one batch is queued once.
+    const twice = track({ messageId: 'resend-me-3' });
+    expect((await post('/v1/batch', { batch: [twice, twice] })).body).toEqual({ accepted: 2, rejected: [] });
+    expect(await outbox()).toBe(after + 4);
   });
 });

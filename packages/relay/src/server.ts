@@ -20,9 +20,10 @@ import type { Store } from './store/store.js';
 export interface IngestState {
   config: PalisadeConfig;
   destinations: ActiveDestination[];
-  /** Write key -> environment, and every allowed origin: computed once per config. */
+  /** Write key -> environment, every allowed origin, the kept query parameters: once per config. */
   environments: Map<string, { name: string; env: EnvironmentConfig }>;
   allowedOrigins: Set<string>;
+  keepQueryParams: ReadonlySet<string>;
 }
 
 type EnvironmentConfig = PalisadeConfig['environments'][string];
@@ -30,7 +31,7 @@ type EnvironmentConfig = PalisadeConfig['environments'][string];
 export function ingestState(config: PalisadeConfig, destinations: ActiveDestination[]): IngestState {
   const environments = new Map(Object.entries(config.environments).map(([name, env]) => [env.writeKey, { name, env }]));
   const allowedOrigins = new Set(Object.values(config.environments).flatMap((e) => e.allowedOrigins));
-  return { config, destinations, environments, allowedOrigins };
+  return { config, destinations, environments, allowedOrigins, keepQueryParams: new Set(config.privacy.keepQueryParams) };
 }
 
 export interface IngestServerOptions {
@@ -109,14 +110,19 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
     // A resent message already accepted (or being committed by a concurrent request: a browser's
     // page-hide send racing the next page's flush) is acknowledged again, not queued twice.
-    const fresh = messages.filter((m) => !recent.has(found.name, m.messageId!));
-    for (const m of fresh) recent.add(found.name, m.messageId!);
+    const seen = new Set<string>();
+    const fresh = messages.filter((m) => {
+      const id = m.messageId!;
+      if (seen.has(id) || recent.has(found.name, id)) return false;
+      seen.add(id);
+      return true;
+    });
     metrics.messages.inc({ outcome: 'accepted' }, fresh.length);
     metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
 
     const receivedAt = new Date().toISOString();
-    const keep = new Set(state.config.privacy.keepQueryParams);
-    const { rows, queued, dropped } = toOutbox(fresh, state.destinations, found.name, keep, receivedAt);
+    const { rows, queued, dropped } = toOutbox(fresh, state.destinations, found.name, state.keepQueryParams, receivedAt);
+    for (const m of fresh) recent.add(found.name, m.messageId!);
     try {
       await store.enqueue(rows);
     } catch (error) {
