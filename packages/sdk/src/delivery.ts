@@ -28,6 +28,7 @@ export class Delivery {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #running: Promise<void> | undefined;
+  #again: Promise<void> | undefined;
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
@@ -62,9 +63,19 @@ export class Delivery {
     }, delay);
   }
 
-  /** Sends until the queue is empty or a send fails; concurrent calls share one run. */
+  /**
+   * Sends until the queue is empty or a send fails. A call made while a run is on waits for it
+   * and then runs once more, so events queued in between are covered too.
+   */
   flush(): Promise<void> {
-    this.#running ??= this.#drain().finally(() => (this.#running = undefined));
+    if (this.#running) {
+      this.#again ??= this.#running.then(() => {
+        this.#again = undefined;
+        return this.flush();
+      });
+      return this.#again;
+    }
+    this.#running = this.#drain().finally(() => (this.#running = undefined));
     return this.#running;
   }
 
