@@ -2,6 +2,8 @@
  * The SDK in real Chromium, on the demo clinic site served by the real relay process, with the
  * vendor sandbox on loopback. What the vendors received is read back from the sandbox.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -129,22 +131,43 @@ describe('SDK on the demo site', () => {
   });
 
   it('keeps events through a relay outage and delivers them after a reload', async () => {
-    let outage = true;
-    await page.route('**/v1/batch', (route) => (outage ? route.abort('connectionrefused') : route.continue()));
-    await page.goto(`${relay.url}/behavioral-health.html`);
-    await page.evaluate(() => {
-      const p = (window as unknown as { palisade: { track(e: string, p: object): void } }).palisade;
-      p.track('Appointment Booked', { service_line: 'during-outage' });
-    });
-    await page.waitForTimeout(1500);
-    expect(hookEvents().filter((e) => e.properties.service_line === 'during-outage')).toEqual([]);
-    outage = false;
-    await page.reload();
-    const delivered = await waitFor(async () => {
-      const got = hookEvents().filter((e) => e.properties.service_line === 'during-outage');
-      return got.length > 0 ? got : undefined;
-    }, 'events queued during the outage');
-    expect(delivered).toHaveLength(1);
+    // A second relay process takes the events (data-api), so it can go down while the page, served
+    // from a plain loopback server, stays up.
+    const ingestPort = await freePort();
+    const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+    const host = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Outage</title>
+      <script src="${relay.url}/palisade.js" data-write-key="pk_dev_demo_clinic" data-api="${ingestUrl}" data-autotrack="off"></script>
+      </head><body>outage</body></html>`));
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const pageUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/outage.html`;
+    const config = demoConfig(sandbox.url, relay.port);
+    config.environments.development.allowedOrigins.push(new URL(pageUrl).origin);
+    const configDir = tempDir();
+    const configPath = writeConfig(configDir, config);
+    const ingestDir = `${dir}/ingest-data`;
+    let ingest = await startRelayProcess(configPath, ingestDir, undefined, ingestPort);
+    try {
+      await ingest.stop('SIGKILL');
+      await page.goto(pageUrl);
+      await page.evaluate(async () => {
+        const p = (window as unknown as { palisade: { track(e: string, p: object): void; flush(): Promise<void> } }).palisade;
+        p.track('Appointment Booked', { service_line: 'during-outage' });
+        await p.flush();
+      });
+      await page.waitForTimeout(500);
+      expect(hookEvents().filter((e) => e.properties.service_line === 'during-outage')).toEqual([]);
+      ingest = await startRelayProcess(configPath, ingestDir, undefined, ingestPort);
+      await page.reload();
+      const delivered = await waitFor(async () => {
+        const got = hookEvents().filter((e) => e.properties.service_line === 'during-outage');
+        return got.length > 0 ? got : undefined;
+      }, 'events queued during the outage');
+      expect(delivered).toHaveLength(1);
+    } finally {
+      await ingest.stop();
+      host.close();
+      removeDir(configDir);
+    }
   });
 
   it('delivers the last click before navigating to a page without Palisade (page-hide flush)', async () => {
