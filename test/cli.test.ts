@@ -127,6 +127,14 @@ describe('palisade start (the demo)', () => {
         properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'anxiety' },
       }, 'pk_dev_demo_clinic');
       expect(r.status).toBe(200);
+      // The demo pages are served on the chosen port: their origin is allowed too.
+      const fromSite = await fetch(`http://127.0.0.1:${port}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: `http://127.0.0.1:${port}` },
+        body: JSON.stringify({ writeKey: 'pk_dev_demo_clinic', batch: [{ type: 'page', anonymousId: 'visitor-1' }] }),
+      });
+      expect(fromSite.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/book.html`)).status).toBe(200);
       const received = await waitFor(async () => {
         const items = await (await fetch(`http://127.0.0.1:${sandboxPort}/api/received?vendor=ga4`)).json() as Array<{ body: { events: Array<{ params: Record<string, unknown> }> } }>;
         return items.length > 0 ? items : undefined;

@@ -45,7 +45,10 @@ export async function send(url: string, writeKey: string, batch: WireMessage[], 
       credentials: 'omit',
     });
     const s = response.status;
-    return s === 408 || s === 429 || s >= 500 ? 'retry' : 'done';
+    if (s === 408 || s === 429 || s >= 500) return 'retry';
+    // A wrong write key or origin loses every event: say so where the site's developers look.
+    if (s === 401 || s === 403) console.warn(`[palisade] the relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
+    return 'done';
   } catch {
     return 'retry';
   }

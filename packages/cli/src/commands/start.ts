@@ -22,11 +22,21 @@ export interface StartOptions {
   log: (line: string) => void;
 }
 
-/** The demo config points at the sandbox's default port; follow it when it moves. */
-function pointAtSandbox(config: PalisadeConfig, sandboxOrigin: string): PalisadeConfig {
+/**
+ * The demo config names the default ports; follow them when they move: destinations point at the
+ * sandbox, and the development environment allows the demo site's own origin.
+ */
+function forPorts(config: PalisadeConfig, sandboxOrigin: string, relayPort: number): PalisadeConfig {
   const swap = (url: string) => (url.startsWith(DEMO_SANDBOX_ORIGIN) ? sandboxOrigin + url.slice(DEMO_SANDBOX_ORIGIN.length) : url);
+  const environments = { ...config.environments };
+  const dev = environments.development;
+  if (dev) {
+    const origins = [`http://127.0.0.1:${relayPort}`, `http://localhost:${relayPort}`];
+    environments.development = { ...dev, allowedOrigins: [...new Set([...dev.allowedOrigins, ...origins])] };
+  }
   return {
     ...config,
+    environments,
     destinations: config.destinations.map((d) => d.type === 'ga4'
       ? { ...d, settings: { ...d.settings, endpoint: swap(d.settings.endpoint) } }
       : { ...d, settings: { ...d.settings, url: swap(d.settings.url) } }),
@@ -55,7 +65,7 @@ export async function runStart(options: StartOptions) {
       port: options.port,
       env: options.env,
       log: options.log,
-      adjustConfig: (c) => pointAtSandbox(c, sandbox.url.replace('localhost', '127.0.0.1')),
+      adjustConfig: (c) => forPorts(c, sandbox.url.replace('localhost', '127.0.0.1'), options.port),
       siteDir: DEMO_SITE,
     });
   } catch (error) {

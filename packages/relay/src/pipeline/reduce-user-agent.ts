@@ -15,7 +15,7 @@ const BROWSERS: Array<[name: string, pattern: RegExp]> = [
   ['Opera', /\b(?:OPR|Opera)\/(\d+)/],
   ['Samsung Internet', /\bSamsungBrowser\/(\d+)/],
   ['Firefox', /\b(?:Firefox|FxiOS)\/(\d+)/],
-  ['Chrome', /\b(?:Chrome|CriOS|Chromium)\/(\d+)/],
+  ['Chrome', /\b(?:Chrome|CriOS|Chromium|HeadlessChrome)\/(\d+)/],
   ['Safari', /\bVersion\/(\d+)[^ ]* (?:Mobile\/\S+ )?Safari\//],
   ['Internet Explorer', /\b(?:MSIE |Trident\/.*rv:)(\d+)/],
 ];
