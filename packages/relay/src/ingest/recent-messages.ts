@@ -8,7 +8,8 @@ export class RecentMessages {
   #current = new Set<string>();
   #previous = new Set<string>();
 
-  constructor(private readonly capacity = 200_000) {}
+  /** 100,000 ids per generation: minutes of traffic for most sites, about 10-20 MB at most. */
+  constructor(private readonly capacity = 100_000) {}
 
   has(environment: string, messageId: string): boolean {
     const key = `${environment}\u0000${messageId}`;
