@@ -79,7 +79,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       for (const id of ids) workers.get(id)?.wake();
     },
   });
-  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 });
+  } catch (error) {
+    // A taken port must not leave the store thread running.
+    await store.close();
+    throw error;
+  }
   for (const w of workers.values()) w.start();
   logger.info({ destinations: [...workers.keys()], environments: Object.keys(options.config.environments) }, 'relay started');
   return {

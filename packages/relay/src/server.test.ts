@@ -120,3 +120,10 @@ describe('resent messages', () => {
     expect(await outbox()).toBe(after + 4);
   });
 });
+
+describe('start-up', () => {
+  it('fails cleanly when the port is taken', async () => {
+    const port = Number(new URL(relay.url).port);
+    await expect(startTestRelay(undefined, { port })).rejects.toThrow(/EADDRINUSE|address already in use/);
+  });
+});
