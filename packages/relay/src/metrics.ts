@@ -40,6 +40,7 @@ export interface RelayMetrics {
   delivered: Tally<'destination' | 'outcome'>;
   requests: Tally<'destination' | 'status'>;
   requestSeconds: Histogram<'destination'>;
+  cspReports: Tally<never>;
 }
 
 export function createMetrics(store: Store): RelayMetrics {
@@ -51,6 +52,7 @@ export function createMetrics(store: Store): RelayMetrics {
     pipeline: tally(registry, 'palisade_pipeline_events_total', 'Pipeline results per destination (queued, dropped) with the drop reason', ['destination', 'outcome', 'reason']),
     delivered: tally(registry, 'palisade_delivery_events_total', 'Delivery results per destination (delivered, retried, dead_lettered)', ['destination', 'outcome']),
     requests: tally(registry, 'palisade_vendor_requests_total', 'Vendor requests by HTTP status (or network)', ['destination', 'status']),
+    cspReports: tally(registry, 'palisade_csp_violations_total', 'Third-party requests blocked or reported by the Content-Security-Policy', []),
     requestSeconds: new Histogram({ name: 'palisade_vendor_request_seconds', help: 'Vendor request latency', labelNames: ['destination'], registers: [registry], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] }),
   };
   new Gauge({

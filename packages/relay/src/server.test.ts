@@ -127,3 +127,26 @@ describe('start-up', () => {
     await expect(startTestRelay(undefined, { port })).rejects.toThrow(/EADDRINUSE|address already in use/);
   });
 });
+
+describe('CSP reports', () => {
+  it('turns both report formats into tracker inventory, without paths or queries', async () => {
+    const legacy = await relay.app.inject({
+      method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/csp-report' },
+      payload: JSON.stringify({ 'csp-report': { 'document-uri': 'https://clinic.example/patients/48213', 'blocked-uri': 'https://www.facebook.com/tr?ud[em]=jane', 'effective-directive': 'img-src' } }),
+    });
+    expect(legacy.statusCode).toBe(204);
+    const modern = await relay.app.inject({
+      method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/reports+json' },
+      payload: JSON.stringify([{ type: 'csp-violation', body: { documentURL: 'https://clinic.example/', blockedURL: 'https://www.googletagmanager.com/gtm.js?id=GTM-1', effectiveDirective: 'script-src-elem' } }]),
+    });
+    expect(modern.statusCode).toBe(204);
+    const inventory = await relay.store.listTrackers();
+    expect(inventory.map((t) => [t.origin, t.kind, t.pages])).toEqual(expect.arrayContaining([
+      ['https://www.facebook.com', 'image', ['/patients/:id']],
+      ['https://www.googletagmanager.com', 'script', ['/']],
+    ]));
+    expect(JSON.stringify(inventory)).not.toContain('jane');
+    const bad = await relay.app.inject({ method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/json' }, payload: '{"x":1}' });
+    expect(bad.statusCode).toBe(400);
+  });
+});

@@ -5,6 +5,8 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import { CSP_REPORT_PATH } from './csp/build-policy.js';
+import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './demo-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
@@ -60,7 +62,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     // No framework JSON parsing: bodies are parsed once, with our limits, in the handler.
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['application/json', 'text/plain', 'application/csp-report', 'application/reports+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   await app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && options.state().allowedOrigins.has(origin)),
@@ -141,6 +143,21 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
   app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
   for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+
+  // CSP violation reports (report-uri and Reporting API) feed the tracker inventory.
+  app.post(CSP_REPORT_PATH, async (request, reply) => {
+    const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
+    const sightings = parsed.ok ? parseViolationReports(parsed.value) : undefined;
+    if (sightings === undefined) return reply.code(400).send(apiError('invalid_report', 'not a CSP violation report'));
+    metrics.cspReports.inc({}, sightings.length);
+    try {
+      await store.recordTrackers(sightings, Date.now());
+    } catch (error) {
+      options.logger.error({ err: { message: (error as Error).message } }, 'tracker inventory write failed');
+      return reply.code(503).send(apiError('store_unavailable', 'report not stored'));
+    }
+    return reply.code(204).send();
+  });
 
   if (options.sdk) {
     const sdk = options.sdk;

@@ -15,7 +15,8 @@ const environmentName = z.string().regex(NAME, 'environment names are lower-case
 const origin = z.string().refine((s) => {
   try {
     const u = new URL(s);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+    // No wildcards: `*.example.com` would admit any subdomain, including a taken-over one.
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && !u.hostname.includes('*');
   } catch {
     return false;
   }
@@ -124,6 +125,22 @@ export const privacySchema = z.strictObject({
   keepQueryParams: z.array(z.string().min(1).max(64)).default(['utm_source', 'utm_medium', 'utm_campaign']),
 }).default({ keepQueryParams: ['utm_source', 'utm_medium', 'utm_campaign'] });
 
+export const browserSchema = z.strictObject({
+  /** Origins the site's pages may contact besides their own and the relay's (a CDN, web fonts). */
+  allowOrigins: z.array(origin).default([]),
+  /** Origins that may be framed (a video or map embed); nothing else may. */
+  allowEmbeds: z.array(origin).default([]),
+  /** The relay's public origin, when the pages are served from another origin than the relay. */
+  relayOrigin: origin.optional(),
+  csp: z.strictObject({
+    /** Roll out with report-only first: violations are reported, nothing is blocked. */
+    mode: z.enum(['report-only', 'enforce']).default('report-only'),
+    /** Existing tag snippets are inline scripts; false drops 'unsafe-inline' from script-src. */
+    inlineScripts: z.boolean().default(true),
+  }).default({ mode: 'report-only', inlineScripts: true }),
+}).default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true } });
+export type BrowserConfig = z.output<typeof browserSchema>;
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).default(1),
@@ -132,6 +149,7 @@ export const configSchema = z.strictObject({
   }),
   masking: maskingSchema,
   privacy: privacySchema,
+  browser: browserSchema,
   destinations: z.array(destinationSchema).default([]),
 }).superRefine((config, ctx) => crossCheck(config, ctx), {
   // Run even when fields already failed, so `config check` reports every problem in one pass.

@@ -10,9 +10,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { associatedData, PayloadCipher } from './payload-cipher.js';
-import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats } from './store.js';
+import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+const MAX_TRACKER_ROWS = 10_000;
 
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -43,6 +44,15 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dead_letters_destination ON dead_letters (destination_id, id);
+CREATE TABLE IF NOT EXISTS trackers (
+  origin TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  page TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (origin, kind, page)
+);
 `;
 
 interface RawOutboxRow {
@@ -257,6 +267,37 @@ export class SqliteStore implements Store {
         .map((r) => [r.d, r.n]),
     );
     return { outbox: count('outbox'), deadLetters: count('dead_letters') };
+  }
+
+  recordTrackers(sightings: TrackerSighting[], now: number): Promise<void> {
+    if (sightings.length === 0) return Promise.resolve();
+    return this.#write(() => {
+      const upsert = this.#db.prepare(`
+        INSERT INTO trackers (origin, kind, page, count, first_seen, last_seen)
+        SELECT ?, ?, ?, 1, ?, ? WHERE (SELECT COUNT(*) FROM trackers) < ${MAX_TRACKER_ROWS}
+        ON CONFLICT (origin, kind, page) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen`);
+      const bump = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ? WHERE origin = ? AND kind = ? AND page = ?');
+      for (const s of sightings) {
+        // At the bound, known combinations still count; new ones are not added.
+        if (upsert.run(s.origin, s.kind, s.page, now, now).changes === 0) bump.run(now, s.origin, s.kind, s.page);
+      }
+    });
+  }
+
+  async listTrackers(): Promise<TrackerRecord[]> {
+    const rows = this.#db.prepare(`
+      SELECT origin, kind, SUM(count) AS count, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
+             json_group_array(page) AS pages
+      FROM (SELECT * FROM trackers ORDER BY count DESC) GROUP BY origin, kind ORDER BY SUM(count) DESC, origin
+    `).all() as Array<{ origin: string; kind: string; count: number; first_seen: number; last_seen: number; pages: string }>;
+    return rows.map((r) => ({
+      origin: r.origin,
+      kind: r.kind,
+      pages: (JSON.parse(r.pages) as string[]).slice(0, 20),
+      count: r.count,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+    }));
   }
 
   async ping(): Promise<void> {

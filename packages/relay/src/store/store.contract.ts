@@ -118,6 +118,21 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect((await reopened.claim('ga4', 10, Date.now(), 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2']);
     }));
 
+    it('keeps a tracker inventory by origin and kind, with the pages', withStore(async ({ store }) => {
+      const now = Date.now();
+      await store.recordTrackers([
+        { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
+        { origin: 'https://www.facebook.com', kind: 'image', page: '/book' },
+        { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
+        { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' },
+      ], now);
+      await store.recordTrackers([{ origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' }], now + 5);
+      expect(await store.listTrackers()).toEqual([
+        { origin: 'https://www.facebook.com', kind: 'image', pages: ['/', '/book'], count: 3, firstSeen: now, lastSeen: now },
+        { origin: 'https://www.googletagmanager.com', kind: 'script', pages: ['/'], count: 2, firstSeen: now, lastSeen: now + 5 },
+      ]);
+    }));
+
     it('answers readiness', withStore(async ({ store }) => {
       await expect(store.ping()).resolves.toBeUndefined();
     }));

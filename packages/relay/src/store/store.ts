@@ -32,6 +32,25 @@ export interface DeadLetter {
   reason: string;
 }
 
+/** A third-party origin that pages tried to contact (CSP reports, the SDK's guard). */
+export interface TrackerSighting {
+  origin: string;
+  /** script, image, connect, frame, style, font, media, other. */
+  kind: string;
+  /** Page path template (`/patients/:id/book`). */
+  page: string;
+}
+
+export interface TrackerRecord {
+  origin: string;
+  kind: string;
+  /** Up to 20 page templates where it was seen. */
+  pages: string[];
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 export interface StoreStats {
   outbox: Record<string, number>;
   deadLetters: Record<string, number>;
@@ -56,6 +75,10 @@ export interface Store {
   /** Earliest next attempt time of a destination's unleased rows, or null when none wait. */
   nextDueAt(destinationId: string): Promise<number | null>;
   stats(): Promise<StoreStats>;
+  /** Adds sightings to the tracker inventory (bounded: new combinations stop at 10,000 rows). */
+  recordTrackers(sightings: TrackerSighting[], now: number): Promise<void>;
+  /** The inventory by origin and kind, most seen first. */
+  listTrackers(): Promise<TrackerRecord[]>;
   /** Throws when the store cannot write (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

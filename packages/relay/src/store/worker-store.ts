@@ -4,9 +4,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ClaimedJsonRow, SqliteStore } from './sqlite-store.js';
-import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats } from './store.js';
+import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
-type Method = 'enqueueJson' | 'claimJson' | 'ack' | 'reschedule' | 'release' | 'deadLetter' | 'listDeadLetters' | 'replayDeadLetters' | 'nextDueAt' | 'stats' | 'ping' | 'close';
+type Method = 'enqueueJson' | 'claimJson' | 'ack' | 'reschedule' | 'release' | 'deadLetter' | 'listDeadLetters' | 'replayDeadLetters' | 'nextDueAt' | 'stats' | 'recordTrackers' | 'listTrackers' | 'ping' | 'close';
 
 export interface StoreCall {
   id: number;
@@ -123,6 +123,14 @@ export class WorkerStore implements Store {
 
   stats(): Promise<StoreStats> {
     return this.#call('stats');
+  }
+
+  recordTrackers(sightings: TrackerSighting[], now: number): Promise<void> {
+    return this.#call('recordTrackers', sightings, now);
+  }
+
+  listTrackers(): Promise<TrackerRecord[]> {
+    return this.#call('listTrackers');
   }
 
   ping(): Promise<void> {

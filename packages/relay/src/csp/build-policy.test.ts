@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { browserSchema } from '@palisade/schema';
+import { buildPolicy, cspHeaders } from './build-policy.js';
+
+const browser = (input: Record<string, unknown> = {}) => browserSchema.parse(input);
+
+describe('CSP', () => {
+  it('allows only the page itself by default, frames nothing and reports violations', () => {
+    const policy = buildPolicy(browser());
+    expect(policy).toBe([
+      "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+      "font-src 'self' data:", "media-src 'self'", "connect-src 'self'", "frame-src 'none'", "worker-src 'self' blob:",
+      "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'", 'report-uri /v1/csp-report', 'report-to palisade',
+    ].join('; '));
+    expect(policy).not.toContain('strict-dynamic');
+    expect(policy).not.toContain('*');
+  });
+
+  it('adds the relay, allowlisted origins and embeds where they are needed', () => {
+    const policy = buildPolicy(browser({
+      relayOrigin: 'https://collect.clinic.example',
+      allowOrigins: ['https://cdn.clinic.example'],
+      allowEmbeds: ['https://www.youtube-nocookie.com'],
+      csp: { inlineScripts: false },
+    }));
+    expect(policy).toContain("script-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
+    expect(policy).toContain("connect-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
+    expect(policy).toContain("img-src 'self' data: https://cdn.clinic.example;");
+    expect(policy).toContain('frame-src https://www.youtube-nocookie.com;');
+    expect(policy).toContain('report-uri https://collect.clinic.example/v1/csp-report');
+    expect(policy).not.toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it('is report-only until the owner switches it to enforce', () => {
+    expect(cspHeaders(browser(), '/v1/csp-report').name).toBe('Content-Security-Policy-Report-Only');
+    expect(cspHeaders(browser({ csp: { mode: 'enforce' } }), 'https://r.example/v1/csp-report')).toMatchObject({
+      name: 'Content-Security-Policy',
+      reportingEndpoints: 'palisade="https://r.example/v1/csp-report"',
+    });
+  });
+
+  it('refuses anything but origins in the lists', () => {
+    expect(browserSchema.safeParse({ allowOrigins: ['https://*.google.com'] }).success).toBe(false);
+    expect(browserSchema.safeParse({ allowEmbeds: ["'unsafe-inline'"] }).success).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The Content-Security-Policy that makes "nothing third-party in the browser" a browser-enforced
+ * rule: the page may contact only itself, the relay and the origins the site owner allowlisted;
+ * only allowlisted embeds may be framed. No 'strict-dynamic' (it would extend trust to whatever a
+ * tag manager loads) and no wildcards. Runtime patching cannot stop the browser's preload scanner;
+ * this can.
+ */
+import type { BrowserConfig } from '@palisade/schema';
+
+export const CSP_REPORT_PATH = '/v1/csp-report';
+export const REPORT_GROUP = 'palisade';
+
+export interface CspHeaders {
+  /** `Content-Security-Policy` or `Content-Security-Policy-Report-Only`. */
+  name: string;
+  value: string;
+  /** `Reporting-Endpoints` value for the Reporting API (report-to). */
+  reportingEndpoints: string;
+}
+
+export function buildPolicy(browser: BrowserConfig): string {
+  const relay = browser.relayOrigin ? [browser.relayOrigin] : [];
+  const allowed = browser.allowOrigins;
+  const directive = (name: string, sources: string[]) => `${name} ${[...new Set(sources)].join(' ')}`;
+  const report = browser.relayOrigin ? `${browser.relayOrigin}${CSP_REPORT_PATH}` : CSP_REPORT_PATH;
+  return [
+    "default-src 'self'",
+    directive('script-src', ["'self'", ...relay, ...allowed, ...(browser.csp.inlineScripts ? ["'unsafe-inline'"] : [])]),
+    directive('style-src', ["'self'", "'unsafe-inline'", ...allowed]),
+    directive('img-src', ["'self'", 'data:', ...allowed]),
+    directive('font-src', ["'self'", 'data:', ...allowed]),
+    directive('media-src', ["'self'", ...allowed]),
+    directive('connect-src', ["'self'", ...relay, ...allowed]),
+    directive('frame-src', browser.allowEmbeds.length > 0 ? browser.allowEmbeds : ["'none'"]),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+    `report-uri ${report}`,
+    `report-to ${REPORT_GROUP}`,
+  ].join('; ');
+}
+
+export function cspHeaders(browser: BrowserConfig, reportEndpoint: string): CspHeaders {
+  return {
+    name: browser.csp.mode === 'enforce' ? 'Content-Security-Policy' : 'Content-Security-Policy-Report-Only',
+    value: buildPolicy(browser),
+    reportingEndpoints: `${REPORT_GROUP}="${reportEndpoint}"`,
+  };
+}
