@@ -11,7 +11,7 @@ describe('CSP violation reports', () => {
         'violated-directive': 'img-src',
         'original-policy': "default-src 'self'",
       },
-    })).toEqual([{ origin: 'https://www.facebook.com', kind: 'image', page: '/patients/:id/book' }]);
+    })).toEqual([{ origin: 'https://www.facebook.com', kind: 'image', page: '/patients/:id/book', vendor: 'Meta (Facebook)' }]);
   });
 
   it('reads Reporting API batches and skips other report types and non-URL blocks', () => {
@@ -21,8 +21,8 @@ describe('CSP violation reports', () => {
       { type: 'deprecation', body: { id: 'x' } },
       { type: 'csp-violation', body: { documentURL: 'https://clinic.example/b', blockedURL: 'wss://ws.hotjar.com/api', effectiveDirective: 'connect-src' } },
     ])).toEqual([
-      { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' },
-      { origin: 'wss://ws.hotjar.com', kind: 'connect', page: '/b' },
+      { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/', vendor: 'Google Tag Manager' },
+      { origin: 'wss://ws.hotjar.com', kind: 'connect', page: '/b', vendor: 'Hotjar' },
     ]);
   });
 

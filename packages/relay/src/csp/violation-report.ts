@@ -6,15 +6,10 @@
  */
 import { z } from 'zod';
 import { sanitizePath } from '../pipeline/sanitize-url.js';
+import type { TrackerSighting } from '../store/store.js';
+import { vendorName } from './vendor-name.js';
 
 export type TrackerKind = 'script' | 'image' | 'connect' | 'frame' | 'style' | 'font' | 'media' | 'other';
-
-export interface TrackerSighting {
-  origin: string;
-  kind: TrackerKind;
-  /** Page path with identifier-like segments replaced by `:id`. */
-  page: string;
-}
 
 const legacy = z.object({
   'csp-report': z.object({
@@ -63,7 +58,10 @@ function sighting(blocked: string | undefined, directive: string | undefined, do
   const origin = originOf(blocked);
   if (!origin) return undefined; // 'inline', 'eval', data: ... are not third parties
   const name = (directive ?? '').split(' ')[0] ?? '';
-  return { origin, kind: KINDS[name] ?? 'other', page: pageOf(documentUrl) };
+  const vendor = vendorName(blocked!);
+  const s: TrackerSighting = { origin, kind: KINDS[name] ?? 'other', page: pageOf(documentUrl) };
+  if (vendor) s.vendor = vendor;
+  return s;
 }
 
 /** Reports -> sightings; undefined when the body is neither format. */

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS trackers (
   origin TEXT NOT NULL,
   kind TEXT NOT NULL,
   page TEXT NOT NULL,
+  vendor TEXT,
   count INTEGER NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
@@ -273,26 +274,28 @@ export class SqliteStore implements Store {
     if (sightings.length === 0) return Promise.resolve();
     return this.#write(() => {
       const upsert = this.#db.prepare(`
-        INSERT INTO trackers (origin, kind, page, count, first_seen, last_seen)
-        SELECT ?, ?, ?, 1, ?, ? WHERE (SELECT COUNT(*) FROM trackers) < ${MAX_TRACKER_ROWS}
-        ON CONFLICT (origin, kind, page) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen`);
+        INSERT INTO trackers (origin, kind, page, vendor, count, first_seen, last_seen)
+        SELECT ?, ?, ?, ?, 1, ?, ? WHERE (SELECT COUNT(*) FROM trackers) < ${MAX_TRACKER_ROWS}
+        ON CONFLICT (origin, kind, page) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen,
+          vendor = COALESCE(excluded.vendor, vendor)`);
       const bump = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ? WHERE origin = ? AND kind = ? AND page = ?');
       for (const s of sightings) {
         // At the bound, known combinations still count; new ones are not added.
-        if (upsert.run(s.origin, s.kind, s.page, now, now).changes === 0) bump.run(now, s.origin, s.kind, s.page);
+        if (upsert.run(s.origin, s.kind, s.page, s.vendor ?? null, now, now).changes === 0) bump.run(now, s.origin, s.kind, s.page);
       }
     });
   }
 
   async listTrackers(): Promise<TrackerRecord[]> {
     const rows = this.#db.prepare(`
-      SELECT origin, kind, SUM(count) AS count, MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
-             json_group_array(page) AS pages
+      SELECT origin, kind, MAX(vendor) AS vendor, SUM(count) AS count, MIN(first_seen) AS first_seen,
+             MAX(last_seen) AS last_seen, json_group_array(page) AS pages
       FROM (SELECT * FROM trackers ORDER BY count DESC) GROUP BY origin, kind ORDER BY SUM(count) DESC, origin
-    `).all() as Array<{ origin: string; kind: string; count: number; first_seen: number; last_seen: number; pages: string }>;
+    `).all() as Array<{ origin: string; kind: string; vendor: string | null; count: number; first_seen: number; last_seen: number; pages: string }>;
     return rows.map((r) => ({
       origin: r.origin,
       kind: r.kind,
+      ...(r.vendor ? { vendor: r.vendor } : {}),
       pages: (JSON.parse(r.pages) as string[]).slice(0, 20),
       count: r.count,
       firstSeen: r.first_seen,

@@ -124,12 +124,12 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
         { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
         { origin: 'https://www.facebook.com', kind: 'image', page: '/book' },
         { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
-        { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' },
+        { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/', vendor: 'Google Tag Manager' },
       ], now);
       await store.recordTrackers([{ origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' }], now + 5);
       expect(await store.listTrackers()).toEqual([
         { origin: 'https://www.facebook.com', kind: 'image', pages: ['/', '/book'], count: 3, firstSeen: now, lastSeen: now },
-        { origin: 'https://www.googletagmanager.com', kind: 'script', pages: ['/'], count: 2, firstSeen: now, lastSeen: now + 5 },
+        { origin: 'https://www.googletagmanager.com', kind: 'script', vendor: 'Google Tag Manager', pages: ['/'], count: 2, firstSeen: now, lastSeen: now + 5 },
       ]);
     }));
 

@@ -39,11 +39,14 @@ export interface TrackerSighting {
   kind: string;
   /** Page path template (`/patients/:id/book`). */
   page: string;
+  /** Vendor name, where known (from the full URL, which is not kept). */
+  vendor?: string;
 }
 
 export interface TrackerRecord {
   origin: string;
   kind: string;
+  vendor?: string;
   /** Up to 20 page templates where it was seen. */
   pages: string[];
   count: number;
