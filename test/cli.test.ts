@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cliEnv, freePort, post, removeDir, runCli, tempDir, waitFor } from './helpers/processes.js';
+import { PayloadCipher, SqliteStore } from '@palisade/relay';
+import { BIN, DATA_KEY, ROOT, cliEnv, freePort, post, removeDir, runCli, tempDir, waitFor } from './helpers/processes.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -75,6 +76,36 @@ destinations:
     const schema = JSON.parse(r.stdout);
     expect(schema.$schema).toMatch(/json-schema\.org/);
     expect(schema.properties.destinations.type).toBe('array');
+  });
+});
+
+describe('palisade csp and trackers', () => {
+  it('csp prints the policy from the config, report-only or enforced', async () => {
+    const config = join(ROOT, 'demo-site/palisade.config.yaml');
+    const enforced = await runCli(['csp', '--config', config]);
+    expect(enforced.code).toBe(0);
+    expect(enforced.stdout).toMatch(/^Content-Security-Policy: default-src 'self'; script-src 'self' 'unsafe-inline';.*frame-src 'none';.*report-uri \/v1\/csp-report\n$/);
+    const reportOnly = await runCli(['csp', '--config', config, '--report-only']);
+    expect(reportOnly.stdout).toMatch(/^Content-Security-Policy-Report-Only: default-src 'self'/);
+    expect((await runCli(['csp'])).stderr).toContain('csp needs --config FILE');
+  });
+
+  it('trackers lists the inventory as a table', async () => {
+    const d = dir();
+    const store = new SqliteStore({ path: join(d, 'palisade.db'), cipher: new PayloadCipher(Buffer.from(DATA_KEY, 'base64url')) });
+    await store.recordTrackers([
+      { origin: 'https://connect.facebook.net', kind: 'script', page: '/book', vendor: 'Meta (Facebook)' },
+      { origin: 'https://connect.facebook.net', kind: 'script', page: '/', vendor: 'Meta (Facebook)' },
+      { origin: 'https://unknown.example', kind: 'image', page: '/' },
+    ], Date.parse('2026-11-24T10:00:00Z'));
+    await store.close();
+    const r = await runCli(['trackers', '--data-dir', d]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^vendor\s+origin\s+kind\s+count\s+pages\s+first seen \(UTC\)\s+last seen \(UTC\)$/);
+    expect(lines[1]).toMatch(/^Meta \(Facebook\)\s+https:\/\/connect\.facebook\.net\s+script\s+2\s+(\/book \/|\/ \/book)\s+2026-11-24 10:00:00/);
+    expect(lines[2]).toMatch(/^\(unknown\)\s+https:\/\/unknown\.example\s+image\s+1/);
+    expect((await runCli(['trackers', '--data-dir', join(d, 'nope')])).stderr).toContain('no Palisade data in');
   });
 });
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /** The `palisade` command. Errors print one line (or one line per config problem) and exit 1. */
 import { parseArgs } from 'node:util';
-import { generateKey } from '@palisade/relay';
+import { cspHeaders, generateKey, loadConfigFile } from '@palisade/relay';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
-import { runRelay } from './commands/relay.js';
+import { formatTrackers, listTrackers } from './commands/trackers.js';
+import { formatProblems, runRelay } from './commands/relay.js';
 import { runStart } from './commands/start.js';
 import { prepareKeys } from './keys.js';
 
@@ -23,6 +24,10 @@ Usage:
   palisade keys generate           print new masking and data keys
   palisade dlq list [--destination ID] [--json] [--data-dir DIR]
   palisade dlq replay [--destination ID] [--id N ...] [--data-dir DIR]
+  palisade csp --config FILE [--enforce | --report-only]
+                                   print the Content-Security-Policy headers for the site's pages
+  palisade trackers [--json] [--data-dir DIR]
+                                   third parties the pages tried to contact (CSP reports)
 
 Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PORT, NODE_ENV`;
 
@@ -63,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       destination: { type: 'string' },
       id: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      enforce: { type: 'boolean' },
+      'report-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -145,6 +152,24 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new CliError('usage: palisade dlq list|replay');
+    }
+    case 'csp': {
+      const file = values.config ?? env.PALISADE_CONFIG;
+      if (!file) throw new CliError('csp needs --config FILE (or PALISADE_CONFIG)');
+      const loaded = loadConfigFile(file);
+      if (!loaded.ok) throw new CliError(`invalid config ${file}:\n${formatProblems(loaded.problems)}`);
+      const browser = loaded.config.browser;
+      const mode = values.enforce ? 'enforce' : values['report-only'] ? 'report-only' : browser.csp.mode;
+      const headers = cspHeaders({ ...browser, csp: { ...browser.csp, mode } });
+      say(`${headers.name}: ${headers.value}`);
+      const endpoints = headers.reportingEndpoints(browser.relayOrigin ?? 'https://<your site>');
+      if (endpoints) say(`Reporting-Endpoints: ${endpoints}`);
+      return 0;
+    }
+    case 'trackers': {
+      const rows = await listTrackers(dataDir, prepareKeys(env, dataDir, note));
+      say(values.json ? JSON.stringify(rows, null, 2) : formatTrackers(rows));
+      return 0;
     }
     default:
       throw new CliError(`unknown command ${command}; run palisade --help`);

@@ -1,5 +1,6 @@
 /**
- * Serves a website from the relay's public listener (the demo clinic in `palisade start`):
+ * Serves a website from the relay's public listener (the demo clinic in `palisade start`), with
+ * the Content-Security-Policy built from the config on every page:
  * static files, `/find-a-doctor/<specialty>` (its single-page section), and `POST /demo/<page>`,
  * which answers like a form handler: 303 to `/<page>.html`.
  * Form bodies are discarded unread: the demo needs the navigation, not the data.
@@ -7,9 +8,21 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '@palisade/schema';
+import type { CspHeaders } from './csp/build-policy.js';
 
-export async function serveSite(app: FastifyInstance, root: string): Promise<void> {
+/** Serves `root`; HTML responses carry the site's Content-Security-Policy when one is given. */
+export async function serveSite(app: FastifyInstance, root: string, csp?: CspHeaders): Promise<void> {
   await app.register(async (site) => {
+    if (csp) {
+      site.addHook('onSend', async (request, reply, payload) => {
+        if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+          reply.header(csp.name, csp.value);
+          const endpoints = csp.reportingEndpoints(`${request.protocol}://${request.host}`);
+          if (endpoints) reply.header('reporting-endpoints', endpoints);
+        }
+        return payload;
+      });
+    }
     site.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], (_req, payload, done) => {
       payload.resume();
       payload.on('end', () => done(null, undefined));

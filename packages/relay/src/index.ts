@@ -11,3 +11,5 @@ export { createMask, deriveDestinationKey, createEventIdMask } from './pipeline/
 export type { CleanEvent } from './pipeline/clean-event.js';
 export { connectors } from './destinations/registry.js';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './destinations/webhook/sign.js';
+export { buildPolicy, cspHeaders, CSP_REPORT_PATH } from './csp/build-policy.js';
+export type { TrackerRecord, TrackerSighting } from './store/store.js';

@@ -5,7 +5,7 @@
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
-import { CSP_REPORT_PATH } from './csp/build-policy.js';
+import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
 import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './demo-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
@@ -171,7 +171,9 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     app.get(`/palisade.${sdk.hash}.js`, (request, reply) => serve(request, reply, 'public, max-age=31536000, immutable'));
   }
 
-  if (options.siteDir) await serveSite(app, options.siteDir);
+  if (options.siteDir) {
+    await serveSite(app, options.siteDir, cspHeaders(options.state().config.browser));
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

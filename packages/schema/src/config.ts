@@ -137,8 +137,13 @@ export const browserSchema = z.strictObject({
     mode: z.enum(['report-only', 'enforce']).default('report-only'),
     /** Existing tag snippets are inline scripts; false drops 'unsafe-inline' from script-src. */
     inlineScripts: z.boolean().default(true),
-  }).default({ mode: 'report-only', inlineScripts: true }),
-}).default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true } });
+    /**
+     * Also report through the Reporting API (`report-to`). Off by default: where it is present,
+     * Chromium ignores `report-uri` and delivers reports in delayed batches instead of at once.
+     */
+    reportTo: z.boolean().default(false),
+  }).default({ mode: 'report-only', inlineScripts: true, reportTo: false }),
+}).default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true, reportTo: false } });
 export type BrowserConfig = z.output<typeof browserSchema>;
 
 export const configSchema = z.strictObject({

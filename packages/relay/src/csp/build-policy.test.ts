@@ -10,7 +10,7 @@ describe('CSP', () => {
     expect(policy).toBe([
       "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
       "font-src 'self' data:", "media-src 'self'", "connect-src 'self'", "frame-src 'none'", "worker-src 'self' blob:",
-      "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'", 'report-uri /v1/csp-report', 'report-to palisade',
+      "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'", 'report-uri /v1/csp-report',
     ].join('; '));
     expect(policy).not.toContain('strict-dynamic');
     expect(policy).not.toContain('*');
@@ -32,11 +32,17 @@ describe('CSP', () => {
   });
 
   it('is report-only until the owner switches it to enforce', () => {
-    expect(cspHeaders(browser(), '/v1/csp-report').name).toBe('Content-Security-Policy-Report-Only');
-    expect(cspHeaders(browser({ csp: { mode: 'enforce' } }), 'https://r.example/v1/csp-report')).toMatchObject({
-      name: 'Content-Security-Policy',
-      reportingEndpoints: 'palisade="https://r.example/v1/csp-report"',
-    });
+    expect(cspHeaders(browser()).name).toBe('Content-Security-Policy-Report-Only');
+    const enforced = cspHeaders(browser({ csp: { mode: 'enforce' } }));
+    expect(enforced.name).toBe('Content-Security-Policy');
+    expect(enforced.reportingEndpoints('https://clinic.example')).toBeUndefined();
+  });
+
+  it('adds the Reporting API only when asked (Chromium then ignores report-uri)', () => {
+    const withReportTo = cspHeaders(browser({ csp: { reportTo: true } }));
+    expect(withReportTo.value).toMatch(/report-uri \/v1\/csp-report; report-to palisade$/);
+    expect(withReportTo.reportingEndpoints('https://clinic.example')).toBe('palisade="https://clinic.example/v1/csp-report"');
+    expect(cspHeaders(browser({ relayOrigin: 'https://r.example', csp: { reportTo: true } })).reportingEndpoints('https://clinic.example')).toBe('palisade="https://r.example/v1/csp-report"');
   });
 
   it('refuses anything but origins in the lists', () => {

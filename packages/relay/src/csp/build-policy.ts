@@ -14,8 +14,11 @@ export interface CspHeaders {
   /** `Content-Security-Policy` or `Content-Security-Policy-Report-Only`. */
   name: string;
   value: string;
-  /** `Reporting-Endpoints` value for the Reporting API (report-to). */
-  reportingEndpoints: string;
+  /**
+   * `Reporting-Endpoints` value for the Reporting API, when `csp.reportTo` is on. Browsers want an
+   * absolute URL: the relay's configured origin, else the origin the page was served from.
+   */
+  reportingEndpoints(pageOrigin: string): string | undefined;
 }
 
 export function buildPolicy(browser: BrowserConfig): string {
@@ -38,14 +41,14 @@ export function buildPolicy(browser: BrowserConfig): string {
     "form-action 'self'",
     "frame-ancestors 'self'",
     `report-uri ${report}`,
-    `report-to ${REPORT_GROUP}`,
+    ...(browser.csp.reportTo ? [`report-to ${REPORT_GROUP}`] : []),
   ].join('; ');
 }
 
-export function cspHeaders(browser: BrowserConfig, reportEndpoint: string): CspHeaders {
+export function cspHeaders(browser: BrowserConfig): CspHeaders {
   return {
     name: browser.csp.mode === 'enforce' ? 'Content-Security-Policy' : 'Content-Security-Policy-Report-Only',
     value: buildPolicy(browser),
-    reportingEndpoints: `${REPORT_GROUP}="${reportEndpoint}"`,
+    reportingEndpoints: (pageOrigin) => (browser.csp.reportTo ? `${REPORT_GROUP}="${browser.relayOrigin ?? pageOrigin}${CSP_REPORT_PATH}"` : undefined),
   };
 }
