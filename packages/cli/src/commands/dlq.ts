@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { databasePath, PayloadCipher, SqliteStore, type DeadLetter } from '@palisade/relay';
 import { CliError } from '../cli-error.js';
+import { formatTable } from '../table.js';
 
 function openStore(dataDir: string, dataKey: Buffer): SqliteStore {
   const path = databasePath(dataDir);
@@ -29,8 +30,8 @@ export async function replayDeadLetters(dataDir: string, dataKey: Buffer, filter
 
 export function formatDeadLetters(rows: DeadLetter[]): string {
   if (rows.length === 0) return 'no dead letters';
-  const lines = rows.map((r) => [String(r.id), r.destinationId, String(r.attempts), new Date(r.failedAt).toISOString(), r.reason]);
-  const header = ['id', 'destination', 'attempts', 'failed at', 'reason'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatTable(
+    ['id', 'destination', 'attempts', 'failed at', 'reason'],
+    rows.map((r) => [String(r.id), r.destinationId, String(r.attempts), new Date(r.failedAt).toISOString(), r.reason]),
+  );
 }

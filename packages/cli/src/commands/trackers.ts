@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { databasePath, PayloadCipher, SqliteStore, type TrackerRecord } from '@palisade/relay';
 import { CliError } from '../cli-error.js';
+import { formatTable } from '../table.js';
 
 export async function listTrackers(dataDir: string, dataKey: Buffer): Promise<TrackerRecord[]> {
   const path = databasePath(dataDir);
@@ -17,8 +18,9 @@ export async function listTrackers(dataDir: string, dataKey: Buffer): Promise<Tr
 export function formatTrackers(rows: TrackerRecord[]): string {
   if (rows.length === 0) return 'no third-party requests seen yet';
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-  const lines = rows.map((r) => [r.vendor ?? '(unknown)', r.origin, r.kind, String(r.count), r.pages.slice(0, 3).join(' ') + (r.pages.length > 3 ? ` +${r.pages.length - 3}` : ''), day(r.firstSeen), day(r.lastSeen)]);
-  const header = ['vendor', 'origin', 'kind', 'count', 'pages', 'first seen (UTC)', 'last seen (UTC)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const pages = (r: TrackerRecord) => r.pages.slice(0, 3).join(' ') + (r.pages.length > 3 ? ` +${r.pages.length - 3}` : '');
+  return formatTable(
+    ['vendor', 'origin', 'kind', 'count', 'pages', 'first seen (UTC)', 'last seen (UTC)'],
+    rows.map((r) => [r.vendor ?? '(unknown)', r.origin, r.kind, String(r.count), pages(r), day(r.firstSeen), day(r.lastSeen)]),
+  );
 }
