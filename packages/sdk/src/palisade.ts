@@ -8,6 +8,7 @@ import { Delivery } from './delivery.js';
 import { Identity } from './identity.js';
 import { pageContext } from './page-context.js';
 import { durableStore, type QueueStore } from './queue-store.js';
+import { installShims } from './shims/shims.js';
 import type { PageContext, Palisade, PalisadeOptions, Properties, WireMessage } from './types.js';
 import { uuid } from './uuid.js';
 
@@ -48,7 +49,7 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
   const readyCallbacks: Array<() => void> = [];
   let isReady = false;
 
-  function emit(body: Body): void {
+  function emit(body: Body, extraContext?: Record<string, string>): void {
     const message = {
       ...body,
       messageId: uuid(),
@@ -62,6 +63,7 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
         // No time zone: Intl's first use costs ~20 ms of ICU loading, and no destination needs it.
         sessionId: identity.session(),
         consent: { categoryPreferences: consent.get() },
+        ...extraContext,
       },
     } as WireMessage;
     if (identity.userId !== undefined) message.userId = identity.userId;
@@ -104,6 +106,9 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
       }
     },
   };
+  if (options.shims !== false) {
+    installShims(window as unknown as Record<string, unknown>, palisade, (event, properties, context) => emit({ type: 'track', event, properties }, context));
+  }
   if (options.autotrack !== false) autotrack(palisade);
   isReady = true;
   readyCallbacks.splice(0).forEach((cb) => cb());

@@ -20,6 +20,7 @@ if (writeKey && !(w.palisade && typeof (w.palisade as { track?: unknown }).track
     ...(data.api ? { api: data.api } : {}),
     consentDefault: (data.consentDefault ?? '').split(/[\s,]+/).filter(Boolean) as Category[],
     autotrack: data.autotrack !== 'off',
+    shims: data.shims !== 'off',
     debug: data.debug !== undefined,
   });
   w.palisade = palisade;

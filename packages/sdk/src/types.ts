@@ -51,6 +51,8 @@ export interface PalisadeOptions {
   consentDefault?: Category[];
   /** Pageviews, clicks, submits and changes; on unless false. */
   autotrack?: boolean;
+  /** Stand-ins for dataLayer, gtag, fbq, ttq, lintrk and uetq; on unless false. */
+  shims?: boolean;
   debug?: boolean;
   /** Milliseconds between flushes (1000) and events that trigger one at once (20). */
   flushInterval?: number;
