@@ -15,7 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // End-to-end tests start processes and browsers on a 2-core machine that runs them in parallel.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
   },
