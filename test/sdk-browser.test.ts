@@ -126,12 +126,14 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     const inventory = await waitFor(async () => {
       const r = await runCli(['trackers', '--json', '--data-dir', `${dir}/data`]);
       const rows = JSON.parse(r.stdout) as Array<{ vendor?: string; origin: string; kind: string }>;
-      return rows.some((t) => t.vendor === 'YouTube') && rows.some((t) => t.origin === 'https://www.google.com') ? rows : undefined;
+      const complete = ['YouTube', 'Meta (Facebook)'].every((v) => rows.some((t) => t.vendor === v)) && rows.some((t) => t.origin === 'https://www.google.com');
+      return complete ? rows : undefined;
     }, 'the tracker inventory');
     const vendors = new Set(inventory.map((t) => t.vendor));
     for (const v of ['Google Tag Manager', 'TikTok', 'LinkedIn', 'Hotjar', 'YouTube']) expect(vendors).toContain(v);
-    // Meta's snippet found Palisade's fbq stand-in and never asked for fbevents.js at all.
-    expect(vendors).not.toContain('Meta (Facebook)');
+    // Meta's snippet found Palisade's fbq stand-in and never asked for fbevents.js at all: Meta is
+    // in the inventory only through the shim (kind `shim`), never as a blocked request.
+    expect(inventory.filter((t) => t.vendor === 'Meta (Facebook)').map((t) => t.kind)).toEqual(['shim']);
     expect(inventory.find((t) => t.vendor === 'YouTube')?.kind).toBe('frame');
     // Browsers report a blocked frame by its origin only: the map is "a Google frame" until the
     // SDK's guard reports the path (issue 4).
@@ -152,6 +154,10 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     expect(events.find((e) => e.event === 'generate_lead')?.context.shim).toBe('gtag');
     expect(events.find((e) => e.event === 'appointment_booked')?.context.shim).toBe('dataLayer');
     expect(blocked).toEqual([]);
+    // The vendors whose calls the shims answered are in the tracker inventory too.
+    const inventory = JSON.parse((await runCli(['trackers', '--json', '--data-dir', `${dir}/data`])).stdout) as Array<{ vendor?: string; kind: string }>;
+    const shimmed = inventory.filter((t) => t.kind === 'shim').map((t) => t.vendor);
+    expect(shimmed).toEqual(expect.arrayContaining(['Meta (Facebook)', 'Google Analytics', 'Google Tag Manager']));
   });
 
   it('never puts what a visitor types into any request the SDK sends', async () => {

@@ -6,6 +6,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
+import { shimSightings } from './csp/shim-sightings.js';
 import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './demo-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
@@ -131,6 +132,11 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       for (const m of fresh) recent.delete(found.name, m.messageId!);
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
       return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
+    }
+    const sightings = shimSightings(fresh);
+    if (sightings.length > 0) {
+      // The inventory is not part of the acknowledgement: a failed write is logged, not fatal.
+      store.recordTrackers(sightings, Date.now()).catch((error: Error) => options.logger.warn({ err: { message: error.message } }, 'tracker inventory write failed'));
     }
     for (const [destination, n] of queued) metrics.pipeline.inc({ destination, outcome: 'queued', reason: '' }, n);
     for (const [destination, reasons] of dropped) {
