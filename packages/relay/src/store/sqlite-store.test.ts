@@ -1,36 +1,14 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PayloadCipher } from './payload-cipher.js';
 import { SqliteStore } from './sqlite-store.js';
-import { storeContract } from './store.contract.js';
+import { fileHarness, storeContract } from './store.contract.js';
 
 const cipher = new PayloadCipher(Buffer.alloc(32, 3));
 
-storeContract('SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'palisade-store-'));
-  const path = join(dir, 'palisade.db');
-  let store = new SqliteStore({ path, cipher });
-  return {
-    get store() {
-      return store;
-    },
-    async rawContents() {
-      // The WAL holds fresh commits before a checkpoint: read every file of the database.
-      return Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
-    },
-    async reopen() {
-      await store.close();
-      store = new SqliteStore({ path, cipher });
-      return store;
-    },
-    async cleanup() {
-      await store.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+storeContract('SQLite', () => fileHarness(async (path) => new SqliteStore({ path, cipher })));
 
 describe('SqliteStore', () => {
   it('releases leases left by a crashed process when it opens', async () => {

@@ -2,6 +2,9 @@
  * The contract every Store implementation passes, unchanged. Call it from the implementation's
  * test file with a factory that opens a fresh, empty store.
  */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NewOutboxRow, Store } from './store.js';
 
@@ -15,6 +18,31 @@ export interface StoreHarness {
 }
 
 const CANARY = 'jane.canary@example.com';
+
+/** A harness for a store kept in files of a fresh temporary directory, opened by `open(path)`. */
+export async function fileHarness(open: (path: string) => Promise<Store>): Promise<StoreHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-store-'));
+  const path = join(dir, 'palisade.db');
+  let store = await open(path);
+  return {
+    get store() {
+      return store;
+    },
+    async rawContents() {
+      // The WAL holds fresh commits before a checkpoint: read every file of the database.
+      return Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    },
+    async reopen() {
+      await store.close();
+      store = await open(path);
+      return store;
+    },
+    async cleanup() {
+      await store.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 function row(i: number, destinationId = 'ga4', batchKey = 'k'): NewOutboxRow {
   return { destinationId, eventId: `e${i}`, batchKey, payload: { n: i, note: CANARY } };
