@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { webhookSettingsSchema } from '@palisade/schema';
 import type { CleanEvent } from '../../pipeline/clean-event.js';
 import { classifyHttp, type Connector } from '../connector.js';
-import { signBody } from './sign.js';
+import { SIGNATURE_HEADER, signBody } from './sign.js';
 
 export type WebhookSettings = z.output<typeof webhookSettingsSchema>;
 
@@ -21,7 +21,7 @@ export const webhookConnector: Connector<WebhookSettings, CleanEvent> = {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-palisade-signature': signBody(settings.secret, body, Math.floor(now.getTime() / 1000)),
+        [SIGNATURE_HEADER]: signBody(settings.secret, body, Math.floor(now.getTime() / 1000)),
       },
       body,
     };
