@@ -8,7 +8,7 @@ import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type Pal
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
 import { shimSightings } from './csp/shim-sightings.js';
 import { parseViolationReports } from './csp/violation-report.js';
-import { serveSite } from './demo-site.js';
+import { serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
 import { RecentMessages } from './ingest/recent-messages.js';

@@ -6,8 +6,8 @@
  * the property-based tests prove that nothing outside the allowlist leaves.
  *
  * The work that does not depend on the destination (URL, referrer and user-agent reduction,
- * clock correction) is done once per message by `prepareMessage`; `transformPrepared` adds the
- * destination's consent, allowlists and masks. `transform` is both in one call.
+ * clock correction) is done once per message by `prepareMessage`; `admit` and `buildCleanEvent`
+ * add the destination's consent, allowlists and masks. `transform` is all of it in one call.
  */
 import type { Allowlist, DestinationConfig, Message } from '@palisade/schema';
 import { applyAllowlist, type CleanObject } from './allowlist.js';
@@ -164,7 +164,9 @@ export function prepareMessage(
 }
 
 export function transform(message: Message, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
-  return transformPrepared(prepareMessage(message, ctx), destination, ctx);
+  const prepared = prepareMessage(message, ctx);
+  const admission = admit(message, prepared.name, destination, ctx.environment);
+  return 'dropped' in admission ? admission : buildCleanEvent(prepared, destination, admission.allow, ctx);
 }
 
 export type Admission = { allow: Allowlist } | { dropped: DropReason };
@@ -177,11 +179,6 @@ export function admit(message: Message, name: string, destination: DestinationCo
   if (allow === undefined) return { dropped: 'environment not allowed' };
   if (!allow.events.includes(name)) return { dropped: 'event not allowed' };
   return { allow };
-}
-
-export function transformPrepared(prepared: PreparedMessage, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
-  const admission = admit(prepared.message, prepared.name, destination, ctx.environment);
-  return 'dropped' in admission ? admission : buildCleanEvent(prepared, destination, admission.allow, ctx);
 }
 
 /** The destination's allowlists and masks applied to an admitted message. */
