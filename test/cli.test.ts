@@ -84,7 +84,7 @@ describe('palisade csp and trackers', () => {
     const config = join(ROOT, 'demo-site/palisade.config.yaml');
     const enforced = await runCli(['csp', '--config', config]);
     expect(enforced.code).toBe(0);
-    expect(enforced.stdout).toMatch(/^Content-Security-Policy: default-src 'self'; script-src 'self' 'unsafe-inline';.*frame-src 'none';.*report-uri \/v1\/csp-report\n$/);
+    expect(enforced.stdout).toMatch(/^Content-Security-Policy: default-src 'self'; script-src 'self' 'unsafe-inline';.*frame-src 'self';.*report-uri \/v1\/csp-report\n$/);
     const reportOnly = await runCli(['csp', '--config', config, '--report-only']);
     expect(reportOnly.stdout).toMatch(/^Content-Security-Policy-Report-Only: default-src 'self'/);
     expect((await runCli(['csp'])).stderr).toContain('csp needs --config FILE');

@@ -9,7 +9,7 @@ describe('CSP', () => {
     const policy = buildPolicy(browser());
     expect(policy).toBe([
       "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-      "font-src 'self' data:", "media-src 'self'", "connect-src 'self'", "frame-src 'none'", "worker-src 'self' blob:",
+      "font-src 'self' data:", "media-src 'self'", "connect-src 'self'", "frame-src 'self'", "worker-src 'self' blob:",
       "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'", 'report-uri /v1/csp-report',
     ].join('; '));
     expect(policy).not.toContain('strict-dynamic');
@@ -26,7 +26,7 @@ describe('CSP', () => {
     expect(policy).toContain("script-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("connect-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("img-src 'self' data: https://cdn.clinic.example;");
-    expect(policy).toContain('frame-src https://www.youtube-nocookie.com;');
+    expect(policy).toContain('frame-src 'self' https://www.youtube-nocookie.com;');
     expect(policy).toContain('report-uri https://collect.clinic.example/v1/csp-report');
     expect(policy).not.toContain("script-src 'self' 'unsafe-inline'");
   });

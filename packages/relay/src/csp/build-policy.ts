@@ -34,7 +34,8 @@ export function buildPolicy(browser: BrowserConfig): string {
     directive('font-src', ["'self'", 'data:', ...allowed]),
     directive('media-src', ["'self'", ...allowed]),
     directive('connect-src', ["'self'", ...relay, ...allowed]),
-    directive('frame-src', browser.allowEmbeds.length > 0 ? browser.allowEmbeds : ["'none'"]),
+    // The site's own pages may be framed (a same-origin widget); other origins only as allowed embeds.
+    directive('frame-src', ["'self'", ...browser.allowEmbeds]),
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",

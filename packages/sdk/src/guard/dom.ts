@@ -1,0 +1,296 @@
+/**
+ * The guard's DOM layer. One invariant: no element in a guarded realm ever holds a third-party
+ * URL in an attribute that makes the browser fetch it (script src, img srcset, link href, form
+ * action, a ping, ...). It is enforced at every way such a value gets in:
+ *  - property setters (`img.src = ...`) and the attribute API (`setAttribute`, `setAttributeNS`,
+ *    `setAttributeNode`, `attributes.setNamedItem`, `attr.value = ...`);
+ *  - HTML strings (`innerHTML`, `outerHTML`, `insertAdjacentHTML`, `createContextualFragment`,
+ *    `setHTMLUnsafe`, `document.write`, `execCommand('insertHTML')`, iframe `srcdoc`): parsed first
+ *    in an inert template, rewritten only when they name a blocked URL;
+ *  - nodes that arrive from elsewhere (an inert DOMParser document, another realm): checked when
+ *    inserted, imported or adopted;
+ *  - parser-inserted markup: a MutationObserver neutralizes it. The parser runs pending microtasks
+ *    before it runs a script, so a blocked parser-inserted script never executes (its request may
+ *    already be out through the preload scanner: that is what the CSP header is for).
+ * Same-origin frames get their own copy of all this the moment they exist (`guardFrame`).
+ */
+import type { RequestKind } from './policy.js';
+
+export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boolean;
+
+
+/**
+ * What makes an element request a URL: `elements attributes kind;...`. SVG elements are prefixed
+ * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element.
+ */
+const TABLE = 'script src script;iframe src frame;embed src object;object data object;audio,video,track,source src media;video poster image;'
+  + 'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;'
+  + 'body,table,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image';
+const ATTRS: Record<string, Record<string, RequestKind>> = {};
+for (const entry of TABLE.split(';')) {
+  const [tags, attrs, kind] = entry.split(' ') as [string, string, RequestKind];
+  for (const tag of tags.split(',')) for (const attr of attrs.split(',')) (ATTRS[tag] ??= {})[attr] = kind;
+}
+/** Elements that can hold such an attribute, to check a whole subtree with one query. */
+const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
+/** Property names of those attributes where they differ. */
+const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
+
+/** Link relations that never fetch: a canonical or alternate link to another origin stays. */
+const INERT_RELS = new Set('canonical alternate author license help bookmark search me next prev'.split(' '));
+
+/** The realm guard's hook, which every guarded window carries under this symbol. */
+export const GUARD_HOOK = 'palisade.guard';
+const FRAME_BOOT = `<script>try{parent[Symbol.for("${GUARD_HOOK}")](window)}catch(e){}</script>`;
+
+/** A string that names no scheme, host or entity cannot point at another origin. */
+const MAY_NAME_ORIGIN = /\/\/|\\|:|&/;
+
+/** `img`, `svg:image`; '' for other namespaces (MathML). Namespaces end in /1999/xhtml and /2000/svg. */
+function tagKey(el: Element): string {
+  const ns = el.namespaceURI ?? '';
+  return ns.endsWith('xhtml') ? el.localName : ns.endsWith('svg') ? `svg:${el.localName}` : '';
+}
+
+/**
+ * Patches realm `w`. Returns a function that watches the realm's current document: a realm can
+ * outlive its first document (a frame's initial about:blank is reused by the page it loads).
+ */
+export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: unknown) => void): () => void {
+  const E = w.Element.prototype;
+  const N = w.Node.prototype;
+  const D = w.Document.prototype;
+  const { getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
+  const { defineProperty, getOwnPropertyDescriptor: descriptor, getPrototypeOf } = Object;
+  const inner = descriptor(E, 'innerHTML')!;
+  const frameWindow = descriptor(w.HTMLIFrameElement.prototype, 'contentWindow')!.get!;
+
+  /**
+   * The value attribute `name` of `el` may take: `value` itself, a srcdoc with the realm hook
+   * prepended, or undefined when it names a blocked URL (reported by `isBlocked`).
+   */
+  function vet(el: Element, name: string, value: unknown): string | undefined {
+    const key = tagKey(el);
+    const attr = String(name).toLowerCase().replace(/^xlink:/, '');
+    const v = String(value);
+    if (key === 'iframe' && attr === 'srcdoc') return frameHtml(v);
+    const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
+    if (!kind) return v;
+    if (key === 'link' && attr === 'href') {
+      const rels = (getAttribute.call(el, 'rel') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+      if (rels.length > 0 && rels.every((r: string) => INERT_RELS.has(r))) return v;
+    }
+    // srcset, ping and attributionsrc hold lists; splitting a single URL too is harmless (the
+    // pieces of a same-origin URL stay same-origin, and an origin cannot contain a space or comma).
+    if (!v.split(/[\s,]+/).some((token) => token && isBlocked(token, el.baseURI, kind))) return v;
+    // A form whose action is blocked submits to nowhere rather than to this page.
+    return kind === 'form' ? 'about:blank' : undefined;
+  }
+
+  /**
+   * srcdoc documents get a first script that asks this realm to guard theirs before anything else
+   * runs (a new document is a new realm, with prototypes of its own). Idempotent.
+   */
+  function frameHtml(html: string): string {
+    const clean = cleanHtml(html);
+    const doctype = /^\s*<!doctype[^>]*>/i.exec(clean)?.[0] ?? '';
+    const rest = clean.slice(doctype.length);
+    return rest.startsWith(FRAME_BOOT) ? clean : doctype + FRAME_BOOT + rest;
+  }
+
+  /** Checks an element's attributes; returns whether it changed anything. */
+  function cleanElement(el: Element, frames: Element[]): boolean {
+    let changed = false;
+    for (const name of getAttributeNames.call(el) as string[]) {
+      const value = getAttribute.call(el, name) as string;
+      const next = vet(el, name, value);
+      if (next === value) continue;
+      changed = true;
+      if (next !== undefined) setAttribute.call(el, name, next);
+      else {
+        removeAttribute.call(el, name);
+        // A script whose src is gone would run its inline text instead: make it inert.
+        if (/script$/.test(tagKey(el))) setAttribute.call(el, 'type', 'palisade/blocked');
+      }
+    }
+    if (tagKey(el) === 'iframe') frames.push(el);
+    return changed;
+  }
+
+  /** Checks a node and its subtree; returns whether it changed anything. */
+  function clean(node: unknown, frames: Element[] = []): boolean {
+    const n = node as Element | null;
+    if (!n || typeof n !== 'object') return false;
+    let changed = n.nodeType === 1 && cleanElement(n, frames);
+    if (n.firstElementChild) {
+      for (const el of n.querySelectorAll(SELECTOR)) changed = cleanElement(el, frames) || changed;
+    }
+    return changed;
+  }
+
+  /** The HTML a string would produce, rewritten only if it names a blocked URL. */
+  function cleanHtml(html: string): string {
+    if (!MAY_NAME_ORIGIN.test(html)) return html;
+    const template = D.createElement.call(w.document, 'template') as HTMLTemplateElement;
+    inner.set!.call(template, html); // template contents are inert: nothing loads while we look
+    return clean(template.content) ? inner.get!.call(template) : html;
+  }
+
+  function guardFrame(el: Element): void {
+    try {
+      const realm = frameWindow.call(el);
+      if (realm) guardRealm(realm);
+    } catch {
+      // a cross-origin frame: its own origin's rules apply
+    }
+  }
+
+  const framesIn = (root: any) => root?.querySelectorAll?.('iframe').forEach(guardFrame);
+
+  type Make = (original: any) => (this: any, ...args: any[]) => unknown;
+  /** Replaces methods (or a property's `set` or `get`) of `proto`, where they exist. */
+  const wrap = (proto: any, names: string, make: Make, part: 'value' | 'set' | 'get' = 'value') => {
+    for (const name of names.split(' ')) {
+      const d = proto && descriptor(proto, name);
+      if (typeof d?.[part] === 'function') defineProperty(proto, name, { ...d, [part]: make(d[part]) });
+    }
+  };
+
+  // Property setters, found on each element's prototype chain (video's src is HTMLMediaElement's).
+  const vetted = new WeakSet<object>();
+  for (const tag of Object.keys(ATTRS)) {
+    if (tag.startsWith('svg:')) continue; // SVG URLs are read-only animated strings: attributes only
+    for (const attr of [...Object.keys(ATTRS[tag]!), 'attributionsrc', ...(tag === 'iframe' ? ['srcdoc'] : [])]) {
+      const prop = PROPS[attr] ?? attr;
+      let proto = getPrototypeOf(w.document.createElement(tag));
+      while (proto && !descriptor(proto, prop)) proto = getPrototypeOf(proto);
+      if (proto && !vetted.has(descriptor(proto, prop)!.set!)) {
+        wrap(proto, prop, (set) => function (v) {
+          const next = vet(this, attr, v);
+          if (next !== undefined) set.call(this, next);
+        }, 'set');
+        vetted.add(descriptor(proto, prop)!.set!);
+      }
+    }
+  }
+
+  // The attribute API: setAttribute(NS), setAttributeNode(NS), attributes.setNamedItem(NS), and
+  // writing an attached Attr's value.
+  wrap(E, 'setAttribute setAttributeNS', (original) => function (...args) {
+    const i = args.length - 1; // the value is the last argument, the name the one before
+    const next = vet(this, args[i - 1], args[i]);
+    if (next !== undefined) return original.apply(this, [...args.slice(0, i), next]);
+  });
+  const vetAttr = (el: Element | undefined, attr: Attr) => {
+    const next = el ? vet(el, attr.name, attr.value) : attr.value;
+    if (next !== undefined) attr.value = next;
+    return next !== undefined;
+  };
+  wrap(E, 'setAttributeNode setAttributeNodeNS', (original) => function (attr: Attr) {
+    return vetAttr(this, attr) ? original.call(this, attr) : null;
+  });
+  // An attribute map does not say whose it is: remember it when `el.attributes` hands it out.
+  const owners = new WeakMap<object, Element>();
+  wrap(E, 'attributes', (get) => function () {
+    const map = get.call(this);
+    owners.set(map, this);
+    return map;
+  }, 'get');
+  wrap(w.NamedNodeMap.prototype, 'setNamedItem setNamedItemNS', (original) => function (attr: Attr) {
+    return vetAttr(owners.get(this), attr) ? original.call(this, attr) : null;
+  });
+  wrap(w.Attr.prototype, 'value', attrSetter, 'set');
+  wrap(N, 'nodeValue textContent', attrSetter, 'set');
+  function attrSetter(set: (v: unknown) => void) {
+    return function (this: Attr, v: unknown) {
+      const next = this.nodeType === 2 && this.ownerElement ? vet(this.ownerElement, this.name, v) : v;
+      if (next !== undefined) set.call(this, next);
+    };
+  }
+
+  // HTML strings: the string is cleaned, then same-origin frames it created are guarded at once.
+  const html = (index: number): Make => (original) => function (...args) {
+    const root = this.parentNode ?? this;
+    if (original.name.startsWith('write')) args = [args.join('')];
+    if (original.name !== 'execCommand' || /^inserthtml$/i.test(args[0])) args[index] = cleanHtml(String(args[index]));
+    const result = original.apply(this, args);
+    framesIn(root);
+    return result;
+  };
+  for (const proto of [E, w.ShadowRoot?.prototype]) {
+    wrap(proto, 'innerHTML outerHTML', html(0), 'set');
+    wrap(proto, 'setHTMLUnsafe', html(0));
+  }
+  wrap(E, 'insertAdjacentHTML', html(1));
+  wrap(D, 'write writeln', html(0));
+  wrap(D, 'execCommand', html(2));
+  wrap(w.Range.prototype, 'createContextualFragment', html(0));
+
+  // Nodes that arrive from elsewhere. Only checked when they could load: inserted into a connected
+  // parent or adopted from another document, so building a detached tree costs nothing extra.
+  const insertion = (proto: any, names: string, nodes: (args: unknown[]) => unknown[], parentOf: (self: any, args: unknown[]) => Node | null) => {
+    wrap(proto, names, (original) => function (...args) {
+      const parent = parentOf(this, args);
+      const frames: Element[] = [];
+      for (const node of parent ? nodes(args) : []) {
+        if ((node as Node)?.nodeType && (parent!.isConnected || (node as Node).ownerDocument !== (parent!.ownerDocument ?? parent))) clean(node, frames);
+      }
+      const result = original.apply(this, args);
+      frames.forEach(guardFrame);
+      return result;
+    });
+  };
+  const self = (node: Node) => node;
+  const first = (args: unknown[]) => args.slice(0, 1);
+  const all = (args: unknown[]) => args;
+  insertion(N, 'appendChild insertBefore replaceChild', first, self);
+  for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren', all, self);
+  for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', all, (n) => n.parentNode);
+  insertion(E, 'insertAdjacentElement', (args) => args.slice(1), (n, args) => (/^(afterbegin|beforeend)$/i.test(String(args[0])) ? n : n.parentNode));
+  insertion(w.Range.prototype, 'insertNode surroundContents', first, (r) => r.startContainer);
+  wrap(D, 'importNode adoptNode', (original) => function (node, ...rest) {
+    clean(node);
+    return original.call(this, node, ...rest);
+  });
+
+  // Frames: guarded when inserted (above), when their window or document is read, and when a
+  // same-origin frame loads a new document.
+  wrap(w.HTMLIFrameElement.prototype, 'contentWindow contentDocument', (get) => function () {
+    guardFrame(this);
+    return get.call(this);
+  }, 'get');
+  w.addEventListener('load', (e: Event) => {
+    const t = e.target as Element;
+    if (t?.nodeType === 1 && tagKey(t) === 'iframe') guardFrame(t);
+  }, true);
+
+  // `new Audio(url)` sets its src inside the constructor.
+  if (w.Audio) {
+    w.Audio = new Proxy(w.Audio, {
+      construct(ctor, args, newTarget) {
+        if (args[0] !== undefined && isBlocked(String(args[0]), w.document.baseURI, 'media')) args = [];
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+
+  // Whatever the parser inserts after the guard, and anything that got past the paths above.
+  const observer = new w.MutationObserver((records: MutationRecord[]) => {
+    for (const r of records) {
+      const frames: Element[] = [];
+      if (r.type === 'childList') r.addedNodes.forEach((n) => clean(n, frames));
+      else cleanElement(r.target as Element, frames);
+      frames.forEach(guardFrame);
+    }
+  });
+  const observed = new WeakSet<Document>();
+  return () => {
+    const doc = w.document;
+    if (observed.has(doc)) return;
+    observed.add(doc);
+    observer.observe(doc, {
+      childList: true, subtree: true, attributes: true,
+      attributeFilter: [...new Set(Object.values(ATTRS).flatMap(Object.keys)), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'],
+    });
+  };
+}

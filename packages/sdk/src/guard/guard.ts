@@ -1,0 +1,56 @@
+/**
+ * The pixel guard: installed synchronously, before any other script of the page runs, it keeps
+ * every realm of the page (the window, each same-origin frame, each dedicated worker) from
+ * contacting an origin that is neither the page's own, the relay's nor one the site allowed.
+ * Each blocked attempt is reported once per origin, kind and page (see report.ts).
+ *
+ * It is the first of two layers. Runtime patching cannot stop the browser's preload scanner, a
+ * static `import`, or CSS `url()`; the Content-Security-Policy the relay builds can. The guard
+ * stops what the CSP cannot name: it tells the site which vendor tried, and it works where the
+ * CSP header cannot be set yet.
+ */
+import { GUARD_HOOK, patchDom } from './dom.js';
+import { patchNetwork } from './network.js';
+import { judge, type GuardPolicy, type RequestKind } from './policy.js';
+import { reporter, type BlockedRequest } from './report.js';
+import { patchWorkers } from './workers.js';
+
+export interface GuardOptions extends GuardPolicy {
+  /** Receives each blocked attempt that survives deduplication and the rate limit. */
+  report(blocked: BlockedRequest): void;
+}
+
+export function installGuard(w: Window, options: GuardOptions): void {
+  const pageOrigin = w.location.origin;
+  const isBlocked = judge(pageOrigin, options);
+  const report = reporter(options.report, () => w.location.pathname);
+  const hook = Symbol.for(GUARD_HOOK);
+
+  const blockedUrl = (url: string, base: string, kind: RequestKind) => {
+    const u = isBlocked(url, base, kind);
+    if (u) report(u, kind);
+    return u !== undefined;
+  };
+  /** Per guarded realm: watch its current document (see patchDom). */
+  const watchers = new WeakMap<object, () => void>();
+  const blobs = new Map<string, Blob>();
+
+  const guardRealm = (realm: any): void => {
+    try {
+      if (realm[hook] && realm[hook] !== guardRealm) return realm[hook](realm); // guarded by another copy of Palisade
+    } catch {
+      return; // another origin's window
+    }
+    if (!realm[hook]) {
+      Object.defineProperty(realm, hook, { value: guardRealm });
+      const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), realm.document.baseURI, kind);
+      patchNetwork(realm, blocked);
+      patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
+      watchers.set(realm, patchDom(realm, blockedUrl, guardRealm));
+    }
+    watchers.get(realm)?.();
+  };
+  guardRealm(w);
+}
+
+export type { BlockedRequest, GuardPolicy, RequestKind };

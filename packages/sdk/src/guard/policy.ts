@@ -1,0 +1,46 @@
+/**
+ * Which origins a page may contact: its own, the relay's and the ones the site owner allowed.
+ * Only http(s) and ws(s) URLs reach another party; data:, blob:, about: and javascript: URLs do
+ * not leave the browser. A WebSocket is judged by the http(s) origin of its host.
+ */
+export type RequestKind = 'script' | 'image' | 'frame' | 'link' | 'media' | 'object' | 'form' | 'connect';
+
+export interface GuardPolicy {
+  /** Origins any request may go to, besides the page's own. */
+  allow: string[];
+  /** Origins that may also be framed (a video or map embed). */
+  embeds: string[];
+}
+
+/** The blocked URL, or undefined when the request may go. */
+export type Judge = (url: string, base: string, kind: RequestKind) => URL | undefined;
+
+export function judge(pageOrigin: string, policy: GuardPolicy): Judge {
+  const ok = new Set([pageOrigin, ...policy.allow]);
+  const okFrame = new Set([...ok, ...policy.embeds]);
+  return (url, base, kind) => {
+    let u: URL;
+    try {
+      u = new URL(url, base);
+    } catch {
+      return undefined; // the browser cannot request what it cannot parse
+    }
+    const p = u.protocol;
+    if (p !== 'http:' && p !== 'https:' && p !== 'ws:' && p !== 'wss:') return undefined;
+    const origin = p === 'ws:' ? `http://${u.host}` : p === 'wss:' ? `https://${u.host}` : u.origin;
+    return (kind === 'frame' ? okFrame : ok).has(origin) ? undefined : u;
+  };
+}
+
+/** Origins listed in `data-allow-origins` (space or comma separated); malformed ones are ignored. */
+export function parseOrigins(list: string | undefined): string[] {
+  const out: string[] = [];
+  for (const item of (list ?? '').split(/[\s,]+/)) {
+    try {
+      if (item) out.push(new URL(item).origin);
+    } catch {
+      // not an origin
+    }
+  }
+  return out;
+}

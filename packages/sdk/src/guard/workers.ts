@@ -1,0 +1,80 @@
+/**
+ * Dedicated workers get the guard too. `new Worker(url)` starts a wrapper script (a blob: URL,
+ * which the CSP's `worker-src 'self' blob:` permits) that installs the network guard in the
+ * worker and then runs the original script: a blob's content is appended to the wrapper (the
+ * CSP's script-src would refuse importScripts of a blob:), a URL is imported; relative URLs
+ * inside and `location` keep referring to the original script's URL. Blocked attempts come back
+ * over a BroadcastChannel. A SharedWorker is only checked, not wrapped: a wrapper URL would stop
+ * tabs from sharing it.
+ */
+import { patchNetwork } from './network.js';
+import { judge, type GuardPolicy, type Judge, type RequestKind } from './policy.js';
+
+export interface WorkerMessage {
+  /** The blocked URL's origin and first path segment. */
+  url: string;
+  kind: RequestKind;
+}
+
+/**
+ * Runs inside the worker, from its source text: self-contained, like `judge` and `patchNetwork`,
+ * which it receives as arguments.
+ */
+function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, pageOrigin: string, policy: GuardPolicy, base: string, channel: string): void {
+  const isBlocked = makeJudge(pageOrigin, policy);
+  const reports = new BroadcastChannel(channel);
+  // The script sees its own URL as its location (a URL has every WorkerLocation field), not the wrapper's.
+  const location = new URL(base);
+  Object.defineProperty(self, 'location', { get: () => location });
+  patch(self, (url, kind) => {
+    const u = isBlocked(String(url), base, kind);
+    if (u) reports.postMessage({ url: `${u.protocol}//${u.host}/${u.pathname.split('/')[1] ?? ''}`, kind });
+    return !!u;
+  }, (url) => new URL(url, base).href);
+}
+
+/**
+ * `blobs`: the Blob behind each live blob: URL any guarded realm made, so a worker made from one
+ * can be wrapped without reading it.
+ */
+export function patchWorkers(
+  w: any, pageOrigin: string, policy: GuardPolicy, isBlocked: (url: unknown, kind: RequestKind) => boolean,
+  report: (url: URL, kind: RequestKind) => void, blobs: Map<string, Blob>,
+): void {
+  const { createObjectURL, revokeObjectURL } = w.URL;
+  w.URL.createObjectURL = (object: unknown) => {
+    const url = createObjectURL(object);
+    if (object instanceof w.Blob) blobs.set(url, object as Blob);
+    return url;
+  };
+  w.URL.revokeObjectURL = (url: string) => {
+    blobs.delete(url);
+    revokeObjectURL(url);
+  };
+  let channel: string | undefined;
+  const listen = () => {
+    if (channel) return channel;
+    channel = `palisade-guard-${Math.random().toString(36).slice(2)}`;
+    new w.BroadcastChannel(channel).onmessage = (e: MessageEvent<WorkerMessage>) => report(new URL(e.data.url), e.data.kind);
+    return channel;
+  };
+  for (const name of ['Worker', 'SharedWorker']) {
+    if (!w[name]) continue;
+    w[name] = new Proxy(w[name], {
+      construct(ctor, args, newTarget) {
+        const href = new URL(String(args[0]), w.document.baseURI).href;
+        if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
+        if (name === 'Worker') {
+          const json = JSON.stringify;
+          const blob = blobs.get(href);
+          const load = blob ?? (args[1]?.type === 'module' ? `await import(${json(href)})` : `importScripts(${json(href)})`);
+          const guard = `(${guardWorkerScope})(${judge},${patchNetwork},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
+          args = [createObjectURL(new w.Blob([guard, load], { type: 'text/javascript' })), ...args.slice(1)];
+        }
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+}
+
+export type { Judge };

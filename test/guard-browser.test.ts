@@ -1,0 +1,265 @@
+/**
+ * The pixel guard in real Chromium. A page (ours, in test/guard-page/) starts third-party requests
+ * in more than 25 ways, in the page, in a fresh same-origin iframe, in a srcdoc iframe, in a
+ * same-origin page inside a frame and from workers. The "third party" is another loopback port,
+ * whose server logs every request and every TCP connection, and Playwright records every request
+ * the browser issues. Each technique requests its own URL, so a leak names what let it through.
+ *
+ *  - Without the guard (control) every observable technique does reach the third party: the
+ *    techniques are real, and the assertions below can fail.
+ *  - With the guard alone nothing reaches it.
+ *  - With the relay's CSP header on as well, nothing reaches it either, including what only the
+ *    CSP can stop: markup after the guard (preload scanner), import(), CSS url().
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPolicy } from '../packages/relay/src/csp/build-policy.js';
+import { browserSchema } from '@palisade/schema';
+import { launchBrowser } from './helpers/browser.js';
+import { ROOT } from './helpers/processes.js';
+
+const PAGE_DIR = join(ROOT, 'test/guard-page');
+const SDK = join(ROOT, 'packages/sdk/dist/palisade.js');
+
+/** Techniques whose request the browser does not make observable here (DNS only, TCP only). */
+const UNOBSERVABLE = new Set(['link-dns-prefetch', 'link-preconnect', 'img-attributionsrc']);
+/** Techniques that only work while the document is parsed (document.write). */
+const PARSING_ONLY = new Set(['script-document-write', 'script-document-writeln']);
+
+interface ThirdParty {
+  server: Server;
+  origin: string;
+  paths: string[];
+  connections: number;
+  reset(): void;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startThirdParty(): Promise<ThirdParty> {
+  const tp = {
+    paths: [] as string[],
+    connections: 0,
+    reset() {
+      tp.paths.length = 0;
+      tp.connections = 0;
+    },
+  };
+  const server = createServer((req, res) => {
+    tp.paths.push(req.url ?? '');
+    const type = req.url?.includes('eventsource') ? 'text/event-stream' : 'text/javascript';
+    res.writeHead(200, { 'content-type': type, 'access-control-allow-origin': '*' });
+    res.end(`self.__thirdPartyRan = (self.__thirdPartyRan || []).concat(${JSON.stringify(req.url)});`);
+  });
+  server.on('connection', () => tp.connections++);
+  server.on('upgrade', (req, socket) => {
+    tp.paths.push(req.url ?? '');
+    socket.destroy();
+  });
+  const port = await listen(server);
+  return Object.assign(tp, { server, origin: `http://127.0.0.1:${port}` });
+}
+
+interface FirstParty {
+  server: Server;
+  origin: string;
+  batches: Array<Record<string, any>>;
+  cspReports: number;
+}
+
+/** The site: the test pages, the built SDK, and a /v1/batch that records what the SDK sent. */
+async function startFirstParty(thirdParty: string): Promise<FirstParty> {
+  const fp: FirstParty = { batches: [], cspReports: 0 } as unknown as FirstParty;
+  const csp = buildPolicy(browserSchema.parse({ csp: { mode: 'enforce', inlineScripts: true } }));
+  const file = (name: string) => readFileSync(join(PAGE_DIR, name), 'utf8');
+  const html = (res: ServerResponse, body: string, withCsp: boolean) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(withCsp ? { 'content-security-policy': csp } : {}) });
+    res.end(body);
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', fp.origin);
+    const withCsp = url.searchParams.get('csp') === '1';
+    const guard = url.searchParams.get('guard') === 'off' ? ' data-guard="off"' : '';
+    const sdk = `<script src="/palisade.js" data-write-key="pk_guard_test" data-autotrack="off"${guard}></script><script src="/techniques.js"></script>`;
+    const run = (realm: string) => `runGuardTechniques(window, function (n) { return ${JSON.stringify(`${thirdParty}/t/${realm}/`)} + n; }, true)`;
+    switch (url.pathname) {
+      case '/palisade.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end(readFileSync(SDK));
+      case '/techniques.js':
+      case '/worker.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end(file(url.pathname.slice(1)));
+      case '/v1/batch':
+      case '/v1/csp-report': {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          if (url.pathname === '/v1/csp-report') fp.cspReports++;
+          else fp.batches.push(JSON.parse(body));
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{}');
+        });
+        return;
+      }
+      case '/techniques.html': {
+        const srcdoc = `<!doctype html><body><script src="/techniques.js"></script><script>${run('srcdoc')}</script>`;
+        return html(res, `<!doctype html><html><head>${sdk}</head><body>
+<script>window.ran = ${run('main')};</script>
+<script>
+  // A fresh same-origin iframe (about:blank): every technique with its realm's own objects.
+  var blank = document.createElement('iframe');
+  document.body.appendChild(blank);
+  var bd = blank.contentWindow.document;
+  bd.open();
+  bd.write('<!doctype html><head></head><body>');
+  window.ranBlank = runGuardTechniques(blank.contentWindow, function (n) { return ${JSON.stringify(`${thirdParty}/t/blank/`)} + n; }, true);
+  bd.close();
+  // A srcdoc document: a new realm whose own scripts run the techniques.
+  var doc = document.createElement('iframe');
+  doc.srcdoc = ${JSON.stringify(srcdoc).replace(/</g, "\\u003c")};
+  document.body.appendChild(doc);
+  // A same-origin page of the site, with Palisade's script like every page.
+  var page = document.createElement('iframe');
+  page.src = '/frame.html?${url.searchParams.toString()}';
+  document.body.appendChild(page);
+</script></body></html>`, withCsp);
+      }
+      case '/frame.html':
+        return html(res, `<!doctype html><html><head>${sdk}</head><body><script>window.ran = ${run('frame')};</script></body></html>`, withCsp);
+      case '/static.html':
+        // Markup after the guard and requests no runtime patch can see: the CSP's part.
+        return html(res, `<!doctype html><html><head>${sdk}
+<link rel="stylesheet" href="${thirdParty}/t/static/parser-link">
+<script src="${thirdParty}/t/static/parser-script"></script>
+</head><body>
+<img src="${thirdParty}/t/static/parser-img">
+<div style="background-image: url(${thirdParty}/t/static/css-url)">x</div>
+<style>body { background: url(${thirdParty}/t/static/css-style-url) }</style>
+<script type="module">import(${JSON.stringify(`${thirdParty}/t/static/dynamic-import`)}).catch(() => {});</script>
+</body></html>`, withCsp);
+      case '/blank.html':
+        return html(res, '<!doctype html><title>blank</title>', withCsp);
+      default:
+        res.writeHead(404);
+        return res.end();
+    }
+  };
+  const server = createServer(handler);
+  const port = await listen(server);
+  return Object.assign(fp, { server, origin: `http://127.0.0.1:${port}` });
+}
+
+let browser: Browser;
+let tp: ThirdParty;
+let fp: FirstParty;
+const techniques: string[] = [];
+
+beforeAll(async () => {
+  tp = await startThirdParty();
+  fp = await startFirstParty(tp.origin);
+  browser = await launchBrowser();
+  const source = readFileSync(join(PAGE_DIR, 'techniques.js'), 'utf8');
+  techniques.push(...[...source.matchAll(/^ {4}'([\w-]+)': /gm)].map((m) => m[1]!));
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  tp?.server.close();
+  fp?.server.close();
+});
+
+/** Loads a page, lets its asynchronous requests (workers, pings, beacons) happen, and returns what reached the third party. */
+async function visit(path: string): Promise<{ paths: string[]; browserRequests: string[]; connections: number; ran: Record<string, string[]> }> {
+  tp.reset();
+  fp.batches.length = 0;
+  const context = await browser.newContext();
+  const browserRequests: string[] = [];
+  // Chromium announces a request the CSP refused before refusing it: those never left the browser.
+  const refused = new Set<string>();
+  context.on('request', (r) => {
+    if (r.url().startsWith(tp.origin)) browserRequests.push(r.url());
+  });
+  context.on('requestfailed', (r) => {
+    if (process.env.GUARD_DEBUG) console.log('failed', r.url(), r.failure()?.errorText);
+    if (/csp/i.test(r.failure()?.errorText ?? '')) refused.add(r.url());
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => process.env.GUARD_DEBUG && console.log('console', m.text()));
+  page.on('pageerror', (e) => process.env.GUARD_DEBUG && console.log('pageerror', e.stack));
+  await page.goto(`${fp.origin}${path}`, { waitUntil: 'load', timeout: 15_000 });
+  await page.waitForTimeout(2500);
+  const ran = await page.evaluate(() => {
+    const w = window as any;
+    const frame = document.querySelector('iframe[src^="/frame.html"]') as HTMLIFrameElement | null;
+    let inFrame: string[] = [];
+    try {
+      inFrame = (frame?.contentWindow as any)?.ran ?? [];
+    } catch {
+      // the frame did not load a same-origin document
+    }
+    return { main: w.ran ?? [], blank: w.ranBlank ?? [], frame: inFrame, thirdPartyRan: w.__thirdPartyRan ?? [] };
+  });
+  await context.close();
+  const sent = browserRequests.filter((url) => !refused.has(url));
+  return { paths: [...new Set(tp.paths)].sort(), browserRequests: [...new Set(sent)].sort(), connections: tp.connections, ran };
+}
+
+describe('pixel guard', () => {
+  it('lists more than 25 techniques, and without the guard every observable one reaches the third party', async () => {
+    expect(techniques.length).toBeGreaterThan(25);
+    const { paths, ran } = await visit('/techniques.html?guard=off');
+    expect(ran.main.sort()).toEqual([...techniques].sort());
+    const missed = techniques.filter((t) => !UNOBSERVABLE.has(t) && !paths.some((p) => p.startsWith(`/t/main/${t}`)));
+    expect(missed).toEqual([]);
+    // The other realms ran too (the same-origin page, and the about:blank frame's techniques).
+    expect(paths.some((p) => p.startsWith('/t/frame/'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('/t/blank/'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('/t/srcdoc/'))).toBe(true);
+  });
+
+  it('lets nothing created after it runs reach a third party: page, frames and workers', async () => {
+    const { paths, browserRequests, connections, ran } = await visit('/techniques.html');
+    expect(ran.main.length).toBe(techniques.length);
+    expect(ran.blank.length).toBe(techniques.length);
+    expect(ran.frame.length).toBe(techniques.length);
+    expect({ paths, browserRequests, connections }).toEqual({ paths: [], browserRequests: [], connections: 0 });
+  });
+
+  it('reports each blocked attempt once as a $blocked event: origin, kind, page template, no query', async () => {
+    await visit('/techniques.html');
+    const blocked = fp.batches.flatMap((b) => b.batch).filter((m: any) => m.event === '$blocked');
+    expect(blocked.length).toBeGreaterThan(0);
+    const kinds = new Set(blocked.map((m: any) => m.properties.kind));
+    for (const kind of ['script', 'image', 'frame', 'link', 'connect', 'form', 'media', 'object']) expect(kinds).toContain(kind);
+    for (const m of blocked) {
+      expect([tp.origin, tp.origin.replace(/^http/, 'ws')]).toContain(m.properties.origin);
+      expect(Object.keys(m.properties).sort()).toEqual(['kind', 'origin', 'page', 'resource']);
+      expect(m.properties.resource).toBe('/t');
+    }
+    // One per origin, kind and page, whatever the number of attempts.
+    const keys = blocked.map((m: any) => `${m.properties.origin} ${m.properties.kind} ${m.properties.page}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('with the CSP header as well, nothing reaches a third party at all, markup and import() included', async () => {
+    for (const path of ['/techniques.html?csp=1', '/static.html?csp=1']) {
+      const { paths, browserRequests, connections } = await visit(path);
+      expect({ path, paths, browserRequests, connections }).toEqual({ path, paths: [], browserRequests: [], connections: 0 });
+    }
+    expect(fp.cspReports).toBeGreaterThan(0);
+  });
+
+  it('alone, keeps a parser-inserted third-party script from running (its fetch is the CSP part)', async () => {
+    const { ran } = await visit('/static.html');
+    expect(ran.thirdPartyRan).not.toContain('/t/static/parser-script');
+    const control = await visit('/static.html?guard=off');
+    expect(control.ran.thirdPartyRan).toContain('/t/static/parser-script');
+  });
+});
