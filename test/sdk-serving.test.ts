@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 it('serves /palisade.js with an ETag and the same bytes under an immutable hashed URL', async () => {
-  const built = readFileSync(join(ROOT, 'packages/sdk/dist/palisade.js'));
+  // The relay writes the config's browser allowlist (empty here) where the build left a placeholder.
+  const built = Buffer.from(readFileSync(join(ROOT, 'packages/sdk/dist/palisade.js'), 'utf8').replace('__PALISADE_BROWSER_CONFIG__', '{\\"allow\\":[],\\"embeds\\":[]}'));
+  expect(built.toString()).toContain('{\\"allow\\":[],\\"embeds\\":[]}');
   const r = await fetch(`${relay.url}/palisade.js`);
   expect(r.status).toBe(200);
   expect(r.headers.get('content-type')).toBe('application/javascript; charset=utf-8');

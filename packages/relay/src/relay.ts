@@ -73,7 +73,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     store,
     metrics,
     logger,
-    ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile) } : {}),
+    ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile, state.config.browser) } : {}),
     ...(options.siteDir ? { siteDir: options.siteDir } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();

@@ -6,7 +6,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
-import { shimSightings } from './csp/shim-sightings.js';
+import { browserSightings } from './csp/browser-sightings.js';
 import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
@@ -133,7 +133,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
       return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
     }
-    const sightings = shimSightings(fresh);
+    const sightings = browserSightings(fresh);
     if (sightings.length > 0) {
       // The inventory is not part of the acknowledgement: a failed write is logged, not fatal.
       store.recordTrackers(sightings, Date.now()).catch((error: Error) => options.logger.warn({ err: { message: error.message } }, 'tracker inventory write failed'));

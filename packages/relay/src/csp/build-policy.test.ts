@@ -5,7 +5,7 @@ import { buildPolicy, cspHeaders } from './build-policy.js';
 const browser = (input: Record<string, unknown> = {}) => browserSchema.parse(input);
 
 describe('CSP', () => {
-  it('allows only the page itself by default, frames nothing and reports violations', () => {
+  it('allows only the page itself by default (frames: its own pages) and reports violations', () => {
     const policy = buildPolicy(browser());
     expect(policy).toBe([
       "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
@@ -26,7 +26,7 @@ describe('CSP', () => {
     expect(policy).toContain("script-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("connect-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("img-src 'self' data: https://cdn.clinic.example;");
-    expect(policy).toContain('frame-src 'self' https://www.youtube-nocookie.com;');
+    expect(policy).toContain("frame-src 'self' https://www.youtube-nocookie.com;");
     expect(policy).toContain('report-uri https://collect.clinic.example/v1/csp-report');
     expect(policy).not.toContain("script-src 'self' 'unsafe-inline'");
   });

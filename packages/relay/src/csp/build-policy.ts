@@ -1,7 +1,7 @@
 /**
  * The Content-Security-Policy that makes "nothing third-party in the browser" a browser-enforced
  * rule: the page may contact only itself, the relay and the origins the site owner allowlisted;
- * only allowlisted embeds may be framed. No 'strict-dynamic' (it would extend trust to whatever a
+ * only the site's own pages and allowlisted embeds may be framed. No 'strict-dynamic' (it would extend trust to whatever a
  * tag manager loads) and no wildcards. Runtime patching cannot stop the browser's preload scanner;
  * this can.
  */
