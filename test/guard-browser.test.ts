@@ -145,6 +145,39 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
 <style>body { background: url(${thirdParty}/t/static/css-style-url) }</style>
 <script type="module">import(${JSON.stringify(`${thirdParty}/t/static/dynamic-import`)}).catch(() => {});</script>
 </body></html>`, withCsp);
+      case '/first-party.html':
+        return html(res, `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
+<script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`, withCsp);
+      case '/first-party.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end(file('first-party.js'));
+      case '/ok.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end('window.okScript = true;');
+      case '/ok-worker.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end('fetch("ok.json").then(function (r) { return r.json() }).then(function (j) { postMessage(location.search + ":" + j.ok) });');
+      case '/ok.png':
+        res.writeHead(200, { 'content-type': 'image/png' });
+        return res.end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64'));
+      case '/ok.css':
+        res.writeHead(200, { 'content-type': 'text/css' });
+        return res.end('body { color: rgb(1, 2, 3) }');
+      case '/ok.json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"ok":true}');
+      case '/events':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        return res.end('data: hello\n\n');
+      case '/echo': {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end(`<body>${body}</body>`);
+        });
+        return;
+      }
       case '/blank.html':
         return html(res, '<!doctype html><title>blank</title>', withCsp);
       default:
@@ -212,6 +245,24 @@ async function visit(path: string): Promise<{ paths: string[]; browserRequests: 
 }
 
 describe('pixel guard', () => {
+  it('changes nothing for the page\'s own origin and the origins it allowed', async () => {
+    const results = async (path: string) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${fp.origin}${path}`);
+      const r = await page.evaluate(() => (window as any).firstPartyResults);
+      await context.close();
+      return r;
+    };
+    const expected = {
+      script: 'load:true', image: 'load:1', innerHTML: 'load', stylesheet: 'rgb(1, 2, 3)', fetch: true, xhr: '200:{"ok":true}', beacon: true,
+      eventsource: 'hello', allowedOrigin: 200, workerUrl: '?from=url:true', workerBlob: 'blob:true', srcdoc: 'framed:true', formPost: 'q=v',
+      canonicalLink: 'https://www.clinic.example/', outboundLink: 'https://www.clinic.example/about',
+    };
+    expect(await results('/first-party.html?guard=off')).toEqual(expected);
+    expect(await results('/first-party.html')).toEqual(expected);
+  });
+
   it('lists more than 25 techniques, and without the guard every observable one reaches the third party', async () => {
     expect(techniques.length).toBeGreaterThan(25);
     const { paths, ran } = await visit('/techniques.html?guard=off');
