@@ -107,6 +107,55 @@ async function measureInChromium(code, clicks) {
   }
 }
 
+/**
+ * The guard's main-thread cost: a page script inserts 50 scripts and 200 images one by one and
+ * 200 more images as one HTML string (all same-origin, so the guard lets them through after
+ * checking), then waits for the guard's MutationObserver to run. Timed with the guard on and off.
+ */
+const GUARD_PAGE = (script, guard) => `<!doctype html><html><head>
+<script data-write-key="pk_bench_0123456789" data-autotrack="off"${guard ? '' : ' data-guard="off"'}>${script.replace(/<\/script/gi, '<\\/script')}</script>
+</head><body><script>
+window.__cost = (async () => {
+  const t = performance.now();
+  for (let i = 0; i < 50; i++) { const s = document.createElement('script'); s.async = true; s.src = '/s' + i + '.js'; document.head.appendChild(s); }
+  for (let i = 0; i < 200; i++) { const img = new Image(); img.src = '/i' + i + '.png'; img.setAttribute('srcset', '/i' + i + '@2x.png 2x'); document.body.appendChild(img); }
+  let html = '';
+  for (let i = 0; i < 200; i++) html += '<img src="https://127.0.0.1:9/h' + i + '.png" alt="">';
+  document.body.insertAdjacentHTML('beforeend', html);
+  await Promise.resolve();
+  return performance.now() - t;
+})();
+</script></body></html>`;
+
+async function measureGuardCost(code) {
+  const browser = await chromium.launch({
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
+  });
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  try {
+    const out = {};
+    for (const guard of [true, false]) {
+      const costs = [];
+      for (let run = 0; run < 7; run++) {
+        const context = await browser.newContext();
+        await context.route('**/*', (route) => (route.request().url() === 'http://127.0.0.1:9/guard.html'
+          ? route.fulfill({ contentType: 'text/html', body: GUARD_PAGE(code, guard) })
+          : route.abort('blockedbyclient')));
+        const page = await context.newPage();
+        await page.goto('http://127.0.0.1:9/guard.html');
+        costs.push(await page.evaluate(() => window.__cost));
+        await context.close();
+      }
+      out[guard ? 'on' : 'off'] = median(costs);
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
 export async function runSdkBench(root) {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-sdk-bench-'));
   const rows = [];
@@ -120,13 +169,14 @@ export async function runSdkBench(root) {
       row.gzip = gzipSync(row.code, { level: 9 }).length;
       Object.assign(row, await measureInChromium(row.code, row.autotracks));
     }
-    return { rows, baseline };
+    const guard = await measureGuardCost(palisade);
+    return { rows, baseline, guard };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function printSdkTable({ rows, baseline }) {
+export function printSdkTable({ rows, baseline, guard }) {
   const kb = (n) => (n / 1024).toFixed(1);
   console.log('\nBrowser SDK beside its peers (same bundling for all; Chromium, median of 5 page loads)\n');
   console.log('| SDK | minified KB | min+gzip KB | eval + init ms | one autotracked click, ms (median of 101) |');
@@ -136,4 +186,10 @@ export function printSdkTable({ rows, baseline }) {
   }
   console.log(`| (page without any SDK) | 0 | 0 | ${baseline.evalMs.toFixed(2)} | ${baseline.clickMs.toFixed(3)} |`);
   console.log('\nbudget: Palisade IIFE <= 8 KB min+gzip with the guard and shims (5 KB before them)');
+  console.log('\nPixel guard main-thread cost (Chromium, median of 7 loads): a script inserts 50 scripts and 200 images (src + srcset), then 200 images as one HTML string\n');
+  console.log('| guard | ms |');
+  console.log('|---|---:|');
+  console.log(`| on | ${guard.on.toFixed(2)} |`);
+  console.log(`| off (data-guard="off") | ${guard.off.toFixed(2)} |`);
+  console.log(`| cost of the guard | ${(guard.on - guard.off).toFixed(2)} |`);
 }
