@@ -1,8 +1,11 @@
 /**
  * A scrubbed description of an element and its ancestors, as one string (so a relay allowlist can
  * allow it like any text): `button#book.primary:nth-of-type(1)[type=submit] < form#appointment < main`.
- * Ids and classes that look like identifiers (digits, @) are left out; hrefs keep their path only.
+ * Ids and classes that look like identifiers (digits, @) are left out; hrefs keep their path
+ * template only.
  */
+import { pathTemplate } from '../path-template.js';
+
 const MAX_DEPTH = 6;
 const ATTRS = ['name', 'type', 'role'];
 const LOOKS_LIKE_ID = /\d{3,}|@/;
@@ -16,7 +19,7 @@ function hrefPath(el: Element): string | undefined {
   if (!href) return undefined;
   try {
     const url = new URL(href, location.href);
-    return url.origin === location.origin ? url.pathname.replace(/\/[^/]*(?:\d{3,}|@)[^/]*/g, '/:id') : url.origin;
+    return url.origin === location.origin ? pathTemplate(url.pathname) : url.origin;
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
  * PHI. One report per origin, kind and page, and at most MAX_REPORTS per page load, so a script
  * retrying in a loop cannot flood the relay.
  */
+import { pathTemplate } from '../path-template.js';
 import type { RequestKind } from './policy.js';
 
 export interface BlockedRequest {
@@ -18,18 +19,11 @@ export interface BlockedRequest {
 
 export const MAX_REPORTS = 50;
 
-/** Segments that look like an identifier: 4+ digits, an email, a UUID or a long token. */
-const IDENTIFIER = /\d{4}|@|^[0-9a-f-]{16,}$|^[\w-]{24,}$/i;
-
-export function pathTemplate(path: string): string {
-  return path.split('/').map((s) => (IDENTIFIER.test(s) ? ':id' : s)).join('/');
-}
-
 export function reporter(send: (blocked: BlockedRequest) => void, path: () => string): (url: URL, kind: RequestKind) => void {
   const seen = new Set<string>();
   return (url, kind) => {
     const page = pathTemplate(path());
-    const origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+    const origin = url.origin; // http(s) or ws(s): the only URLs the guard blocks
     const key = `${origin} ${kind} ${page}`;
     if (seen.has(key) || seen.size >= MAX_REPORTS) return;
     seen.add(key);

@@ -8,7 +8,7 @@
  * tabs from sharing it.
  */
 import { patchNetwork } from './network.js';
-import { judge, type GuardPolicy, type Judge, type RequestKind } from './policy.js';
+import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 
 export interface WorkerMessage {
   /** The blocked URL's origin and first path segment. */
@@ -76,5 +76,3 @@ export function patchWorkers(
     });
   }
 }
-
-export type { Judge };
