@@ -18,7 +18,6 @@ import type { RequestKind } from './policy.js';
 
 export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boolean;
 
-
 /**
  * What makes an element request a URL: `elements attributes kind;...`. SVG elements are prefixed
  * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element.
@@ -33,6 +32,8 @@ for (const entry of TABLE.split(';')) {
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
 const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
+/** The attributes the MutationObserver watches: those above, and what changes their meaning. */
+const OBSERVED = [...new Set(Object.values(ATTRS).flatMap(Object.keys)), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'];
 /** Property names of those attributes where they differ. */
 const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
 
@@ -160,17 +161,18 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const vetted = new WeakSet<object>();
   for (const tag of Object.keys(ATTRS)) {
     if (tag.startsWith('svg:')) continue; // SVG URLs are read-only animated strings: attributes only
+    const own = getPrototypeOf(w.document.createElement(tag));
     for (const attr of [...Object.keys(ATTRS[tag]!), 'attributionsrc', ...(tag === 'iframe' ? ['srcdoc'] : [])]) {
       const prop = PROPS[attr] ?? attr;
-      let proto = getPrototypeOf(w.document.createElement(tag));
+      let proto = own;
       while (proto && !descriptor(proto, prop)) proto = getPrototypeOf(proto);
-      if (proto && !vetted.has(descriptor(proto, prop)!.set!)) {
-        wrap(proto, prop, (set) => function (v) {
-          const next = vet(this, attr, v);
-          if (next !== undefined) set.call(this, next);
-        }, 'set');
-        vetted.add(descriptor(proto, prop)!.set!);
-      }
+      const set = proto && descriptor(proto, prop)!.set;
+      if (!set || vetted.has(set)) continue;
+      wrap(proto, prop, () => function (v) {
+        const next = vet(this, attr, v);
+        if (next !== undefined) set.call(this, next);
+      }, 'set');
+      vetted.add(descriptor(proto, prop)!.set!);
     }
   }
 
@@ -208,23 +210,26 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     };
   }
 
-  // HTML strings: the string is cleaned, then same-origin frames it created are guarded at once.
-  const html = (index: number): Make => (original) => function (...args) {
+  // HTML strings: `prepare` cleans the arguments that hold HTML, then same-origin frames the call
+  // created are guarded at once.
+  const html = (prepare: (args: any[]) => any[]): Make => (original) => function (...args) {
     const root = this.parentNode ?? this;
-    if (original.name.startsWith('write')) args = [args.join('')];
-    if (original.name !== 'execCommand' || /^inserthtml$/i.test(args[0])) args[index] = cleanHtml(String(args[index]));
-    const result = original.apply(this, args);
+    const result = original.apply(this, prepare(args));
     framesIn(root);
     return result;
   };
+  const at = (index: number) => (args: any[]) => {
+    args[index] = cleanHtml(String(args[index]));
+    return args;
+  };
   for (const proto of [E, w.ShadowRoot?.prototype]) {
-    wrap(proto, 'innerHTML outerHTML', html(0), 'set');
-    wrap(proto, 'setHTMLUnsafe', html(0));
+    wrap(proto, 'innerHTML outerHTML', html(at(0)), 'set');
+    wrap(proto, 'setHTMLUnsafe', html(at(0)));
   }
-  wrap(E, 'insertAdjacentHTML', html(1));
-  wrap(D, 'write writeln', html(0));
-  wrap(D, 'execCommand', html(2));
-  wrap(w.Range.prototype, 'createContextualFragment', html(0));
+  wrap(E, 'insertAdjacentHTML', html(at(1)));
+  wrap(D, 'write writeln', html((args) => [cleanHtml(args.join(''))]));
+  wrap(D, 'execCommand', html((args) => (/^inserthtml$/i.test(args[0]) ? at(2)(args) : args)));
+  wrap(w.Range.prototype, 'createContextualFragment', html(at(0)));
 
   // Nodes that arrive from elsewhere. Only checked when they could load: inserted into a connected
   // parent or adopted from another document, so building a detached tree costs nothing extra.
@@ -288,9 +293,6 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     const doc = w.document;
     if (observed.has(doc)) return;
     observed.add(doc);
-    observer.observe(doc, {
-      childList: true, subtree: true, attributes: true,
-      attributeFilter: [...new Set(Object.values(ATTRS).flatMap(Object.keys)), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'],
-    });
+    observer.observe(doc, { childList: true, subtree: true, attributes: true, attributeFilter: OBSERVED });
   };
 }
