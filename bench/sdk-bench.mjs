@@ -68,12 +68,17 @@ const PAGE = (script) => `<!doctype html><html><head>
 <script>window.__t1 = performance.now();</script>
 </head><body><main><a id="target" href="#clicked">Book an appointment</a><form><input name="q"></form></main></body></html>`;
 
-async function measureInChromium(code, clicks) {
-  const browser = await chromium.launch({
+/** The system's Chromium where installed, else Playwright's own. */
+function launchChromium() {
+  return chromium.launch({
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
   });
+}
+
+async function measureInChromium(code, clicks) {
+  const browser = await launchChromium();
   try {
     const evals = [];
     const clickCosts = [];
@@ -128,11 +133,7 @@ window.__cost = (async () => {
 </script></body></html>`;
 
 async function measureGuardCost(code) {
-  const browser = await chromium.launch({
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-  });
+  const browser = await launchChromium();
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   try {
     const out = {};

@@ -38,6 +38,12 @@ interface ThirdParty {
   reset(): void;
 }
 
+function readBody(req: IncomingMessage, then: (body: string) => void): void {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => then(body));
+}
+
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -84,6 +90,10 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
     res.end(body);
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const reply = (type: string, body: string | Buffer) => {
+      res.writeHead(200, { 'content-type': type });
+      res.end(body);
+    };
     const url = new URL(req.url ?? '/', fp.origin);
     const withCsp = url.searchParams.get('csp') === '1';
     const guard = url.searchParams.get('guard') === 'off' ? ' data-guard="off"' : '';
@@ -91,24 +101,17 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
     const run = (realm: string) => `runGuardTechniques(window, function (n) { return ${JSON.stringify(`${thirdParty}/t/${realm}/`)} + n; }, true)`;
     switch (url.pathname) {
       case '/palisade.js':
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        return res.end(readFileSync(SDK));
+        return reply('text/javascript', readFileSync(SDK));
       case '/techniques.js':
       case '/worker.js':
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        return res.end(file(url.pathname.slice(1)));
+        return reply('text/javascript', file(url.pathname.slice(1)));
       case '/v1/batch':
-      case '/v1/csp-report': {
-        let body = '';
-        req.on('data', (c) => (body += c));
-        req.on('end', () => {
+      case '/v1/csp-report':
+        return readBody(req, (body) => {
           if (url.pathname === '/v1/csp-report') fp.cspReports++;
           else fp.batches.push(JSON.parse(body));
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{}');
+          reply('application/json', '{}');
         });
-        return;
-      }
       case '/techniques.html': {
         const srcdoc = `<!doctype html><body><script src="/techniques.js"></script><script>${run('srcdoc')}</script>`;
         return html(res, `<!doctype html><html><head>${sdk}</head><body>
@@ -149,35 +152,21 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
         return html(res, `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
 <script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`, withCsp);
       case '/first-party.js':
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        return res.end(file('first-party.js'));
+        return reply('text/javascript', file('first-party.js'));
       case '/ok.js':
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        return res.end('window.okScript = true;');
+        return reply('text/javascript', 'window.okScript = true;');
       case '/ok-worker.js':
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        return res.end('fetch("ok.json").then(function (r) { return r.json() }).then(function (j) { postMessage(location.search + ":" + j.ok) });');
+        return reply('text/javascript', 'fetch("ok.json").then(function (r) { return r.json() }).then(function (j) { postMessage(location.search + ":" + j.ok) });');
       case '/ok.png':
-        res.writeHead(200, { 'content-type': 'image/png' });
-        return res.end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64'));
+        return reply('image/png', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64'));
       case '/ok.css':
-        res.writeHead(200, { 'content-type': 'text/css' });
-        return res.end('body { color: rgb(1, 2, 3) }');
+        return reply('text/css', 'body { color: rgb(1, 2, 3) }');
       case '/ok.json':
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('{"ok":true}');
+        return reply('application/json', '{"ok":true}');
       case '/events':
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return res.end('data: hello\n\n');
-      case '/echo': {
-        let body = '';
-        req.on('data', (c) => (body += c));
-        req.on('end', () => {
-          res.writeHead(200, { 'content-type': 'text/html' });
-          res.end(`<body>${body}</body>`);
-        });
-        return;
-      }
+        return reply('text/event-stream', 'data: hello\n\n');
+      case '/echo':
+        return readBody(req, (body) => reply('text/html', `<body>${body}</body>`));
       case '/blank.html':
         return html(res, '<!doctype html><title>blank</title>', withCsp);
       default:
