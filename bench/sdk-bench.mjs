@@ -114,18 +114,21 @@ async function measureInChromium(code, clicks) {
 
 /**
  * The guard's main-thread cost: a page script inserts 50 scripts and 200 images one by one and
- * 200 more images as one HTML string (all same-origin, so the guard lets them through after
- * checking), then waits for the guard's MutationObserver to run. Timed with the guard on and off.
+ * 200 more images as one HTML string, then waits for the guard's MutationObserver to run. Timed
+ * with the guard on and off. The URLs are data: URLs, which the guard checks like any other but
+ * which need no network: a request per element through Playwright's router would drown the
+ * difference (it did: the first version measured noise, even a negative cost).
  */
 const GUARD_PAGE = (script, guard) => `<!doctype html><html><head>
 <script data-write-key="pk_bench_0123456789" data-autotrack="off"${guard ? '' : ' data-guard="off"'}>${script.replace(/<\/script/gi, '<\\/script')}</script>
 </head><body><script>
 window.__cost = (async () => {
   const t = performance.now();
-  for (let i = 0; i < 50; i++) { const s = document.createElement('script'); s.async = true; s.src = '/s' + i + '.js'; document.head.appendChild(s); }
-  for (let i = 0; i < 200; i++) { const img = new Image(); img.src = '/i' + i + '.png'; img.setAttribute('srcset', '/i' + i + '@2x.png 2x'); document.body.appendChild(img); }
+  const gif = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+  for (let i = 0; i < 50; i++) { const s = document.createElement('script'); s.async = true; s.src = 'data:text/javascript,0//' + i; document.head.appendChild(s); }
+  for (let i = 0; i < 200; i++) { const img = new Image(); img.src = gif + '#' + i; img.setAttribute('srcset', gif + '#2x' + i + ' 2x'); document.body.appendChild(img); }
   let html = '';
-  for (let i = 0; i < 200; i++) html += '<img src="https://127.0.0.1:9/h' + i + '.png" alt="">';
+  for (let i = 0; i < 200; i++) html += '<img src="' + gif + '#h' + i + '" alt="">';
   document.body.insertAdjacentHTML('beforeend', html);
   await Promise.resolve();
   return performance.now() - t;
@@ -139,7 +142,7 @@ async function measureGuardCost(code) {
     const out = {};
     for (const guard of [true, false]) {
       const costs = [];
-      for (let run = 0; run < 7; run++) {
+      for (let run = 0; run < 15; run++) {
         const context = await browser.newContext();
         await context.route('**/*', (route) => (route.request().url() === 'http://127.0.0.1:9/guard.html'
           ? route.fulfill({ contentType: 'text/html', body: GUARD_PAGE(code, guard) })
@@ -187,7 +190,7 @@ export function printSdkTable({ rows, baseline, guard }) {
   }
   console.log(`| (page without any SDK) | 0 | 0 | ${baseline.evalMs.toFixed(2)} | ${baseline.clickMs.toFixed(3)} |`);
   console.log('\nbudget: Palisade IIFE <= 8 KB min+gzip with the guard and shims (5 KB before them)');
-  console.log('\nPixel guard main-thread cost (Chromium, median of 7 loads): a script inserts 50 scripts and 200 images (src + srcset), then 200 images as one HTML string\n');
+  console.log('\nPixel guard main-thread cost (Chromium, median of 15 loads): a script inserts 50 scripts and 200 images (src + srcset), then 200 images as one HTML string\n');
   console.log('| guard | ms |');
   console.log('|---|---:|');
   console.log(`| on | ${guard.on.toFixed(2)} |`);
