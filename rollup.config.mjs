@@ -16,7 +16,6 @@ export default [
   {
     input: 'packages/sdk/src/index.ts',
     output: { dir: 'packages/sdk/dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'packages/sdk/src' },
-    external: ['idb-keyval'],
     plugins: [ts({ declaration: true, declarationDir: 'packages/sdk/dist/esm', outDir: 'packages/sdk/dist/esm' })],
   },
 ];
