@@ -32,13 +32,16 @@ for (const entry of TABLE.split(';')) {
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
 const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
-/** The attributes the MutationObserver watches: those above, and what changes their meaning. */
-const OBSERVED = [...new Set(Object.values(ATTRS).flatMap(Object.keys)), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'];
+/** The attributes the MutationObserver watches (repeats are harmless): those above, and what changes their meaning. */
+const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'];
 /** Property names of those attributes where they differ. */
 const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
 
-/** Link relations that never fetch: a canonical or alternate link to another origin stays. */
-const INERT_RELS = new Set('canonical alternate author license help bookmark search me next prev'.split(' '));
+/**
+ * Link relations that never fetch: a canonical or alternate link to another origin stays. A rel
+ * with anything else left once these are removed is checked (a hyphen splits words: `prev-x` is).
+ */
+const INERT_RELS = /\b(canonical|alternate|author|license|help|bookmark|search|me|next|prev)\b/gi;
 
 /** The realm guard's hook, which every guarded window carries under this symbol. */
 export const GUARD_HOOK = 'palisade.guard';
@@ -78,8 +81,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
     if (key === 'link' && attr === 'href') {
-      const rels = (getAttribute.call(el, 'rel') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-      if (rels.length > 0 && rels.every((r: string) => INERT_RELS.has(r))) return v;
+      const rel: string = getAttribute.call(el, 'rel') ?? '';
+      if (/\S/.test(rel) && !/\S/.test(rel.replace(INERT_RELS, ''))) return v;
     }
     // srcset, ping and attributionsrc hold lists; splitting a single URL too is harmless (the
     // pieces of a same-origin URL stay same-origin, and an origin cannot contain a space or comma).
@@ -180,8 +183,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   // writing an attached Attr's value.
   wrap(E, 'setAttribute setAttributeNS', (original) => function (...args) {
     const i = args.length - 1; // the value is the last argument, the name the one before
-    const next = vet(this, args[i - 1], args[i]);
-    if (next !== undefined) return original.apply(this, [...args.slice(0, i), next]);
+    args[i] = vet(this, args[i - 1], args[i]);
+    if (args[i] !== undefined) return original.apply(this, args);
   });
   const vetAttr = (el: Element | undefined, attr: Attr) => {
     const next = el ? vet(el, attr.name, attr.value) : attr.value;
@@ -232,30 +235,30 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   wrap(w.Range.prototype, 'createContextualFragment', html(at(0)));
 
   // Nodes that arrive from elsewhere. Only checked when they could load: inserted into a connected
-  // parent or adopted from another document, so building a detached tree costs nothing extra.
-  const insertion = (proto: any, names: string, nodes: (args: unknown[]) => unknown[], parentOf: (self: any, args: unknown[]) => Node | null) => {
+  // parent from outside it (not moved within it) or from another document, so building a detached
+  // tree, or moving a node that is already in the page, costs nothing extra. Every argument is
+  // looked at: strings are not nodes, and a reference child is already in the parent.
+  const same = <T>(x: T) => x;
+  const insertion = (proto: any, names: string, parentOf: (self: any, args: unknown[]) => Node | null = same) => {
     wrap(proto, names, (original) => function (...args) {
       const parent = parentOf(this, args);
       const frames: Element[] = [];
-      for (const node of parent ? nodes(args) : []) {
-        if ((node as Node)?.nodeType && (parent!.isConnected || (node as Node).ownerDocument !== (parent!.ownerDocument ?? parent))) clean(node, frames);
+      for (const node of args as Node[]) {
+        if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) clean(node, frames);
       }
       const result = original.apply(this, args);
       frames.forEach(guardFrame);
       return result;
     });
   };
-  const self = (node: Node) => node;
-  const first = (args: unknown[]) => args.slice(0, 1);
-  const all = (args: unknown[]) => args;
-  insertion(N, 'appendChild insertBefore replaceChild', first, self);
-  for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren', all, self);
-  for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', all, (n) => n.parentNode);
-  insertion(E, 'insertAdjacentElement', (args) => args.slice(1), (n, args) => (/^(afterbegin|beforeend)$/i.test(String(args[0])) ? n : n.parentNode));
-  insertion(w.Range.prototype, 'insertNode surroundContents', first, (r) => r.startContainer);
-  wrap(D, 'importNode adoptNode', (original) => function (node, ...rest) {
-    clean(node);
-    return original.call(this, node, ...rest);
+  insertion(N, 'appendChild insertBefore replaceChild');
+  for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren');
+  for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', (n) => n.parentNode);
+  insertion(E, 'insertAdjacentElement', (n, args) => (/^(afterbegin|beforeend)$/i.test(String(args[0])) ? n : n.parentNode));
+  insertion(w.Range.prototype, 'insertNode surroundContents', (r) => r.startContainer);
+  wrap(D, 'importNode adoptNode', (original) => function (...args) {
+    clean(args[0]);
+    return original.apply(this, args);
   });
 
   // Frames: guarded when inserted (above), when their window or document is read, and when a

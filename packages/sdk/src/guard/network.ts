@@ -10,7 +10,6 @@
 export type IsBlocked = (url: unknown, kind: 'connect' | 'script') => boolean;
 
 export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string) => string): void {
-  const define = (target: any, name: string, value: unknown) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
   const refuse = (what: string) => new DOMException(`${what}: blocked by Palisade`, 'SecurityError');
   // A Request's URL is read with the platform's own getter: a look-alike object cannot fake it.
   const requestUrl = g.Request && Object.getOwnPropertyDescriptor(g.Request.prototype, 'url')!.get!;
@@ -27,55 +26,49 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   for (const name of ['fetch', 'fetchLater']) {
     const original = g[name];
     if (!original) continue;
-    define(g, name, function (this: unknown, input: unknown, init?: unknown) {
+    g[name] = function (this: unknown, input: unknown, init?: unknown) {
       if (blocked(target(input), 'connect')) {
         if (name === 'fetch') return Promise.reject(new TypeError('Failed to fetch'));
         throw refuse('fetchLater');
       }
       return original.call(this ?? g, rebase(input), init);
-    });
+    };
   }
 
+  // A blocked XHR is opened on about:blank instead, which the browser fails without any request:
+  // the page's handlers see the network error (`error`, `loadend`) a CSP block gives them.
   const xhr = g.XMLHttpRequest && g.XMLHttpRequest.prototype;
-  if (xhr) {
-    const stopped = new WeakSet<object>();
-    const { open, send } = xhr;
-    define(xhr, 'open', function (this: any, method: string, url: unknown, ...rest: unknown[]) {
-      if (blocked(url, 'connect')) stopped.add(this);
-      else stopped.delete(this);
-      return open.call(this, method, rebase(url), ...rest);
-    });
-    define(xhr, 'send', function (this: any, body?: unknown) {
-      if (!stopped.has(this)) return send.call(this, body);
-      // Nothing was sent; the page's handlers see a network error, as with a CSP block.
-      setTimeout(() => ['error', 'loadend'].forEach((type) => this.dispatchEvent(new g.ProgressEvent(type))));
-    });
+  const open = xhr && xhr.open;
+  if (open) {
+    xhr.open = function (this: unknown, method: string, url: unknown, ...rest: unknown[]) {
+      return open.call(this, method, blocked(url, 'connect') ? 'about:blank' : rebase(url), ...rest);
+    };
   }
 
   const nav = g.Navigator && g.Navigator.prototype;
   const beacon = nav && nav.sendBeacon;
   if (beacon) {
-    define(nav, 'sendBeacon', function (this: unknown, url: unknown, data?: unknown) {
+    nav.sendBeacon = function (this: unknown, url: unknown, data?: unknown) {
       return blocked(url, 'connect') ? false : beacon.call(this, rebase(url), data);
-    });
+    };
   }
 
   // Constructors keep their prototype, statics and `instanceof` through a Proxy.
   for (const name of ['WebSocket', 'EventSource', 'WebTransport']) {
     if (!g[name]) continue;
-    define(g, name, new Proxy(g[name], {
+    g[name] = new Proxy(g[name], {
       construct(ctor, args, newTarget) {
         if (blocked(args[0], 'connect')) throw refuse(name);
         return Reflect.construct(ctor, [rebase(args[0]), ...args.slice(1)], newTarget);
       },
-    }));
+    });
   }
 
   const importScripts = g.importScripts;
   if (importScripts) {
-    define(g, 'importScripts', (...urls: unknown[]) => {
+    g.importScripts = (...urls: unknown[]) => {
       if (urls.some((u) => blocked(u, 'script'))) throw refuse('importScripts');
       return importScripts.apply(g, urls.map(rebase));
-    });
+    };
   }
 }

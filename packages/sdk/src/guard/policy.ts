@@ -25,9 +25,9 @@ export function judge(pageOrigin: string, policy: GuardPolicy): Judge {
     } catch {
       return undefined; // the browser cannot request what it cannot parse
     }
-    const p = u.protocol;
-    if (p !== 'http:' && p !== 'https:' && p !== 'ws:' && p !== 'wss:') return undefined;
-    const origin = p === 'ws:' ? `http://${u.host}` : p === 'wss:' ? `https://${u.host}` : u.origin;
+    if (!/^(http|ws)s?:$/.test(u.protocol)) return undefined;
+    // ws(s) and http(s) share default ports, so the origins differ only in the scheme's name.
+    const origin = u.origin.replace(/^ws/, 'http');
     return (kind === 'frame' ? okFrame : ok).has(origin) ? undefined : u;
   };
 }

@@ -7,6 +7,7 @@
  * over a BroadcastChannel. A SharedWorker is only checked, not wrapped: a wrapper URL would stop
  * tabs from sharing it.
  */
+import { uuid } from '../uuid.js';
 import { patchNetwork } from './network.js';
 import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 
@@ -28,7 +29,7 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
   Object.defineProperty(self, 'location', { get: () => location });
   patch(self, (url, kind) => {
     const u = isBlocked(String(url), base, kind);
-    if (u) reports.postMessage({ url: `${u.protocol}//${u.host}/${u.pathname.split('/')[1] ?? ''}`, kind });
+    if (u) reports.postMessage({ url: `${u.origin}/${u.pathname.split('/')[1]}`, kind });
     return !!u;
   }, (url) => new URL(url, base).href);
 }
@@ -51,10 +52,11 @@ export function patchWorkers(
     blobs.delete(url);
     revokeObjectURL(url);
   };
+  // Opened with the first worker: a browser without BroadcastChannel still gets the rest of the guard.
   let channel: string | undefined;
   const listen = () => {
     if (channel) return channel;
-    channel = `palisade-guard-${Math.random().toString(36).slice(2)}`;
+    channel = `palisade-guard-${uuid()}`;
     new w.BroadcastChannel(channel).onmessage = (e: MessageEvent<WorkerMessage>) => report(new URL(e.data.url), e.data.kind);
     return channel;
   };
