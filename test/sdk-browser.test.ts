@@ -31,6 +31,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let sdkBodies: string[];
+let sdkContentTypes: string[];
 let blocked: string[];
 
 beforeAll(async () => {
@@ -52,8 +53,12 @@ beforeEach(async () => {
   blocked = await loopbackOnly(context);
   page = await context.newPage();
   sdkBodies = [];
+  sdkContentTypes = [];
   page.on('request', (request) => {
-    if (request.url().endsWith('/v1/batch')) sdkBodies.push(request.postData() ?? '');
+    if (request.url().endsWith('/v1/batch')) {
+      sdkBodies.push(request.postData() ?? '');
+      sdkContentTypes.push(`${request.method()} ${request.headers()['content-type']}`);
+    }
   });
 });
 afterEach(async () => {
@@ -91,6 +96,8 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
       const got = hookEvents();
       return got.some((e) => e.event === '$submit') && got.some((e) => e.event === '$identify') ? got : undefined;
     }, 'autotracked events at the webhook');
+    // Simple requests only (no CORS preflight): POST with the browser's text/plain body type.
+    expect(new Set(sdkContentTypes)).toEqual(new Set(['POST text/plain;charset=UTF-8']));
     const pageviews = events.filter((e) => e.event === '$pageview').map((e) => e.context.page?.path);
     expect(pageviews).toEqual(expect.arrayContaining(['/', '/find-a-doctor.html', '/find-a-doctor/cardiology', '/book.html', '/thank-you.html', '/portal-home.html']));
     const tab = events.find((e) => e.event === '$click' && String(e.properties.$elements).startsWith('button'));

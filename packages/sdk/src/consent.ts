@@ -5,35 +5,33 @@
 import type { Category, ConsentState } from './types.js';
 
 const KEY = 'palisade_consent';
+const CATEGORIES: Category[] = ['analytics', 'advertising', 'functional'];
 
-export class Consent {
-  #state: ConsentState;
-  readonly #gpc: boolean;
+export interface Consent {
+  get(): ConsentState;
+  set(update: Partial<ConsentState>): void;
+}
 
-  constructor(defaults: Category[] = []) {
-    this.#gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
-    let saved: Partial<ConsentState> = {};
-    try {
-      saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<ConsentState>;
-    } catch {
-      // No storage or a damaged value: defaults apply.
-    }
-    const has = (c: Category) => saved[c] ?? defaults.includes(c);
-    this.#state = { analytics: has('analytics'), advertising: has('advertising'), functional: has('functional') };
+export function consent(defaults: Category[] = []): Consent {
+  const gpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  let saved: Partial<ConsentState> = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<ConsentState>;
+  } catch {
+    // No storage or a damaged value: defaults apply.
   }
-
-  get(): ConsentState {
-    return { ...this.#state, advertising: this.#state.advertising && !this.#gpc };
-  }
-
-  set(update: Partial<ConsentState>): void {
-    for (const c of ['analytics', 'advertising', 'functional'] as const) {
-      if (typeof update[c] === 'boolean') this.#state[c] = update[c]!;
-    }
-    try {
-      localStorage.setItem(KEY, JSON.stringify(this.#state));
-    } catch {
-      // Not persisted: applies to this page only.
-    }
-  }
+  const state = Object.fromEntries(CATEGORIES.map((c) => [c, saved[c] ?? defaults.includes(c)])) as ConsentState;
+  return {
+    get: () => ({ ...state, advertising: state.advertising && !gpc }),
+    set(update) {
+      for (const c of CATEGORIES) {
+        if (typeof update[c] === 'boolean') state[c] = update[c]!;
+      }
+      try {
+        localStorage.setItem(KEY, JSON.stringify(state));
+      } catch {
+        // Not persisted: applies to this page only.
+      }
+    },
+  };
 }

@@ -17,106 +17,100 @@ export interface DeliveryOptions {
   flushInterval: number;
 }
 
-const MAX_BACKOFF_MS = 60_000;
-
-export class Delivery {
-  readonly #o: DeliveryOptions;
-  /** This tab's events not yet known to be delivered, for the page-hide flush. */
-  readonly #unsent = new Map<string, WireMessage>();
-  #written: Promise<unknown> = Promise.resolve();
-  #toWrite: WireMessage[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #failures = 0;
-  #running: Promise<void> | undefined;
-  #again: Promise<void> | undefined;
-
-  constructor(options: DeliveryOptions) {
-    this.#o = options;
-    addEventListener('online', () => this.#schedule(0));
-    addEventListener('pagehide', () => this.#sendOnHide());
-    document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && this.#sendOnHide());
-    // Events left by an earlier page (relay down, tab closed) go out soon after start-up.
-    setTimeout(() => void options.store.all().then((left) => left.length > 0 && this.#schedule(0), () => undefined), 0);
-  }
-
-  enqueue(message: WireMessage): void {
-    this.#unsent.set(message.messageId, message);
-    this.#toWrite.push(message);
-    // Storage happens after the current task: a click handler or page start-up never waits on it.
-    if (this.#toWrite.length === 1) {
-      this.#written = this.#written.then(() => new Promise((r) => setTimeout(r, 0))).then(() => {
-        const batch = this.#toWrite.splice(0);
-        return Promise.all(batch.map((m) => this.#o.store.put(m)));
-      }).catch(() => undefined);
-    }
-    this.#schedule(this.#unsent.size >= this.#o.flushAt ? 0 : this.#o.flushInterval);
-  }
-
-  #schedule(delay: number): void {
-    if (this.#timer !== undefined) {
-      if (delay > 0) return;
-      clearTimeout(this.#timer);
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.flush();
-    }, delay);
-  }
-
+export interface Delivery {
+  enqueue(message: WireMessage): void;
   /**
    * Sends until the queue is empty or a send fails. A call made while a run is on waits for it
    * and then runs once more, so events queued in between are covered too.
    */
-  flush(): Promise<void> {
-    if (this.#running) {
-      this.#again ??= this.#running.then(() => {
-        this.#again = undefined;
-        return this.flush();
-      });
-      return this.#again;
-    }
-    this.#running = this.#drain().finally(() => (this.#running = undefined));
-    return this.#running;
-  }
+  flush(): Promise<void>;
+}
 
-  async #drain(): Promise<void> {
-    if (navigator.onLine === false) return;
-    await this.#written;
-    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-    const turn = () => this.#sendBatches();
-    const ok = locks ? await locks.request('palisade-flush', turn) : await turn();
-    if (ok) {
-      this.#failures = 0;
-      return;
+const MAX_BACKOFF_MS = 60_000;
+
+// A closure rather than a class: the script tag's size budget pays for every `this.#field`.
+export function delivery({ url, writeKey, store, flushAt, flushInterval }: DeliveryOptions): Delivery {
+  /** This tab's events not yet known to be delivered, for the page-hide flush. */
+  const unsent = new Map<string, WireMessage>();
+  let written: Promise<unknown> = Promise.resolve();
+  let toWrite: WireMessage[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let running: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
+
+  const schedule = (delay: number): void => {
+    if (timer !== undefined) {
+      if (delay > 0) return;
+      clearTimeout(timer);
     }
-    this.#failures++;
-    this.#schedule(Math.random() * Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.#failures));
-  }
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, delay);
+  };
 
   /** One turn: everything in the shared queue, oldest first. False when the relay must be retried. */
-  async #sendBatches(): Promise<boolean> {
-    const { store, writeKey, url, flushAt } = this.#o;
+  const sendBatches = async (): Promise<boolean> => {
     const queued = (await store.all()).sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
     const present = new Set(queued.map((m) => m.messageId));
-    for (const id of this.#unsent.keys()) if (!present.has(id)) this.#unsent.delete(id);
+    for (const id of unsent.keys()) if (!present.has(id)) unsent.delete(id);
     for (let i = 0; i < queued.length; i += flushAt) {
-      for (const batch of chunk(writeKey, queued.slice(i, i + flushAt))) {
-        if ((await send(url, writeKey, batch)) === 'retry') return false;
+      for (const batch of chunk(queued.slice(i, i + flushAt))) {
+        if (!(await send(url, writeKey, batch))) return false;
         const ids = batch.map((m) => m.messageId);
         await store.remove(ids);
-        ids.forEach((id) => this.#unsent.delete(id));
+        ids.forEach((id) => unsent.delete(id));
       }
     }
     return true;
-  }
+  };
 
-  #sendOnHide(): void {
-    const { store, writeKey, url } = this.#o;
-    for (const batch of chunk(writeKey, [...this.#unsent.values()])) {
-      // The page may be gone before the answer: the events stay queued until it is seen.
-      void send(url, writeKey, batch, true).then((r) => {
-        if (r === 'done') return store.remove(batch.map((m) => m.messageId));
-      });
+  const drain = async (): Promise<void> => {
+    if (navigator.onLine === false) return;
+    await written;
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (locks ? await locks.request('palisade-flush', sendBatches) : await sendBatches()) failures = 0;
+    else schedule(Math.random() * Math.min(MAX_BACKOFF_MS, 1000 * 2 ** ++failures));
+  };
+
+  const flush = (): Promise<void> => {
+    if (running) {
+      return (again ??= running.then(() => {
+        again = undefined;
+        return flush();
+      }));
     }
-  }
+    return (running = drain().finally(() => (running = undefined)));
+  };
+
+  const sendOnHide = (): void => {
+    for (const batch of chunk([...unsent.values()])) {
+      // The page may be gone before the answer: the events stay queued until it is seen.
+      void send(url, writeKey, batch, true).then((done) => (done ? store.remove(batch.map((m) => m.messageId)) : undefined));
+    }
+  };
+
+  addEventListener('online', () => schedule(0));
+  addEventListener('pagehide', sendOnHide);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && sendOnHide());
+  // Events left by an earlier page (relay down, tab closed) go out soon after start-up.
+  setTimeout(() => void store.all().then((left) => left.length > 0 && schedule(0), () => undefined), 0);
+
+  return {
+    enqueue(message) {
+      unsent.set(message.messageId, message);
+      toWrite.push(message);
+      // Storage happens after the current task: a click handler or page start-up never waits on it.
+      if (toWrite.length === 1) {
+        written = written.then(() => new Promise((r) => setTimeout(r, 0))).then(() => {
+          const batch = toWrite;
+          toWrite = [];
+          return Promise.all(batch.map((m) => store.put(m)));
+        }).catch(() => undefined);
+      }
+      schedule(unsent.size >= flushAt ? 0 : flushInterval);
+    },
+    flush,
+  };
 }

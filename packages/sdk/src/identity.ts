@@ -29,64 +29,62 @@ function write(key: string, value: string | undefined): void {
   }
 }
 
+/** Our cookies hold UUIDs and numbers only: nothing to encode or decode. */
 function readCookie(name: string): string | undefined {
-  const match = document.cookie.match(new RegExp(`(?:^|; )${name}=([^;]*)`));
-  return match ? decodeURIComponent(match[1]!) : undefined;
+  return document.cookie.split('; ').find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 /** A cookie for this site only; without maxAge it ends with the browser session. */
 function writeCookie(name: string, value: string | undefined, maxAge?: number): void {
+  const age = value === undefined ? 0 : maxAge;
   const secure = location.protocol === 'https:' ? '; Secure' : '';
-  const age = value === undefined ? '; Max-Age=0' : maxAge === undefined ? '' : `; Max-Age=${maxAge}`;
-  document.cookie = `${name}=${encodeURIComponent(value ?? '')}${age}; Path=/; SameSite=Lax${secure}`;
+  document.cookie = `${name}=${value ?? ''}${age === undefined ? '' : `; Max-Age=${age}`}; Path=/; SameSite=Lax${secure}`;
 }
 
-export class Identity {
+export interface Identity {
   anonymousId: string;
   userId: string | undefined;
-  #session: [id: number, last: number] | undefined;
-
-  constructor() {
-    const fromCookie = readCookie(AID);
-    const id = fromCookie ?? read(AID) ?? uuid();
-    this.anonymousId = id;
-    if (fromCookie === undefined) this.#saveAnonymousId();
-    this.userId = read(UID);
-  }
-
-  #saveAnonymousId(): void {
-    writeCookie(AID, this.anonymousId, YEAR_S);
-    write(AID, this.anonymousId);
-  }
-
-  setUser(userId: string | undefined): void {
-    if (userId === undefined || userId === this.userId) return;
-    this.userId = userId;
-    write(UID, userId);
-  }
-
+  setUser(userId: string | undefined): void;
   /** Forget the person: new anonymous id, no user id, new session. */
-  reset(): void {
-    this.anonymousId = uuid();
-    this.userId = undefined;
-    this.#session = undefined;
-    write(UID, undefined);
-    writeCookie(SESSION, undefined);
-    this.#saveAnonymousId();
-  }
-
+  reset(): void;
   /** The session id (its start, in seconds, as GA4 wants it), extended by this activity. */
-  session(now = Date.now()): number {
-    if (this.#session === undefined) {
-      const [id, last] = (readCookie(SESSION) ?? '').split('.').map(Number);
-      this.#session = [id || 0, last || 0];
-    }
-    let [id, last] = this.#session;
-    if (!id || now - last > SESSION_IDLE_MS) id = Math.floor(now / 1000);
-    // The cookie only needs to move when the idle clock would otherwise run out.
-    if (now - last > 60_000 || id !== this.#session[0]) writeCookie(SESSION, `${id}.${now}`);
-    else now = last;
-    this.#session = [id, now];
-    return id;
-  }
+  session(now?: number): number;
+}
+
+export function identity(): Identity {
+  let current: [id: number, last: number] | undefined;
+  const saveAnonymousId = () => {
+    writeCookie(AID, me.anonymousId, YEAR_S);
+    write(AID, me.anonymousId);
+  };
+  const fromCookie = readCookie(AID);
+  const me: Identity = {
+    anonymousId: fromCookie ?? read(AID) ?? uuid(),
+    userId: read(UID),
+    setUser(userId) {
+      if (userId === undefined || userId === me.userId) return;
+      me.userId = userId;
+      write(UID, userId);
+    },
+    reset() {
+      me.anonymousId = uuid();
+      me.userId = undefined;
+      current = undefined;
+      write(UID, undefined);
+      writeCookie(SESSION, undefined);
+      saveAnonymousId();
+    },
+    session(now = Date.now()) {
+      // `id.last` in the cookie; a missing or damaged one reads as NaN, which starts a session.
+      current ??= (readCookie(SESSION) ?? '').split('.').map(Number) as [number, number];
+      let [id, last] = current;
+      if (!id || !(now - last < SESSION_IDLE_MS)) id = Math.floor(now / 1000);
+      // The cookie only needs to move when a session starts or the idle clock would run out.
+      if (id !== current[0] || !(now - last < 60_000)) writeCookie(SESSION, `${id}.${(last = now)}`);
+      current = [id, last];
+      return id;
+    },
+  };
+  if (fromCookie === undefined) saveAnonymousId();
+  return me;
 }

@@ -3,9 +3,9 @@
  * message with the page context, identity, session and consent of the moment it was made.
  */
 import { autotrack } from './autotrack/autotrack.js';
-import { Consent } from './consent.js';
-import { Delivery } from './delivery.js';
-import { Identity } from './identity.js';
+import { consent as createConsent } from './consent.js';
+import { delivery as createDelivery } from './delivery.js';
+import { identity as createIdentity } from './identity.js';
 import { pageContext } from './page-context.js';
 import { durableStore, type QueueStore } from './queue-store.js';
 import { installShims } from './shims/shims.js';
@@ -18,8 +18,8 @@ export const VERSION = '0.1.0';
 export interface BufferedCall {
   method: string;
   args: unknown[];
-  page?: PageContext;
-  timestamp?: string;
+  page?: PageContext | undefined;
+  timestamp?: string | undefined;
 }
 
 export interface PalisadeInstance extends Palisade {
@@ -35,21 +35,20 @@ type Body =
   | { type: 'alias'; previousId: string };
 
 export function createPalisade(options: PalisadeOptions, store: QueueStore = durableStore()): PalisadeInstance {
-  const identity = new Identity();
-  const consent = new Consent(options.consentDefault);
+  const identity = createIdentity();
+  const consent = createConsent(options.consentDefault);
   const api = (options.api ?? location.origin).replace(/\/+$/, '');
-  const delivery = new Delivery({
+  const delivery = createDelivery({
     url: `${api}/v1/batch`,
     writeKey: options.writeKey,
     store,
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 1000,
   });
-  let moment: { page?: PageContext; timestamp?: string } = {};
-  const readyCallbacks: Array<() => void> = [];
-  let isReady = false;
+  /** The call being replayed, whose page and time the message takes; {} for calls made now. */
+  let moment: { page?: PageContext | undefined; timestamp?: string | undefined } = {};
 
-  function emit(body: Body, extraContext?: Record<string, string>): void {
+  function emit(body: Body, extraContext?: Record<string, string | undefined>): void {
     const message = {
       ...body,
       messageId: uuid(),
@@ -78,28 +77,25 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
       emit({ type: 'identify', traits });
     },
     group: (groupId, traits = {}) => emit({ type: 'group', groupId: String(groupId), traits }),
-    page(name, properties = {}) {
-      emit(name === undefined ? { type: 'page', properties } : { type: 'page', name, properties });
-    },
+    // An undefined name is left out of the JSON.
+    page: (name, properties = {}) => emit({ type: 'page', name, properties }),
     alias(userId, previousId) {
       const previous = previousId ?? identity.userId ?? identity.anonymousId;
       identity.setUser(String(userId));
       emit({ type: 'alias', previousId: previous });
     },
-    reset: () => identity.reset(),
-    consent: { set: (update) => consent.set(update), get: () => consent.get() },
-    ready(callback) {
-      if (isReady) callback();
-      else readyCallbacks.push(callback);
-    },
-    flush: () => delivery.flush(),
+    reset: identity.reset,
+    consent,
+    // createPalisade returns a ready instance: a callback can only come later (the stub's are replayed).
+    ready: (callback) => callback(),
+    flush: delivery.flush,
     replay(calls) {
       for (const call of calls) {
         const fn = (palisade as unknown as Record<string, unknown>)[call.method];
         if (typeof fn !== 'function' || call.method === 'replay') continue;
-        moment = { ...(call.page ? { page: call.page } : {}), ...(call.timestamp ? { timestamp: call.timestamp } : {}) };
+        moment = call;
         try {
-          (fn as (...a: unknown[]) => void)(...call.args);
+          (fn as (...a: unknown[]) => void)(...(Array.isArray(call.args) ? call.args : []));
         } finally {
           moment = {};
         }
@@ -110,7 +106,5 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
     installShims(window as unknown as Record<string, unknown>, palisade, (event, properties, context) => emit({ type: 'track', event, properties }, context));
   }
   if (options.autotrack !== false) autotrack(palisade);
-  isReady = true;
-  readyCallbacks.splice(0).forEach((cb) => cb());
   return palisade;
 }

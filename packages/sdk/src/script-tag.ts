@@ -4,10 +4,10 @@
  * its data-* attributes, replaces the `window.palisade` stub and replays the calls queued in it.
  * Stub entries are `[method, args, page?, timestamp?]`.
  */
-import { installGuard, type BlockedRequest } from './guard/guard.js';
+import { installGuard } from './guard/guard.js';
 import { parseOrigins } from './guard/policy.js';
-import { createPalisade, type BufferedCall } from './palisade.js';
-import type { Category } from './types.js';
+import { createPalisade, type BufferedCall, type PalisadeInstance } from './palisade.js';
+import type { Category, Properties } from './types.js';
 
 /**
  * The relay serves this file with the config's `browser` block in place of this string
@@ -22,37 +22,32 @@ const script = document.currentScript as HTMLScriptElement | null;
 const data = script?.dataset ?? {};
 const writeKey = data.writeKey;
 
-const blockedSoFar: BlockedRequest[] = [];
-let onBlocked: (b: BlockedRequest) => void = (b) => blockedSoFar.push(b);
+// The SDK exists a moment after the guard; nothing between the two can make a request.
+let palisade: PalisadeInstance | undefined;
 if (data.guard !== 'off') {
   const served = (SERVED_CONFIG.startsWith('{') ? JSON.parse(SERVED_CONFIG) : {}) as { allow?: string[]; embeds?: string[] };
-  const relay = parseOrigins(`${data.api ?? ''} ${script?.src ?? ''}`);
   installGuard(window, {
-    allow: [...relay, ...parseOrigins(data.allowOrigins), ...(served.allow ?? [])],
+    // The relay's origin (data-api, or where this script came from) and the site's own list.
+    allow: [...parseOrigins(`${data.api ?? ''} ${script?.src ?? ''} ${data.allowOrigins ?? ''}`), ...(served.allow ?? [])],
     embeds: served.embeds ?? [],
-    report: (b) => onBlocked(b),
+    report: (b) => palisade?.track('$blocked', b as unknown as Properties),
   });
 }
 
 if (writeKey && !(w.palisade && typeof (w.palisade as { track?: unknown }).track === 'function' && !Array.isArray(w.palisade))) {
   const stub = Array.isArray(w.palisade) ? (w.palisade as StubEntry[]) : [];
-  const palisade = createPalisade({
+  palisade = createPalisade({
     writeKey,
-    ...(data.api ? { api: data.api } : {}),
-    consentDefault: (data.consentDefault ?? '').split(/[\s,]+/).filter(Boolean) as Category[],
+    api: data.api,
+    // Empty pieces name no category, so they grant nothing.
+    consentDefault: (data.consentDefault ?? '').split(/[\s,]+/) as Category[],
     autotrack: data.autotrack !== 'off',
     shims: data.shims !== 'off',
     debug: data.debug !== undefined,
   });
   w.palisade = palisade;
-  onBlocked = (b) => palisade.track('$blocked', { ...b });
-  blockedSoFar.splice(0).forEach(onBlocked);
-  palisade.replay(stub.map(([method, args, page, timestamp]) => ({
-    method,
-    args: Array.isArray(args) ? args : [],
-    ...(page ? { page } : {}),
-    ...(timestamp ? { timestamp } : {}),
-  })));
+  palisade.replay(stub.map(([method, args, page, timestamp]) => ({ method, args, page, timestamp })));
 } else if (!writeKey) {
   console.warn('[palisade] the script tag needs data-write-key');
 }
+

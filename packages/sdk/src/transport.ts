@@ -6,14 +6,8 @@ import type { WireMessage } from './types.js';
 
 export const KEEPALIVE_LIMIT = 60 * 1024;
 
-export type SendResult = 'done' | 'retry';
-
-export function body(writeKey: string, batch: WireMessage[]): string {
-  return JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey });
-}
-
 /** Splits messages into request bodies of at most `maxBytes`. */
-export function chunk(writeKey: string, messages: WireMessage[], maxBytes = KEEPALIVE_LIMIT): WireMessage[][] {
+export function chunk(messages: WireMessage[], maxBytes = KEEPALIVE_LIMIT): WireMessage[][] {
   const out: WireMessage[][] = [];
   let current: WireMessage[] = [];
   let size = 0;
@@ -32,24 +26,25 @@ export function chunk(writeKey: string, messages: WireMessage[], maxBytes = KEEP
 }
 
 /**
- * 2xx and 400 (per-message rejections) are final: those messages are done. 408, 429, 5xx and
- * network errors are worth another try; any other 4xx (bad write key, too large) never succeeds.
+ * True when the batch is done with: 2xx and 400 (per-message rejections) are final, and so is any
+ * other 4xx (bad write key, too large), which never succeeds. False when 408, 429, 5xx and network
+ * errors make it worth another try.
  */
-export async function send(url: string, writeKey: string, batch: WireMessage[], keepalive = false): Promise<SendResult> {
+export async function send(url: string, writeKey: string, batch: WireMessage[], keepalive = false): Promise<boolean> {
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: body(writeKey, batch),
+      // A string body goes as text/plain;charset=UTF-8 by default: a simple request, no preflight.
+      body: JSON.stringify({ batch, sentAt: new Date().toISOString(), writeKey }),
       keepalive,
       credentials: 'omit',
     });
     const s = response.status;
-    if (s === 408 || s === 429 || s >= 500) return 'retry';
+    if (s === 408 || s === 429 || s >= 500) return false;
     // A wrong write key or origin loses every event: say so where the site's developers look.
-    if (s === 401 || s === 403) console.warn(`[palisade] the relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
-    return 'done';
+    if (s === 401 || s === 403) console.warn(`[palisade] relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
+    return true;
   } catch {
-    return 'retry';
+    return false;
   }
 }

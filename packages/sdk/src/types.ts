@@ -46,7 +46,7 @@ export type WireMessage = Base & (
 export interface PalisadeOptions {
   writeKey: string;
   /** Relay base URL; default: this page's origin. */
-  api?: string;
+  api?: string | undefined;
   /** Categories granted until the visitor decides (`data-consent-default`). */
   consentDefault?: Category[];
   /** Pageviews, clicks, submits and changes; on unless false. */

@@ -29,10 +29,10 @@ function trackPageviews(palisade: Palisade): void {
 }
 
 function fieldNames(form: HTMLFormElement): string[] {
-  return Array.from(form.querySelectorAll(FIELDS))
+  return [...form.querySelectorAll(FIELDS)]
     .filter((f) => !isSensitiveField(f) && !isIgnored(f))
     .map((f) => f.getAttribute('name') ?? f.id)
-    .filter((n, i, all) => n && all.indexOf(n) === i)
+    .filter((n, i, all) => n && all.indexOf(n) === i) // named once, in order
     .slice(0, 50);
 }
 

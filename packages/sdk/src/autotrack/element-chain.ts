@@ -14,43 +14,37 @@ function clean(token: string): string | undefined {
   return token && !LOOKS_LIKE_ID.test(token) ? token.replace(/[^\w-]/g, '') : undefined;
 }
 
+/** A link's target: its path template on this site, its origin elsewhere ('' when unparseable). */
 function hrefPath(el: Element): string | undefined {
-  const href = el.getAttribute('href');
-  if (!href) return undefined;
-  try {
-    const url = new URL(href, location.href);
-    return url.origin === location.origin ? pathTemplate(url.pathname) : url.origin;
-  } catch {
-    return undefined;
-  }
+  const link = el as HTMLAnchorElement; // <a> and <area> parse their own href
+  if (typeof link.href !== 'string' || !link.href) return undefined;
+  return link.origin === location.origin ? pathTemplate(link.pathname) : link.origin;
 }
 
 export function describe(el: Element): string {
-  let out = el.tagName.toLowerCase();
+  let out = el.localName;
   const id = clean(el.id);
   if (id) out += `#${id}`;
-  for (const c of Array.from(el.classList).slice(0, 5)) {
+  for (const c of [...el.classList].slice(0, 5)) {
     const k = clean(c);
     if (k) out += `.${k}`;
   }
   let nth = 1;
-  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === el.tagName) nth++;
+  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) if (s.localName === el.localName) nth++;
   out += `:nth-of-type(${nth})`;
-  const attrs: string[] = [];
   for (const a of ATTRS) {
     const v = clean(el.getAttribute(a) ?? '');
-    if (v) attrs.push(`${a}=${v}`);
+    if (v) out += `[${a}=${v}]`;
   }
-  for (const a of Array.from(el.attributes)) {
-    if (a.name.startsWith('data-palisade-') && a.name !== 'data-palisade-private') attrs.push(`${a.name}=${clean(a.value) ?? ''}`);
+  for (const a of el.attributes) {
+    if (a.name.startsWith('data-palisade-') && a.name !== 'data-palisade-private') out += `[${a.name}=${clean(a.value) ?? ''}]`;
   }
   const href = hrefPath(el);
-  if (href) attrs.push(`href=${href}`);
-  return out + attrs.map((a) => `[${a}]`).join('');
+  return href ? `${out}[href=${href}]` : out;
 }
 
 export function elementChain(el: Element): string {
   const parts: string[] = [];
-  for (let e: Element | null = el; e && parts.length < MAX_DEPTH && e.tagName !== 'HTML'; e = e.parentElement) parts.push(describe(e));
+  for (let e: Element | null = el; e && parts.length < MAX_DEPTH && e.localName !== 'html'; e = e.parentElement) parts.push(describe(e));
   return parts.join(' < ');
 }

@@ -5,7 +5,7 @@
  * phone, SSN or card number, even on a button.
  */
 const SENSITIVE_FIELD = /pass|pwd|secret|token|card|cc-|cc_|ccnum|cvc|cvv|csc|expir|ssn|social|birth|dob|bday/i;
-const SENSITIVE_TYPES = new Set(['password', 'hidden']);
+const SENSITIVE_TYPE = /^(password|hidden)$/i;
 const PII_TEXT = /[^\s@]+@[^\s@]+\.[a-z]{2,}|\b\d{3}-\d{2}-\d{4}\b|\(?(?:\+?\d[\s.()-]*){9,}\d/gi;
 
 export function isIgnored(el: Element): boolean {
@@ -13,10 +13,7 @@ export function isIgnored(el: Element): boolean {
 }
 
 export function isSensitiveField(el: Element): boolean {
-  const type = (el.getAttribute('type') ?? '').toLowerCase();
-  if (SENSITIVE_TYPES.has(type)) return true;
-  const names = [el.getAttribute('name'), el.id, el.getAttribute('autocomplete')].join(' ');
-  return SENSITIVE_FIELD.test(names);
+  return SENSITIVE_TYPE.test(el.getAttribute('type') ?? '') || SENSITIVE_FIELD.test([el.getAttribute('name'), el.id, el.getAttribute('autocomplete')].join(' '));
 }
 
 /** Removes email-, phone-, SSN- and card-like runs; collapses whitespace. */
@@ -31,6 +28,6 @@ export function safeText(el: Element): string {
     if (node.nodeType === 3) text += node.textContent ?? '';
     else if (node.nodeType === 1 && !(node as Element).hasAttribute('data-palisade-private')) node.childNodes.forEach(walk);
   };
-  if (!el.hasAttribute('data-palisade-private')) walk(el);
+  walk(el);
   return scrubText(text).slice(0, 100);
 }

@@ -10,13 +10,17 @@
  */
 import type { Palisade, Properties } from '../types.js';
 
-export type ShimTrack = (event: string, properties: Properties, context: Record<string, string>) => void;
+/** `context` names the shim and the vendor id; an id the page never gave is left undefined (JSON drops it). */
+export type ShimTrack = (event: string, properties: Properties, context: Record<string, string | undefined>) => void;
 
 type AnyWindow = Record<string, any>;
 
 function isObject(v: unknown): v is Properties {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+/** A vendor call's parameters as event properties: only a plain object counts. */
+const props = (v: unknown): Properties => (isObject(v) ? v : {});
 
 /** Names gtag uses for its own bookkeeping: not events anyone asked for. */
 const GTM_INTERNAL = /^gtm\./;
@@ -25,14 +29,13 @@ export function installShims(w: AnyWindow, palisade: Palisade, track: ShimTrack)
   let measurementId: string | undefined;
 
   const fromGtag = (args: ArrayLike<unknown>) => {
-    const [command, a, b] = Array.from(args);
+    const [command, a, b] = args as unknown as unknown[]; // an Arguments object is iterable
     if (command === 'config' && typeof a === 'string') measurementId = a;
-    else if (command === 'event' && typeof a === 'string') track(a, isObject(b) ? b : {}, { shim: 'gtag', ...(measurementId ? { measurementId } : {}) });
+    else if (command === 'event' && typeof a === 'string') track(a, props(b), { shim: 'gtag', measurementId });
     else if (command === 'consent' && a === 'update' && isObject(b)) {
+      // A category gtag does not mention stays as it is (consent.set ignores non-booleans).
       const granted = (key: string) => (b[key] === undefined ? undefined : b[key] === 'granted');
-      const analytics = granted('analytics_storage');
-      const advertising = granted('ad_storage');
-      palisade.consent.set({ ...(analytics === undefined ? {} : { analytics }), ...(advertising === undefined ? {} : { advertising }) });
+      palisade.consent.set({ analytics: granted('analytics_storage'), advertising: granted('ad_storage') });
     }
   };
 
@@ -59,10 +62,11 @@ export function installShims(w: AnyWindow, palisade: Palisade, track: ShimTrack)
   const fbq = (command: unknown, a?: unknown, b?: unknown) => {
     if (command === 'init' && typeof a === 'string') pixelId = a;
     else if ((command === 'track' || command === 'trackCustom') && typeof a === 'string') {
-      track(a, isObject(b) ? b : {}, { shim: 'fbq', ...(pixelId ? { pixelId } : {}) });
+      track(a, props(b), { shim: 'fbq', pixelId });
     }
   };
-  w.fbq = w._fbq = Object.assign(fbq, { callMethod: fbq, queue: [], push: fbq, loaded: true, version: '2.0' });
+  // What other code reads of a loaded pixel; the snippet's own queue and callMethod are not needed.
+  w.fbq = w._fbq = Object.assign(fbq, { push: fbq, loaded: true, version: '2.0' });
 
   // TikTok's snippet turns our array's methods into pushes: the pushes are the calls.
   const ttq: unknown[] & AnyWindow = [];
@@ -70,26 +74,25 @@ export function installShims(w: AnyWindow, palisade: Palisade, track: ShimTrack)
     for (const call of calls) {
       if (!Array.isArray(call)) continue;
       const [method, a, b] = call;
-      if (method === 'track' && typeof a === 'string') track(a, isObject(b) ? b : {}, { shim: 'ttq' });
+      if (method === 'track' && typeof a === 'string') track(a, props(b), { shim: 'ttq' });
     }
     return ttq.length;
   };
-  ttq.load = () => undefined;
-  ttq.page = () => undefined; // pageviews come from autotrack
+  // Pageviews come from autotrack; identities never go to a vendor from the browser.
+  ttq.load = ttq.page = ttq.identify = () => undefined;
   ttq.track = (event: string, properties?: unknown) => ttq.push(['track', event, properties]);
-  ttq.identify = () => undefined; // identities never go to a vendor from the browser
   w.ttq = ttq;
 
   // LinkedIn's snippet defines lintrk only when it is missing.
   w.lintrk = (command: unknown, data?: unknown) => {
     if (command === 'track' && isObject(data)) {
-      track('LinkedIn Conversion', {}, { shim: 'lintrk', ...(data.conversion_id !== undefined ? { conversionId: String(data.conversion_id) } : {}) });
+      track('LinkedIn Conversion', {}, { shim: 'lintrk', conversionId: data.conversion_id === undefined ? undefined : String(data.conversion_id) });
     }
   };
 
   const uetq: unknown[] = Array.isArray(w.uetq) ? w.uetq : [];
   uetq.push = (...args: unknown[]) => {
-    if (args[0] === 'event' && typeof args[1] === 'string') track(args[1], isObject(args[2]) ? args[2] : {}, { shim: 'uetq' });
+    if (args[0] === 'event' && typeof args[1] === 'string') track(args[1], props(args[2]), { shim: 'uetq' });
     return uetq.length;
   };
   w.uetq = uetq;
