@@ -36,6 +36,11 @@ const propertyAllowlist = z.record(
 ).default({});
 
 export const allowlistSchema = z.strictObject({
+  /**
+   * Event names (`$pageview` and friends for pages, identify, group, autotrack). An event a tag
+   * shim produced is named with its shim first (`fbq:Lead`, `gtag:generate_lead`,
+   * `dataLayer:appointment_booked`) and is not allowed by its plain name.
+   */
   events: z.array(z.string().min(1).max(200)).default([]),
   eventProperties: propertyAllowlist,
   userProperties: propertyAllowlist,

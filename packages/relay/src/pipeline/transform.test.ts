@@ -38,6 +38,18 @@ describe('transform', () => {
     expect(JSON.stringify(e)).not.toMatch(/203\.0\.113|panic|Panic|jane|patient-123|anon-9/);
   });
 
+  it('routes events from tag shims only where the allowlist names them with their shim', () => {
+    const d = destination({ allow: { production: { events: ['Lead', 'gtag:generate_lead'] } } });
+    const fromShim = (shim: string, event: string) => msg({ type: 'track', event, anonymousId: 'a', context: { shim } });
+    // The site's own Lead goes; one the page's Meta snippet pushed under the same name does not.
+    expect(transform(msg({ type: 'track', event: 'Lead', anonymousId: 'a' }), d, context())).toHaveProperty('event.event', 'Lead');
+    expect(transform(fromShim('fbq', 'Lead'), d, context())).toEqual({ dropped: 'event not allowed' });
+    // gtag's generate_lead is named with its shim, and reaches the vendor under its own name.
+    expect(transform(fromShim('gtag', 'generate_lead'), d, context())).toHaveProperty('event.event', 'generate_lead');
+    expect(transform(fromShim('dataLayer', 'generate_lead'), d, context())).toEqual({ dropped: 'event not allowed' });
+    expect(transform(msg({ type: 'track', event: 'generate_lead', anonymousId: 'a' }), d, context())).toEqual({ dropped: 'event not allowed' });
+  });
+
   it('drops events the allowlist does not name and environments it does not list', () => {
     expect(transform(msg({ type: 'track', event: 'Viewed Lab Results', anonymousId: 'a' }), destination(), context())).toEqual({ dropped: 'event not allowed' });
     expect(transform(msg({ type: 'track', event: 'Appointment Booked', anonymousId: 'a' }), destination(), context('ga4-main', { environment: 'development' })))

@@ -47,6 +47,18 @@ export function allowlistName(message: Message): string {
   }
 }
 
+/**
+ * The allowlist entry that admits a message. An event a tag shim produced (the page's own
+ * `fbq('track', 'Lead')`, `gtag('event', ...)`, `dataLayer.push(...)`) is named with its shim
+ * first, `fbq:Lead`: a destination that allows `Lead` receives the site's own `Lead` events, not
+ * whatever the page's vendor snippets push under that name, and a Meta destination can take
+ * `fbq:Lead` while GA4 takes `gtag:generate_lead`. What the vendor receives is the plain name.
+ */
+export function allowlistKey(message: Message, name: string): string {
+  const shim = message.context?.shim;
+  return shim === undefined ? name : `${shim}:${name}`;
+}
+
 /** Client clocks are wrong; correct the timestamp by the skew between sentAt and receipt. */
 export function correctedTimestamp(message: Message, receivedAt: string, receivedMs = Date.parse(receivedAt)): string {
   if (message.timestamp === undefined) return receivedAt;
@@ -177,7 +189,7 @@ export function admit(message: Message, name: string, destination: DestinationCo
   if (!consentGranted(message, destination.consent)) return { dropped: 'consent not granted' };
   const allow = destination.allow[environment];
   if (allow === undefined) return { dropped: 'environment not allowed' };
-  if (!allow.events.includes(name)) return { dropped: 'event not allowed' };
+  if (!allow.events.includes(allowlistKey(message, name))) return { dropped: 'event not allowed' };
   return { allow };
 }
 
