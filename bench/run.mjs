@@ -156,6 +156,11 @@ async function main() {
   rows.push(await measure('bare node:http, 20 events/request', bareUrl, 20, batch20));
   const bareRss = peakRssMb(bare.proc.pid);
   bare.proc.kill();
+  const floor = await child(join(root, 'bench/floor-server.mjs'));
+  const floorUrl = `http://127.0.0.1:${floor.port}`;
+  rows.push(await measure('floor (masks, AES-GCM, durable insert; nothing else), 1 event/request', floorUrl, 1, single));
+  rows.push(await measure('floor, 20 events/request', floorUrl, 20, batch20));
+  floor.proc.kill('SIGTERM');
 
   const port = 18_000 + Math.floor(Math.random() * 2000);
   const relay = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'relay', '--config', configPath, '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'], {
@@ -184,14 +189,17 @@ async function main() {
 
   const bareSingle = rows[0].rps;
   const bareBatch = rows[1].rps;
+  const floorSingle = rows[2].rps;
+  const floorBatch = rows[3].rps;
   console.log(`\nPalisade relay ingest benchmark (${new Date().toISOString()})`);
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up, fresh message ids per request`);
   console.log('relay: two destinations (GA4 + webhook, delivering to a local sink), SQLite WAL synchronous=FULL, AES-256-GCM outbox\n');
-  console.log('| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs bare node |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs bare node | vs floor |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const base = r.events === 1 ? bareSingle : bareBatch;
-    console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rps / base, 2)}x |`);
+    const under = r.events === 1 ? floorSingle : floorBatch;
+    console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rps / base, 2)}x | ${fmt(r.rps / under, 2)}x |`);
   }
   console.log('\n| measure | value |');
   console.log('|---|---:|');
@@ -202,6 +210,7 @@ async function main() {
   console.log(`| peak RSS, relay | ${fmt(relayRss, 1)} MB |`);
   console.log(`| peak RSS, bare node:http | ${fmt(bareRss, 1)} MB |`);
   console.log('\ntargets: relay >= 0.35x bare node on 1 event/request; >= 20,000 events/s with 20-event batches');
+  console.log('floor: what masking, encryption and a durable insert alone cost on node:http in one thread (bench/floor-server.mjs); the relay adds validation, reduction, allowlists, vendor mapping and concurrent delivery');
   rmSync(dir, { recursive: true, force: true });
 
   printSdkTable(await runSdkBench(root));
