@@ -58,8 +58,10 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Per-request log lines cost throughput and say nothing a metric does not.
+    // Per-request log lines cost throughput and say nothing a metric does not; for the same
+    // reason requests log through the relay's logger itself, not a child made for each request.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger) => logger,
     // No framework JSON parsing: bodies are parsed once, with our limits, in the handler.
   });
   app.removeAllContentTypeParsers();

@@ -180,10 +180,14 @@ export class SqliteStore implements Store {
 
   /** As `claim`, with payloads left as JSON text (parsed by the caller, on its own thread). */
   async claimJson(destinationId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedJsonRow[]> {
-    // Leased rows of this destination are skipped, so ask for enough to fill `limit` anyway.
-    const rows = (this.#sql.due.all(destinationId, now, limit + this.#leases.size) as RawOutboxRow[])
-      .filter((r) => !this.#leased(r.id, now))
-      .slice(0, limit);
+    // Leased rows of this destination are skipped, so the query may have to look past `limit`;
+    // it stops at the limit-th free row, so rows (and payloads) beyond it are never read.
+    const rows: RawOutboxRow[] = [];
+    for (const r of this.#sql.due.iterate(destinationId, now, limit + this.#leases.size) as IterableIterator<RawOutboxRow>) {
+      if (this.#leased(r.id, now)) continue;
+      rows.push(r);
+      if (rows.length === limit) break;
+    }
     for (const r of rows) this.#leases.set(r.id, now + leaseMs);
     return rows.map((r) => ({
       id: r.id,
