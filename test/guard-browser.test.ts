@@ -302,4 +302,34 @@ describe('pixel guard', () => {
     const control = await visit('/static.html?guard=off');
     expect(control.ran.thirdPartyRan).toContain('/t/static/parser-script');
   });
+
+  it('fails a blocked call the way the browser fails a CSP block, without a request', async () => {
+    tp.reset();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${fp.origin}/techniques.html`, { waitUntil: 'load', timeout: 15_000 });
+    const outcomes = await page.evaluate(async (target) => {
+      const xhr = await new Promise<string[]>((resolve) => {
+        const events: string[] = [];
+        const x = new XMLHttpRequest();
+        x.open('POST', `${target}/t/fails/xhr`);
+        for (const type of ['load', 'error', 'loadend']) x.addEventListener(type, () => (events.push(type), type === 'loadend' && resolve(events)));
+        x.send('x');
+      });
+      let sync = 'sent';
+      try {
+        const x = new XMLHttpRequest();
+        x.open('GET', `${target}/t/fails/sync`, false);
+        x.send();
+      } catch (e) {
+        sync = (e as Error).name;
+      }
+      const fetched = await fetch(`${target}/t/fails/fetch`).then(() => 'resolved', (e: Error) => e.name);
+      return { xhr, sync, fetched, beacon: navigator.sendBeacon(`${target}/t/fails/beacon`, 'x') };
+    }, tp.origin);
+    await page.waitForTimeout(300);
+    await context.close();
+    expect(outcomes).toEqual({ xhr: ['error', 'loadend'], sync: 'NetworkError', fetched: 'TypeError', beacon: false });
+    expect(tp.paths).toEqual([]);
+  });
 });
