@@ -50,4 +50,3 @@ if (writeKey && !(w.palisade && typeof (w.palisade as { track?: unknown }).track
 } else if (!writeKey) {
   console.warn('[palisade] the script tag needs data-write-key');
 }
-
