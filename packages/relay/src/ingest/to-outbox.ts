@@ -2,7 +2,7 @@
 import type { Message } from '@palisade/schema';
 import type { ActiveDestination } from '../destinations/active-destination.js';
 import type { MaskFn } from '../pipeline/hmac-mask.js';
-import { admit, allowlistName, buildCleanEvent, ContextReducer, prepareMessage, type PreparedMessage } from '../pipeline/transform.js';
+import { admit, allowlistKey, allowlistName, buildCleanEvent, ContextReducer, prepareMessage, type PreparedMessage } from '../pipeline/transform.js';
 import type { NewOutboxRow } from '../store/store.js';
 
 /**
@@ -47,6 +47,7 @@ export function toOutbox(
   // The destination-independent reduction runs once per message, and only for messages that at
   // least one destination admits.
   const names = messages.map((m) => allowlistName(m));
+  const keys = messages.map((m, i) => allowlistKey(m, names[i]!));
   const prepared: Array<PreparedMessage | undefined> = [];
   const receivedMs = Date.parse(receivedAt);
   const reducer = new ContextReducer(keepQueryParams);
@@ -54,7 +55,7 @@ export function toOutbox(
     const ctx = { environment, keepQueryParams, mask: memoized(d.mask), eventId: d.eventId, receivedAt };
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
-      const admission = admit(messages[i]!, names[i]!, d.config, environment);
+      const admission = admit(messages[i]!, keys[i]!, d.config, environment);
       if ('dropped' in admission) {
         drop(d.config.id, admission.dropped);
         continue;

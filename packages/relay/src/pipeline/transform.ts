@@ -177,19 +177,22 @@ export function prepareMessage(
 
 export function transform(message: Message, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
   const prepared = prepareMessage(message, ctx);
-  const admission = admit(message, prepared.name, destination, ctx.environment);
+  const admission = admit(message, allowlistKey(message, prepared.name), destination, ctx.environment);
   return 'dropped' in admission ? admission : buildCleanEvent(prepared, destination, admission.allow, ctx);
 }
 
 export type Admission = { allow: Allowlist } | { dropped: DropReason };
 
-/** Whether a destination takes this message at all: enabled, consented, environment, event name. */
-export function admit(message: Message, name: string, destination: DestinationConfig, environment: string): Admission {
+/**
+ * Whether a destination takes this message at all: enabled, consented, environment, and its
+ * allowlist entry (`key`, from `allowlistKey`: the same for every destination).
+ */
+export function admit(message: Message, key: string, destination: DestinationConfig, environment: string): Admission {
   if (!destination.enabled) return { dropped: 'destination disabled' };
   if (!consentGranted(message, destination.consent)) return { dropped: 'consent not granted' };
   const allow = destination.allow[environment];
   if (allow === undefined) return { dropped: 'environment not allowed' };
-  if (!allow.events.includes(allowlistKey(message, name))) return { dropped: 'event not allowed' };
+  if (!allow.events.includes(key)) return { dropped: 'event not allowed' };
   return { allow };
 }
 
