@@ -32,7 +32,10 @@ for (const entry of TABLE.split(';')) {
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
 const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
-/** The attributes the MutationObserver watches (repeats are harmless): those above, and what changes their meaning. */
+/**
+ * The attributes the MutationObserver watches (repeats are harmless): those above, and what
+ * changes their meaning.
+ */
 const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'];
 /** Property names of those attributes where they differ. */
 const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
