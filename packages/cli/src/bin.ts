@@ -176,15 +176,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exits once stdout and stderr are flushed: a pipe is written asynchronously, and exiting at once
+ * cut `palisade trackers --json | jq` at the pipe's 64 KB buffer.
+ */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) exitAfterFlush(code);
   },
   (error: unknown) => {
     if (error instanceof CliError) note(`palisade: ${error.message}`);
     else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) note(`palisade: ${(error as Error).message}`);
     else if ((error as { code?: string }).code === 'EADDRINUSE') note(`palisade: port already in use (${(error as Error).message.split(' ').pop()})`);
     else note(`palisade: ${(error as Error).message}`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

@@ -12,6 +12,7 @@ export interface DevKeys {
   dataKey: string;
   ga4ApiSecret: string;
   webhookSecret: string;
+  metricsToken: string;
 }
 
 export function devKeysPath(dataDir: string): string {
@@ -20,9 +21,13 @@ export function devKeysPath(dataDir: string): string {
 
 export function loadOrCreateDevKeys(dataDir: string): DevKeys {
   const path = devKeysPath(dataDir);
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevKeys;
+  const fresh = () => ({ maskingKey: generateKey(), dataKey: generateKey(), ga4ApiSecret: generateKey(), webhookSecret: generateKey(), metricsToken: generateKey() });
+  const existing = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as Partial<DevKeys> : undefined;
+  // Keys added since the file was written are generated; the ones in it are kept.
+  const keys: DevKeys = { ...fresh(), ...existing };
+  if (existing && Object.keys(existing).length === Object.keys(keys).length) return keys;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const keys: DevKeys = { maskingKey: generateKey(), dataKey: generateKey(), ga4ApiSecret: generateKey(), webhookSecret: generateKey() };
+  chmodSync(dataDir, 0o700);
   writeFileSync(path, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return keys;
@@ -34,10 +39,11 @@ export function loadOrCreateDevKeys(dataDir: string): DevKeys {
  */
 export function prepareKeys(env: Env, dataDir: string, log: (line: string) => void): Buffer {
   const production = env.NODE_ENV === 'production';
-  if (!production && (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY)) {
+  if (!production && (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY || !env.PALISADE_METRICS_TOKEN)) {
     const dev = loadOrCreateDevKeys(dataDir);
     env.PALISADE_MASKING_KEY ??= dev.maskingKey;
     env.PALISADE_DATA_KEY ??= dev.dataKey;
+    env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;
     log(`development keys from ${devKeysPath(dataDir)} (never use them in production)`);
   }
   try {

@@ -1,5 +1,5 @@
-export { startRelay, databasePath, type Relay, type RelayOptions } from './relay.js';
-export { loadConfigFile, parseConfigText, resolveSecrets, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';
+export { startRelay, databasePath, checkSiteRoot, type Relay, type RelayOptions } from './relay.js';
+export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';
 export { resolveSecret, type Env } from './config/secrets.js';
 export { decodeKey, generateKey, requireStrongKey, MIN_KEY_BYTES } from './keys/key-material.js';
 export { createLogger, type Logger } from './log.js';

@@ -10,6 +10,7 @@ import { startRelay, type Relay, type RelayOptions } from './relay.js';
 export const MASKING_KEY = Buffer.alloc(32, 0x5a);
 export const DATA_KEY = Buffer.alloc(32, 0x3c);
 export const WRITE_KEY = 'pk_test_0123456789';
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
 /** The store thread runs compiled code; `npm test` builds before testing. */
 export const BUILT_STORE_ENTRY = new URL('../dist/store/sqlite-worker-entry.js', import.meta.url);
 
@@ -56,6 +57,7 @@ export async function startTestRelay(config = testConfig(), overrides: Partial<R
     logger: createLogger({ level: 'debug', destination: sink }),
     pollMs: 50,
     storeEntry: BUILT_STORE_ENTRY,
+    metricsToken: METRICS_TOKEN,
     ...overrides,
   });
   return {

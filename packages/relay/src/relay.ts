@@ -2,7 +2,7 @@
  * Wires a relay together: store, destinations, delivery workers and the ingest listener.
  * The masking key lives only in this process's memory, inside the mask closures.
  */
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PalisadeConfig } from '@palisade/schema';
 import { activateDestinations } from './destinations/active-destination.js';
@@ -11,7 +11,7 @@ import type { Send } from './delivery/http-send.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
-import { buildIngestServer, ingestState, type IngestState } from './server.js';
+import { buildIngestServer, ingestState, type IngestState, type ServerLimits } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
 
@@ -34,6 +34,32 @@ export interface RelayOptions {
   sdkFile?: string;
   /** A website to serve from the public listener (the demo clinic). */
   siteDir?: string;
+  /**
+   * Files the site must never serve: the config file and key files (`file:` secrets). The data
+   * directory is always among them. A key file or the data directory inside the site's root
+   * stops the start.
+   */
+  secretFiles?: string[];
+  /** The config file the relay runs with: never served, even when it sits in the site's root. */
+  configFile?: string;
+  /** Bearer token for /metrics on the public listener; without one /metrics is not served. */
+  metricsToken?: string;
+  limits?: Partial<ServerLimits>;
+}
+
+const inside = (path: string, dir: string) => {
+  const [p, d] = [resolve(path), resolve(dir)];
+  return p === d || p.startsWith(d + sep);
+};
+
+/** Refuses a site root that holds the data directory or a key file. */
+export function checkSiteRoot(siteDir: string, dataDir: string, secretFiles: string[] = []): void {
+  if (inside(dataDir, siteDir)) {
+    throw new Error(`refusing to serve ${siteDir}: the data directory ${dataDir} lies inside it (use --data-dir outside the site)`);
+  }
+  for (const file of secretFiles) {
+    if (inside(file, siteDir)) throw new Error(`refusing to serve ${siteDir}: the key file ${file} lies inside it`);
+  }
 }
 
 export interface Relay {
@@ -48,6 +74,7 @@ export function databasePath(dataDir: string): string {
 }
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
+  if (options.siteDir) checkSiteRoot(options.siteDir, options.dataDir, options.secretFiles);
   const logger = options.logger ?? createLogger();
   const store = await WorkerStore.open({ path: databasePath(options.dataDir), dataKey: options.dataKey, ...(options.storeEntry ? { entry: options.storeEntry } : {}) });
   const metrics = createMetrics(store);
@@ -74,7 +101,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     logger,
     ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile, state.config.browser) } : {}),
-    ...(options.siteDir ? { siteDir: options.siteDir } : {}),
+    ...(options.siteDir ? { site: { root: options.siteDir, hidden: [options.dataDir, ...(options.secretFiles ?? []), ...(options.configFile ? [options.configFile] : [])] } } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();
     },

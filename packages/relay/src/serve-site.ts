@@ -3,37 +3,133 @@
  * the Content-Security-Policy built from the config on every page:
  * static files, `/find-a-doctor/<specialty>` (its single-page section), and `POST /demo/<page>`,
  * which answers like a form handler: 303 to `/<page>.html`.
- * Form bodies are discarded unread: the demo needs the navigation, not the data.
+ * Form bodies are discarded unread (up to 64 KB): the demo needs the navigation, not the data.
+ *
+ * What is never served, whatever the request looks like (404, never 500):
+ *  - dotfiles and dot directories (`.palisade/dev-keys.json`, `.env`, `.git/`);
+ *  - anything whose real path leaves the root (symlinks) or lies in a hidden path (the data
+ *    directory, key files, the config file the relay runs with);
+ *  - Palisade config files and SQLite databases by name, wherever they are.
  */
+import { lstatSync, realpathSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '@palisade/schema';
 import type { CspHeaders } from './csp/build-policy.js';
 
+const FORM_LIMIT_BYTES = 64 * 1024;
+const NEVER_BY_NAME = /^palisade\.config\.|\.(?:db|db-wal|db-shm|sqlite|sqlite3|pem|key)$/i;
+
+export interface SiteOptions {
+  /** Paths that must never be served even if they sit under the root. */
+  hidden?: string[];
+  csp?: CspHeaders;
+  /** Origins a response may name (Reporting-Endpoints); never the request's own Host header. */
+  allowedOrigins?: () => ReadonlySet<string>;
+}
+
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** Decides, from the decoded URL path, whether a request may be answered from `root`. */
+export function sitePathGuard(root: string, hidden: string[] = []): (pathname: string) => boolean {
+  const realRoot = real(root) ?? root;
+  const hiddenReal = hidden.map((h) => real(h) ?? h);
+  return (pathname) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return false;
+    }
+    if (decoded.includes('\0') || decoded.includes('\\')) return false;
+    const segments = decoded.split('/');
+    if (segments.some((s) => s.startsWith('.'))) return false;
+    if (NEVER_BY_NAME.test(basename(decoded))) return false;
+    // Every file the static handler could pick for this path (as is, with .html, index.html).
+    const base = join(realRoot, decoded);
+    for (const candidate of [base, `${base}.html`, join(base, 'index.html')]) {
+      try {
+        lstatSync(candidate);
+      } catch {
+        continue;
+      }
+      const target = real(candidate);
+      if (target === undefined || !within(target, realRoot)) return false;
+      if (hiddenReal.some((h) => within(target, h))) return false;
+      if (NEVER_BY_NAME.test(basename(target))) return false;
+    }
+    return true;
+  };
+}
+
 /** Serves `root`; HTML responses carry the site's Content-Security-Policy when one is given. */
-export async function serveSite(app: FastifyInstance, root: string, csp?: CspHeaders): Promise<void> {
+export async function serveSite(app: FastifyInstance, root: string, options: SiteOptions = {}): Promise<void> {
+  const { csp } = options;
+  const allowed = sitePathGuard(root, options.hidden);
   await app.register(async (site) => {
     if (csp) {
       site.addHook('onSend', async (request, reply, payload) => {
         if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
           reply.header(csp.name, csp.value);
-          const endpoints = csp.reportingEndpoints(`${request.protocol}://${request.host}`);
+          // The page's origin is named only when the config names it: a forged Host header is
+          // never written back into a response.
+          const pageOrigin = `${request.protocol}://${request.host}`;
+          const endpoints = csp.reportingEndpoints(options.allowedOrigins?.().has(pageOrigin) ? pageOrigin : undefined);
           if (endpoints) reply.header('reporting-endpoints', endpoints);
         }
         return payload;
       });
     }
-    site.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], (_req, payload, done) => {
-      payload.resume();
-      payload.on('end', () => done(null, undefined));
-      payload.on('error', done);
+    site.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status === 413) return reply.code(413).send(apiError('payload_too_large', 'form body too large'));
+      // Malformed or refused paths are simply not found; nothing about the file system leaks.
+      return reply.code(status >= 500 ? 500 : 404).send(apiError(status >= 500 ? 'internal' : 'not_found', status >= 500 ? 'internal error' : 'no such page'));
+    });
+    site.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], (request, payload, done) => {
+      if (Number(request.headers['content-length']) > FORM_LIMIT_BYTES) {
+        done(Object.assign(new Error('form body too large'), { statusCode: 413 }), undefined);
+        return;
+      }
+      let size = 0;
+      let finished = false;
+      payload.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > FORM_LIMIT_BYTES && !finished) {
+          finished = true;
+          done(Object.assign(new Error('form body too large'), { statusCode: 413 }), undefined);
+        }
+      });
+      payload.on('end', () => {
+        if (!finished) done(null, undefined);
+      });
+      payload.on('error', (error: Error) => {
+        if (!finished) done(Object.assign(error, { statusCode: 400 }), undefined);
+      });
     });
     site.post('/demo/:page', async (request, reply) => {
       const { page } = request.params as { page: string };
       if (!/^[a-z][a-z-]{0,40}$/.test(page)) return reply.code(404).send(apiError('not_found', 'no such page'));
       return reply.code(303).header('location', `/${page}.html`).send();
     });
-    await site.register(fastifyStatic, { root, index: 'index.html', extensions: ['html'], cacheControl: false, etag: true });
+    await site.register(fastifyStatic, {
+      root,
+      index: 'index.html',
+      extensions: ['html'],
+      cacheControl: false,
+      etag: true,
+      dotfiles: 'ignore',
+      allowedPath: (pathname) => allowed(pathname),
+    });
     // The site's single-page section: a reload of /find-a-doctor/<specialty> gets the same page.
     site.get('/find-a-doctor/:specialty', (_request, reply) => reply.sendFile('find-a-doctor.html'));
   });

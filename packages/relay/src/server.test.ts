@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASKING_KEY, startTestRelay, WRITE_KEY, type TestRelay } from './relay.fixture.js';
+import { MASKING_KEY, METRICS_TOKEN, startTestRelay, WRITE_KEY, type TestRelay } from './relay.fixture.js';
 
 let relay: TestRelay;
 beforeAll(async () => {
@@ -70,9 +70,16 @@ describe('ingest', () => {
     expect((await post('/v1/batch', '{"batch": [')).body).toEqual({ error: { code: 'invalid_body', message: 'body is not valid JSON' } });
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { d: deep };
-    expect((await post('/v1/batch', { batch: [track({ properties: deep })] })).body.error.message).toMatch(/nesting deeper than 32/);
-    const proto = await post('/v1/batch', `{"batch":[{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}}]}`);
+    // A deep or prototype-polluting message is one rejected message; the rest of its batch goes on.
+    const mixed = await post('/v1/batch', `{"batch":[${JSON.stringify(track())},{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}},${JSON.stringify(track({ properties: deep }))}]}`);
+    expect(mixed.status).toBe(200);
+    expect(mixed.body).toEqual({ accepted: 1, rejected: [
+      { index: 1, code: 'invalid_message', message: 'message contains a forbidden key (__proto__, constructor or prototype)' },
+      { index: 2, code: 'invalid_message', message: 'message nested deeper than 32 levels' },
+    ] });
+    const proto = await post('/v1/track', `{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}}`);
     expect(proto.status).toBe(400);
+    expect(proto.body.accepted).toBe(0);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect((await relay.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth }, payload: 'a=b' })).statusCode).toBe(415);
   });
@@ -81,7 +88,9 @@ describe('ingest', () => {
     expect((await relay.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await relay.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
     await post('/v1/batch', { batch: [track({ properties: { service_line: 'canary-value-xyz' } })] });
-    const metrics = (await relay.app.inject({ url: '/metrics' })).body;
+    expect((await relay.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect((await relay.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
+    const metrics = (await relay.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
     expect(metrics).toMatch(/palisade_ingest_messages_total\{outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/palisade_pipeline_events_total\{destination="ga4-main",outcome="queued",reason=""\} \d+/);
     expect(metrics).toMatch(/palisade_outbox_events\{destination="ga4-main",queue="outbox"\} \d+/);
@@ -112,7 +121,7 @@ describe('resent messages', () => {
     expect((await post('/v1/batch', { batch: [message, track({ messageId: 'resend-me-2' })] })).body).toEqual({ accepted: 2, rejected: [] });
     // Only resend-me-2 reached the two destinations.
     expect(await outbox()).toBe(after + 2);
-    const metrics = (await relay.app.inject({ url: '/metrics' })).body;
+    const metrics = (await relay.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
     expect(metrics).toMatch(/palisade_ingest_messages_total\{outcome="duplicate"\} 1/);
     // The same id twice in one batch is queued once.
     const twice = track({ messageId: 'resend-me-3' });

@@ -1,41 +1,85 @@
 /**
  * The public ingest listener: Segment-compatible tracking routes, health, readiness and metrics.
  * Answers 2xx only after the request's outbox rows are committed.
+ *
+ * Slow or hostile clients are bounded: header, request and idle timeouts, a connection cap, a
+ * Basic-auth write key checked before the body is read, bodies read against a shared budget,
+ * CSP reports and guard sightings rate-limited per client, and /metrics behind a bearer token.
  */
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiError, batchEnvelopeSchema, problemsFrom, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import { apiError, batchEnvelopeSchema, problemsFrom, type Message, type MessageType, type PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
 import { browserSightings } from './csp/browser-sightings.js';
 import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
-import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
+import { BODY_LIMIT_BYTES, envelopeProblem, messageProblem, parseBody } from './ingest/parse-body.js';
+import { BODIES_BUSY, BodyBudget, bodyReader } from './ingest/read-body.js';
 import { RecentMessages } from './ingest/recent-messages.js';
 import { toOutbox } from './ingest/to-outbox.js';
 import { validateMessages } from './ingest/validate-messages.js';
-import { writeKeyFrom } from './ingest/write-key.js';
+import { basicUser, writeKeyFrom } from './ingest/write-key.js';
+import { ClientRateLimit } from './ingest/client-rate-limit.js';
+import type { PrivacyRules } from './pipeline/transform.js';
+import { bearerMatches } from './metrics-auth.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
-import type { Store } from './store/store.js';
+import type { Store, TrackerSighting } from './store/store.js';
 
 export interface IngestState {
   config: PalisadeConfig;
   destinations: ActiveDestination[];
-  /** Write key -> environment, every allowed origin, the kept query parameters: once per config. */
-  environments: Map<string, { name: string; env: EnvironmentConfig }>;
+  /** Write key -> environment and its privacy rules: once per config. */
+  environments: Map<string, { name: string; env: EnvironmentConfig; rules: PrivacyRules }>;
+  /** Every environment's allowed origins (CORS, and the only origins a response may name). */
   allowedOrigins: Set<string>;
-  keepQueryParams: ReadonlySet<string>;
 }
 
 type EnvironmentConfig = PalisadeConfig['environments'][string];
 
 export function ingestState(config: PalisadeConfig, destinations: ActiveDestination[]): IngestState {
-  const environments = new Map(Object.entries(config.environments).map(([name, env]) => [env.writeKey, { name, env }]));
+  const { privacy } = config;
+  const environments = new Map(Object.entries(config.environments).map(([name, env]) => [env.writeKey, {
+    name,
+    env,
+    rules: {
+      keepQueryParams: new Set(privacy.keepQueryParams),
+      pageOrigins: new Set(env.allowedOrigins),
+      libraries: new Set(privacy.libraries),
+      maxValueLength: privacy.maxValueLength,
+      maxValueLengths: privacy.maxValueLengths,
+    },
+  }]));
   const allowedOrigins = new Set(Object.values(config.environments).flatMap((e) => e.allowedOrigins));
-  return { config, destinations, environments, allowedOrigins, keepQueryParams: new Set(config.privacy.keepQueryParams) };
+  return { config, destinations, environments, allowedOrigins };
 }
+
+/** Connection and time bounds of the public listener. */
+export interface ServerLimits {
+  /** Open connections at once; more are refused by the kernel's accept backlog. */
+  maxConnections: number;
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Bytes of request bodies being received at once, all clients together. */
+  bodyBudgetBytes: number;
+  /** Tracker sightings (CSP reports, guard reports) one client may add per minute. */
+  sightingsPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 2048,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 10_000,
+  bodyBudgetBytes: 64 * 1024 * 1024,
+  sightingsPerMinute: 120,
+};
 
 export interface IngestServerOptions {
   state: () => IngestState;
@@ -46,15 +90,21 @@ export interface IngestServerOptions {
   onCommitted: (destinationIds: Set<string>) => void;
   /** The browser SDK to serve at /palisade.js, when built. */
   sdk?: SdkAsset;
-  /** A website to serve from this listener (the demo clinic). */
-  siteDir?: string;
+  /** A website to serve from this listener (the demo clinic), and paths it must never serve. */
+  site?: { root: string; hidden: string[] };
+  /** Bearer token for /metrics; without one, /metrics is not served on this listener. */
+  metricsToken?: string;
+  limits?: Partial<ServerLimits>;
 }
 
 const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
 
 export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
   const { store, metrics } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const recent = new RecentMessages();
+  const budget = new BodyBudget(limits.bodyBudgetBytes);
+  const sightingLimit = new ClientRateLimit(limits.sightingsPerMinute, 60_000);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -62,10 +112,25 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     // reason requests log through the relay's logger itself, not a child made for each request.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger) => logger,
-    // No framework JSON parsing: bodies are parsed once, with our limits, in the handler.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs + limits.keepAliveTimeoutMs,
   });
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.maxConnections = limits.maxConnections;
+  // No framework JSON parsing: bodies are read against the shared budget and parsed once, with
+  // our limits, in the handler.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'text/plain', 'application/csp-report', 'application/reports+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['application/json', 'text/plain', 'application/csp-report', 'application/reports+json'], bodyReader(BODY_LIMIT_BYTES, budget));
+
+  // A Basic-auth write key is checked before the body is read: an unknown key costs no buffering.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !request.url.startsWith('/v1/') || request.url.startsWith(CSP_REPORT_PATH)) return;
+    const user = basicUser(request.headers.authorization);
+    if (user !== undefined && !options.state().environments.has(user)) {
+      return reply.code(401).header('connection', 'close').send(apiError('unauthorized', 'unknown or missing write key'));
+    }
+  });
 
   await app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && options.state().allowedOrigins.has(origin)),
@@ -76,6 +141,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
 
   app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(apiError('payload_too_large', `the body is larger than ${BODY_LIMIT_BYTES / 1024} KB`));
+    if (error.code === BODIES_BUSY) return reply.code(503).header('retry-after', '1').send(apiError('busy', 'too many requests in flight; retry later'));
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(apiError('unsupported_media_type', 'send application/json or text/plain'));
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.statusCode === 400) return reply.code(400).send(apiError('invalid_body', 'the request body is missing or malformed'));
     options.logger.error({ code: error.code }, 'unhandled error');
@@ -98,10 +164,12 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     let raw: unknown[];
     let defaults: Parameters<typeof validateMessages>[1] = {};
     if (type === undefined) {
+      const problem = envelopeProblem(parsed.value);
+      if (problem !== undefined) return reply.code(400).send(apiError('invalid_body', problem));
       const envelope = batchEnvelopeSchema.safeParse(parsed.value);
       if (!envelope.success) {
         const p = problemsFrom(envelope.error)[0]!;
-        return reply.code(400).send(apiError('invalid_body', p.message, p.path || undefined));
+        return reply.code(400).send(apiError('invalid_body', p.message, p.path.split('.')[0] || undefined));
       }
       raw = envelope.data.batch;
       defaults = { sentAt: envelope.data.sentAt, context: envelope.data.context };
@@ -113,39 +181,66 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     const { messages, rejected } = validateMessages(raw, defaults);
     metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
     if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
-    // A resent message already accepted (or being committed by a concurrent request: a browser's
-    // page-hide send racing the next page's flush) is acknowledged again, not queued twice.
-    const seen = new Set<string>();
-    const fresh = messages.filter((m) => {
-      const id = m.messageId!;
-      if (seen.has(id) || recent.has(found.name, id)) return false;
-      seen.add(id);
-      return true;
-    });
+    const fresh = await unseen(found.name, messages);
     metrics.messages.inc({ outcome: 'accepted' }, fresh.length);
     metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
 
     const receivedAt = new Date().toISOString();
-    const { rows, queued, dropped } = toOutbox(fresh, state.destinations, found.name, state.keepQueryParams, receivedAt);
-    for (const m of fresh) recent.add(found.name, m.messageId!);
+    const { rows, queued, dropped, refused } = toOutbox(fresh, state.destinations, found.name, found.rules, receivedAt);
+    const commit = store.enqueue(rows);
+    recent.track(found.name, fresh.map((m) => m.messageId!), commit);
     try {
-      await store.enqueue(rows);
+      await commit;
     } catch (error) {
-      for (const m of fresh) recent.delete(found.name, m.messageId!);
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
       return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
     }
     const sightings = browserSightings(fresh);
-    if (sightings.length > 0) {
-      // The inventory is not part of the acknowledgement: a failed write is logged, not fatal.
-      store.recordTrackers(sightings, Date.now()).catch((error: Error) => options.logger.warn({ err: { message: error.message } }, 'tracker inventory write failed'));
-    }
+    if (sightings.length > 0) recordSightings(request, sightings, false);
     for (const [destination, n] of queued) metrics.pipeline.inc({ destination, outcome: 'queued', reason: '' }, n);
     for (const [destination, reasons] of dropped) {
       for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
     }
+    for (const [destination, reasons] of refused) {
+      for (const [reason, n] of reasons) metrics.refusedValues.inc({ destination, reason }, n);
+    }
     options.onCommitted(new Set(queued.keys()));
     return reply.code(200).send({ accepted: messages.length, rejected });
+  }
+
+  /**
+   * The messages not stored before. A resent id whose first commit is still on its way waits for
+   * it: acknowledged as a duplicate if it was stored, sent again by this request if it failed.
+   */
+  async function unseen(environment: string, messages: Message[]): Promise<Message[]> {
+    for (;;) {
+      const fresh: Message[] = [];
+      const waits: Array<Promise<unknown>> = [];
+      const seen = new Set<string>();
+      for (const m of messages) {
+        const id = m.messageId!;
+        if (seen.has(id) || recent.has(environment, id)) continue;
+        seen.add(id);
+        const pending = recent.pending(environment, id);
+        if (pending) waits.push(pending);
+        else fresh.push(m);
+      }
+      if (waits.length === 0) return fresh;
+      await Promise.all(waits);
+    }
+  }
+
+  /**
+   * The tracker inventory is not part of any acknowledgement. Each client adds a bounded number of
+   * sightings per minute, so junk reports cannot crowd the inventory; the rest are counted only.
+   */
+  function recordSightings(request: FastifyRequest, sightings: TrackerSighting[], fromReport: boolean): Promise<void> {
+    const allowed = sightings.slice(0, sightingLimit.take(request.ip, sightings.length));
+    if (allowed.length < sightings.length) metrics.sightingsLimited.inc({}, sightings.length - allowed.length);
+    if (allowed.length === 0) return Promise.resolve();
+    const write = store.recordTrackers(allowed, Date.now());
+    if (fromReport) return write;
+    return write.catch((error: Error) => options.logger.warn({ err: { message: error.message } }, 'tracker inventory write failed'));
   }
 
   app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
@@ -155,11 +250,11 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   // CSP violation reports (report-uri and Reporting API) feed the tracker inventory.
   app.post(CSP_REPORT_PATH, async (request, reply) => {
     const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
-    const sightings = parsed.ok ? parseViolationReports(parsed.value) : undefined;
+    const sightings = parsed.ok && messageProblem(parsed.value) === undefined ? parseViolationReports(parsed.value) : undefined;
     if (sightings === undefined) return reply.code(400).send(apiError('invalid_report', 'not a CSP violation report'));
     metrics.cspReports.inc({}, sightings.length);
     try {
-      await store.recordTrackers(sightings, Date.now());
+      await recordSightings(request, sightings, true);
     } catch (error) {
       options.logger.error({ err: { message: (error as Error).message } }, 'tracker inventory write failed');
       return reply.code(503).send(apiError('store_unavailable', 'report not stored'));
@@ -179,8 +274,12 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     app.get(`/palisade.${sdk.hash}.js`, (request, reply) => serve(request, reply, 'public, max-age=31536000, immutable'));
   }
 
-  if (options.siteDir) {
-    await serveSite(app, options.siteDir, cspHeaders(options.state().config.browser));
+  if (options.site) {
+    await serveSite(app, options.site.root, {
+      hidden: options.site.hidden,
+      csp: cspHeaders(options.state().config.browser),
+      allowedOrigins: () => options.state().allowedOrigins,
+    });
   }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -192,7 +291,13 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       return reply.code(503).send(apiError('not_ready', 'the store is not writable'));
     }
   });
-  app.get('/metrics', async (_request, reply) => {
+  // Metrics name destinations and volumes: only for the holder of the token. The store keeps the
+  // outbox gauges as counters, so a scrape never scans the outbox.
+  app.get('/metrics', async (request, reply) => {
+    if (options.metricsToken === undefined) return reply.code(404).send(apiError('not_found', 'no such route'));
+    if (!bearerMatches(request.headers.authorization, options.metricsToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send(apiError('unauthorized', 'a bearer token is required'));
+    }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -74,7 +74,11 @@ const deliverySchema = z.strictObject({
   /** Backoff between attempts: random(0, min(retryMaxMs, retryBaseMs * 2^attempt)). */
   retryBaseMs: z.number().int().min(1).max(3_600_000).default(1000),
   retryMaxMs: z.number().int().min(1).max(86_400_000).default(600_000),
-}).default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000 });
+  /** A vendor's Retry-After is honoured up to this (a `Retry-After: 3600` must not stop delivery for an hour). */
+  maxRetryAfterMs: z.number().int().min(0).max(86_400_000).default(300_000),
+  /** While a vendor fails, one batch probes it at least this often; when it answers, every waiting event goes at once. */
+  probeIntervalMs: z.number().int().min(10).max(3_600_000).default(30_000),
+}).default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000, maxRetryAfterMs: 300_000, probeIntervalMs: 30_000 });
 
 const httpUrl = z.string().refine((s) => {
   try {
@@ -126,9 +130,26 @@ export const maskingSchema = z.strictObject({
   perDestination: z.boolean().default(true),
 });
 
+const PRIVACY_DEFAULTS = {
+  keepQueryParams: ['utm_source', 'utm_medium', 'utm_campaign'],
+  maxValueLength: 1024,
+  maxValueLengths: {},
+  libraries: [],
+};
+
 export const privacySchema = z.strictObject({
-  keepQueryParams: z.array(z.string().min(1).max(64)).default(['utm_source', 'utm_medium', 'utm_campaign']),
-}).default({ keepQueryParams: ['utm_source', 'utm_medium', 'utm_campaign'] });
+  /** Query parameters kept in page URLs (their values still pass the PHI screen). */
+  keepQueryParams: z.array(z.string().min(1).max(64)).default(PRIVACY_DEFAULTS.keepQueryParams),
+  /** Longest string value forwarded to any vendor, in characters; longer values are dropped. */
+  maxValueLength: z.number().int().min(1).max(65_536).default(PRIVACY_DEFAULTS.maxValueLength),
+  /** Per property path (`search_term: 200`), overriding maxValueLength. */
+  maxValueLengths: z.record(
+    z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'),
+    z.number().int().min(1).max(65_536),
+  ).default({}),
+  /** Library names (context.library.name) forwarded besides the known SDKs. */
+  libraries: z.array(z.string().min(1).max(64)).default([]),
+}).default(PRIVACY_DEFAULTS);
 
 export const browserSchema = z.strictObject({
   /** Origins the site's pages may contact besides their own and the relay's (a CDN, web fonts). */
@@ -160,6 +181,8 @@ export const configSchema = z.strictObject({
   masking: maskingSchema,
   privacy: privacySchema,
   browser: browserSchema,
+  /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
+  metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
   destinations: z.array(destinationSchema).default([]),
 }).superRefine((config, ctx) => crossCheck(config, ctx), {
   // Run even when fields already failed, so `config check` reports every problem in one pass.

@@ -6,7 +6,7 @@
  * (the relay acknowledges a resent message id without counting it twice).
  */
 import type { QueueStore } from './queue-store.js';
-import { chunk, send } from './transport.js';
+import { chunk, DONE, REFUSED, RETRY, send } from './transport.js';
 import type { WireMessage } from './types.js';
 
 export interface DeliveryOptions {
@@ -50,6 +50,24 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
     }, delay);
   };
 
+  /**
+   * Sends one batch; false when the relay must be retried. A body the relay refused as a whole is
+   * split in halves and each half sent again, down to the one message at fault, before anything
+   * is dropped.
+   */
+  const deliver = async (batch: WireMessage[]): Promise<boolean> => {
+    const result = await send(url, writeKey, batch);
+    if (result === RETRY) return false;
+    if (result === REFUSED) {
+      const half = batch.length >> 1;
+      return (await deliver(batch.slice(0, half))) && deliver(batch.slice(half));
+    }
+    const ids = batch.map((m) => m.messageId);
+    await store.remove(ids);
+    ids.forEach((id) => unsent.delete(id));
+    return true;
+  };
+
   /** One turn: everything in the shared queue, oldest first. False when the relay must be retried. */
   const sendBatches = async (): Promise<boolean> => {
     const queued = (await store.all()).sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
@@ -57,10 +75,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
     for (const id of unsent.keys()) if (!present.has(id)) unsent.delete(id);
     for (let i = 0; i < queued.length; i += flushAt) {
       for (const batch of chunk(queued.slice(i, i + flushAt))) {
-        if (!(await send(url, writeKey, batch))) return false;
-        const ids = batch.map((m) => m.messageId);
-        await store.remove(ids);
-        ids.forEach((id) => unsent.delete(id));
+        if (!(await deliver(batch))) return false;
       }
     }
     return true;
@@ -87,7 +102,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
   const sendOnHide = (): void => {
     for (const batch of chunk([...unsent.values()])) {
       // The page may be gone before the answer: the events stay queued until it is seen.
-      void send(url, writeKey, batch, true).then((done) => (done ? store.remove(batch.map((m) => m.messageId)) : undefined));
+      void send(url, writeKey, batch, true).then((r) => (r === DONE ? store.remove(batch.map((m) => m.messageId)) : undefined));
     }
   };
 

@@ -70,12 +70,6 @@ describe('API', () => {
     expect(now).toMatchObject({ event: 'Now', context: { page: { path: '/' } } });
   });
 
-  it('calls ready callbacks once loaded', () => {
-    relayStandIn();
-    const cb = vi.fn();
-    make().ready(cb);
-    expect(cb).toHaveBeenCalledOnce();
-  });
 });
 
 describe('consent', () => {
@@ -134,6 +128,26 @@ describe('delivery', () => {
       expect(relay.sent).toHaveLength(1);
       vi.unstubAllGlobals();
     }
+  });
+
+  it('splits a batch the relay refused as a whole and keeps every event but the bad one', async () => {
+    // As an older relay answered a message with a forbidden key: the whole body, 400 {error}.
+    const sent: string[][] = [];
+    vi.stubGlobal('fetch', vi.fn(async (_url: string, init: RequestInit) => {
+      const batch = (JSON.parse(String(init.body)) as { batch: Array<{ event: string }> }).batch;
+      sent.push(batch.map((m) => m.event));
+      const poisoned = batch.some((m) => m.event === 'poison');
+      return new Response(JSON.stringify(poisoned ? { error: { code: 'invalid_body', message: 'x' } } : { accepted: batch.length, rejected: [] }), { status: poisoned ? 400 : 200 });
+    }));
+    const store = (await import('./queue-store.js')).memoryStore();
+    const p = createPalisade({ writeKey: 'pk_test_0123456789', autotrack: false, flushAt: 10, flushInterval: 10_000 }, store);
+    for (const event of ['a', 'b', 'poison', 'c', 'd']) p.track(event);
+    await p.flush();
+    expect(await store.all()).toEqual([]);
+    const delivered = sent.filter((b) => !b.includes('poison')).flat();
+    expect(delivered.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(sent[0]).toHaveLength(5);
+    expect(sent.at(-1)).not.toEqual(['poison', 'c', 'd']);
   });
 
   it('sends unsent events with keepalive when the page is hidden', async () => {

@@ -25,12 +25,19 @@ export function chunk(messages: WireMessage[], maxBytes = KEEPALIVE_LIMIT): Wire
   return out;
 }
 
+/** What became of a batch: delivered or final, worth another try later, or refused as a whole. */
+export const DONE = 1;
+export const RETRY = 0;
+export const REFUSED = 2;
+export type SendResult = typeof DONE | typeof RETRY | typeof REFUSED;
+
 /**
- * True when the batch is done with: 2xx and 400 (per-message rejections) are final, and so is any
- * other 4xx (bad write key, too large), which never succeeds. False when 408, 429, 5xx and network
- * errors make it worth another try.
+ * DONE when the batch is done with: 2xx and a 400 listing per-message rejections are final, and
+ * so is any other 4xx (bad write key, too large), which never succeeds. RETRY when 408, 429, 5xx
+ * and network errors make it worth another try. REFUSED when a 400 refused the body as a whole
+ * (`{error}`): the caller splits the batch so that one bad event does not take the rest with it.
  */
-export async function send(url: string, writeKey: string, batch: WireMessage[], keepalive = false): Promise<boolean> {
+export async function send(url: string, writeKey: string, batch: WireMessage[], keepalive = false): Promise<SendResult> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -40,11 +47,12 @@ export async function send(url: string, writeKey: string, batch: WireMessage[], 
       credentials: 'omit',
     });
     const s = response.status;
-    if (s === 408 || s === 429 || s >= 500) return false;
+    if (s === 408 || s === 429 || s >= 500) return RETRY;
     // A wrong write key or origin loses every event: say so where the site's developers look.
     if (s === 401 || s === 403) console.warn(`[palisade] relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
-    return true;
+    if (s === 400 && batch.length > 1 && 'error' in await response.json().catch(() => ({}))) return REFUSED;
+    return DONE;
   } catch {
-    return false;
+    return RETRY;
   }
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { createLogger, loadConfigFile, resolveSecrets, startRelay, type Env, type Relay } from '@palisade/relay';
+import { createLogger, loadConfigFile, resolveSecrets, secretFiles, startRelay, type Env, type Relay } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
@@ -55,5 +55,8 @@ export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
     logger: createLogger(),
     ...(sdk ? { sdkFile: sdk } : {}),
     ...(options.siteDir ? { siteDir: resolve(options.siteDir) } : {}),
+    secretFiles: secretFiles(config).map((f) => resolve(f)),
+    configFile: resolve(options.configPath),
+    ...(secrets.metricsToken ? { metricsToken: secrets.metricsToken } : {}),
   });
 }

@@ -50,6 +50,7 @@ export async function runStart(options: StartOptions) {
   const dev = loadOrCreateDevKeys(options.dataDir);
   options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
   options.env.WEBHOOK_SECRET ??= dev.webhookSecret;
+  options.env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     port: options.sandboxPort,
@@ -74,7 +75,8 @@ export async function runStart(options: StartOptions) {
   }
   options.log('');
   options.log(`Demo clinic site   ${relay.url}/   (Palisade loads first on every page)`);
-  options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js, /metrics)`);
+  options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js)`);
+  options.log(`Metrics            ${relay.url}/metrics   (Authorization: Bearer <metricsToken in ${options.dataDir}/dev-keys.json>)`);
   options.log(`Vendor sandbox     ${sandbox.url}   (what GA4 and the webhook received)`);
   options.log(`Config             ${DEMO_CONFIG}`);
   options.log(`Write key          development: pk_dev_demo_clinic`);

@@ -40,6 +40,7 @@ export function loadConfigFile(path: string): ConfigResult {
 
 export interface ResolvedSecrets {
   maskingKey?: Buffer;
+  metricsToken?: string;
   /** Destination settings with secrets resolved, by destination id. */
   settings: Record<string, Record<string, unknown>>;
   problems: Problem[];
@@ -58,11 +59,29 @@ export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecret
   } catch (error) {
     problems.push({ path: 'masking.key', message: (error as Error).message });
   }
+  let metricsToken: string | undefined;
+  if (config.metrics.token !== undefined) {
+    try {
+      metricsToken = resolveSecret(config.metrics.token, env);
+      if (metricsToken.length < 16) {
+        problems.push({ path: 'metrics.token', message: 'the metrics token is too short: at least 16 characters' });
+        metricsToken = undefined;
+      }
+    } catch (error) {
+      problems.push({ path: 'metrics.token', message: (error as Error).message });
+    }
+  }
   const settings: Record<string, Record<string, unknown>> = {};
   config.destinations.forEach((d, i) => {
     settings[d.id] = resolveSettings(d.settings, env, (key, error) => {
       problems.push({ path: `destinations[${i}].settings.${key}`, message: error.message });
     });
   });
-  return maskingKey === undefined ? { settings, problems } : { maskingKey, settings, problems };
+  return { ...(maskingKey ? { maskingKey } : {}), ...(metricsToken ? { metricsToken } : {}), settings, problems };
+}
+
+/** Files the config reads secrets from (`file:/path`): the site server must never serve them. */
+export function secretFiles(config: PalisadeConfig): string[] {
+  const refs = [config.masking.key, config.metrics.token, ...config.destinations.flatMap((d) => Object.values(d.settings))];
+  return refs.filter((r): r is string => typeof r === 'string' && r.startsWith('file:')).map((r) => r.slice(5));
 }

@@ -7,7 +7,7 @@
  *    first segment of the blocked path (which tells Google Maps from the rest of google.com).
  */
 import type { Message } from '@palisade/schema';
-import { sanitizePath } from '../pipeline/sanitize-url.js';
+import { trackerPage } from './page-template.js';
 import type { TrackerSighting } from '../store/store.js';
 import { vendorName } from './vendor-name.js';
 
@@ -25,7 +25,7 @@ const SHIMMED: Record<string, { origin: string; vendor: string }> = {
 const GUARD_KINDS = new Set(['script', 'image', 'frame', 'link', 'media', 'object', 'form', 'connect']);
 
 function pageTemplate(path: unknown): string {
-  return typeof path === 'string' && path.startsWith('/') ? sanitizePath(path.slice(0, 2048)) : '';
+  return typeof path === 'string' && path.startsWith('/') ? trackerPage(path) : '';
 }
 
 /** A `$blocked` event's sighting, or undefined when its properties are not what the guard sends. */

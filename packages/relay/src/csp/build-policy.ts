@@ -16,9 +16,10 @@ export interface CspHeaders {
   value: string;
   /**
    * `Reporting-Endpoints` value for the Reporting API, when `csp.reportTo` is on. Browsers want an
-   * absolute URL: the relay's configured origin, else the origin the page was served from.
+   * absolute URL: the relay's configured origin, else the page's origin when the caller vouches
+   * for it (a configured origin, never a Host header as sent); else none.
    */
-  reportingEndpoints(pageOrigin: string): string | undefined;
+  reportingEndpoints(pageOrigin?: string): string | undefined;
 }
 
 export function buildPolicy(browser: BrowserConfig): string {
@@ -50,6 +51,9 @@ export function cspHeaders(browser: BrowserConfig): CspHeaders {
   return {
     name: browser.csp.mode === 'enforce' ? 'Content-Security-Policy' : 'Content-Security-Policy-Report-Only',
     value: buildPolicy(browser),
-    reportingEndpoints: (pageOrigin) => (browser.csp.reportTo ? `${REPORT_GROUP}="${browser.relayOrigin ?? pageOrigin}${CSP_REPORT_PATH}"` : undefined),
+    reportingEndpoints: (pageOrigin) => {
+      const origin = browser.relayOrigin ?? pageOrigin;
+      return browser.csp.reportTo && origin !== undefined ? `${REPORT_GROUP}="${origin}${CSP_REPORT_PATH}"` : undefined;
+    },
   };
 }

@@ -5,7 +5,7 @@
  * blocked origin (never its path or query), the kind of resource, and the page's path template.
  */
 import { z } from 'zod';
-import { sanitizePath } from '../pipeline/sanitize-url.js';
+import { trackerPage } from './page-template.js';
 import type { TrackerSighting } from '../store/store.js';
 import { vendorName } from './vendor-name.js';
 
@@ -48,7 +48,7 @@ function originOf(url: string | undefined): string | undefined {
 
 function pageOf(url: string | undefined): string {
   try {
-    return sanitizePath(new URL(url ?? '').pathname);
+    return trackerPage(new URL(url ?? '').pathname);
   } catch {
     return '';
   }

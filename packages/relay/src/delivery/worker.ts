@@ -3,6 +3,11 @@
  * and act on the connector's verdict. Retries back off with full jitter; a failing vendor pauses
  * the loop (circuit open) instead of burning through the queue; events that keep failing past
  * `maxAttempts` and `maxAgeHours` go to dead letters with the reason.
+ *
+ * Recovery is quick: a vendor's Retry-After is honoured up to `maxRetryAfterMs`, the pause after
+ * a failure never exceeds `probeIntervalMs` (then one batch probes the vendor, made due early if
+ * every waiting event was rescheduled further out), and the first success makes every
+ * rescheduled event due at once.
  */
 import type { DestinationConfig } from '@palisade/schema';
 import type { Connector, Outcome } from '../destinations/connector.js';
@@ -88,12 +93,18 @@ export class DeliveryWorker {
       try {
         // After a failure, probe with one request's worth before taking the whole backlog again.
         const limit = this.#consecutiveFailures > 0 ? this.#maxEvents : this.#o.claimLimit;
-        const rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
+        let rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
+        if (rows.length === 0 && this.#consecutiveFailures > 0 && await store.reviveRetries(destination.id, this.#o.now(), this.#maxEvents) > 0) {
+          rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
+        }
         if (rows.length === 0) {
           await this.#sleep(await this.#idleDelay(), true);
           continue;
         }
+        const recovering = this.#consecutiveFailures > 0;
         const pause = await this.#deliverAll(rows);
+        // The vendor answers again: what waits for a later retry goes now.
+        if (recovering && this.#consecutiveFailures === 0) await store.reviveRetries(destination.id, this.#o.now());
         if (pause > 0) await this.#sleep(pause, false);
       } catch (error) {
         log.error({ destination: destination.id, err: { message: (error as Error).message } }, 'delivery loop error');
@@ -133,7 +144,13 @@ export class DeliveryWorker {
       return 0;
     }
     this.#consecutiveFailures++;
-    return Math.max(failure.retryAfterMs ?? 0, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random));
+    const { probeIntervalMs } = this.#o.destination.delivery;
+    return Math.max(this.#retryAfter(failure), Math.min(probeIntervalMs, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random)));
+  }
+
+  /** The vendor's Retry-After, within the destination's cap. */
+  #retryAfter(outcome: Extract<Outcome, { kind: 'retry' }>): number {
+    return Math.min(outcome.retryAfterMs ?? 0, this.#o.destination.delivery.maxRetryAfterMs);
   }
 
   /** Spaces request starts by 1/ratePerSecond, across concurrent lanes. */
@@ -183,7 +200,7 @@ export class DeliveryWorker {
     }
     if (again.length > 0) {
       const attempts = Math.max(...again.map((r) => r.attempts)) + 1;
-      const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(attempts, this.#o.backoff, this.#o.random));
+      const delay = Math.max(this.#retryAfter(outcome), backoffDelay(attempts, this.#o.backoff, this.#o.random));
       await store.reschedule(again.map((r) => r.id), now + delay, outcome.reason, now);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'retried' }, again.length);
     }

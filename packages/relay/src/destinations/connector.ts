@@ -35,7 +35,10 @@ export interface Connector<Settings = unknown, Payload = unknown> {
   classify(response: VendorResponse): Outcome;
 }
 
-/** Seconds or an HTTP date, as RFC 9110 allows; capped at one hour. */
+/**
+ * Seconds or an HTTP date, as RFC 9110 allows; capped at one hour here, and by the destination's
+ * `delivery.maxRetryAfterMs` (5 minutes by default) where the worker applies it.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);

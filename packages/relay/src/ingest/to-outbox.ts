@@ -2,7 +2,8 @@
 import type { Message } from '@palisade/schema';
 import type { ActiveDestination } from '../destinations/active-destination.js';
 import type { MaskFn } from '../pipeline/hmac-mask.js';
-import { admit, allowlistKey, allowlistName, buildCleanEvent, ContextReducer, prepareMessage, type PreparedMessage } from '../pipeline/transform.js';
+import { ContextReducer } from '../pipeline/clean-context.js';
+import { admit, allowlistKey, allowlistName, buildCleanEvent, prepareMessage, type PreparedMessage, type PrivacyRules } from '../pipeline/transform.js';
 import type { NewOutboxRow } from '../store/store.js';
 
 /**
@@ -27,32 +28,37 @@ export interface FanOutResult {
   queued: Map<string, number>;
   /** `destination -> reason -> count` of dropped events, for metrics (no values). */
   dropped: Map<string, Map<string, number>>;
+  /** `destination -> reason -> count` of allowed values not forwarded (too long, looks like PHI). */
+  refused: Map<string, Map<string, number>>;
+}
+
+function count(counts: Map<string, Map<string, number>>, destination: string, reason: string): void {
+  const byReason = counts.get(destination) ?? new Map<string, number>();
+  byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  counts.set(destination, byReason);
 }
 
 export function toOutbox(
   messages: Message[],
   destinations: ActiveDestination[],
   environment: string,
-  keepQueryParams: ReadonlySet<string>,
+  rules: PrivacyRules,
   receivedAt: string,
 ): FanOutResult {
   const rows: NewOutboxRow[] = [];
   const queued = new Map<string, number>();
   const dropped = new Map<string, Map<string, number>>();
-  const drop = (destination: string, reason: string) => {
-    const byReason = dropped.get(destination) ?? new Map<string, number>();
-    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-    dropped.set(destination, byReason);
-  };
+  const refused = new Map<string, Map<string, number>>();
+  const drop = (destination: string, reason: string) => count(dropped, destination, reason);
   // The destination-independent reduction runs once per message, and only for messages that at
   // least one destination admits.
   const names = messages.map((m) => allowlistName(m));
   const keys = messages.map((m, i) => allowlistKey(m, names[i]!));
   const prepared: Array<PreparedMessage | undefined> = [];
   const receivedMs = Date.parse(receivedAt);
-  const reducer = new ContextReducer(keepQueryParams);
+  const reducer = new ContextReducer(rules);
   for (const d of destinations) {
-    const ctx = { environment, keepQueryParams, mask: memoized(d.mask), eventId: d.eventId, receivedAt };
+    const ctx = { environment, rules, mask: memoized(d.mask), eventId: d.eventId, receivedAt };
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
       const admission = admit(messages[i]!, keys[i]!, d.config, environment);
@@ -62,6 +68,7 @@ export function toOutbox(
       }
       const message = (prepared[i] ??= prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer));
       const result = buildCleanEvent(message, d.config, admission.allow, ctx);
+      for (const r of result.refused) count(refused, d.config.id, r.reason);
       const mapped = d.connector.map(result.event, d.settings);
       if ('dropped' in mapped) {
         drop(d.config.id, mapped.dropped);
@@ -72,5 +79,5 @@ export function toOutbox(
     }
     if (n > 0) queued.set(d.config.id, n);
   }
-  return { rows, queued, dropped };
+  return { rows, queued, dropped, refused };
 }

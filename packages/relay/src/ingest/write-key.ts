@@ -4,7 +4,9 @@
 const decoded = new Map<string, string | undefined>();
 const MAX_CACHED = 256;
 
-function basicUser(authorization: string): string | undefined {
+/** The username of a Basic Authorization header (the write key), or undefined. */
+export function basicUser(authorization: string | undefined): string | undefined {
+  if (!authorization?.startsWith('Basic ')) return undefined;
   const cached = decoded.get(authorization);
   if (cached !== undefined || decoded.has(authorization)) return cached;
   const user = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':', 1)[0] || undefined;
@@ -14,10 +16,8 @@ function basicUser(authorization: string): string | undefined {
 }
 
 export function writeKeyFrom(authorization: string | undefined, body: unknown): string | undefined {
-  if (authorization?.startsWith('Basic ')) {
-    const user = basicUser(authorization);
-    if (user) return user;
-  }
+  const user = basicUser(authorization);
+  if (user) return user;
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const key = (body as Record<string, unknown>).writeKey;
     if (typeof key === 'string' && key !== '') return key;

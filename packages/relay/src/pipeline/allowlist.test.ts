@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyAllowlist } from './allowlist.js';
 
-const options = { mask: (v: string | number | boolean) => `M(${String(v)})`, screenValues: true };
+const options = { mask: (v: string | number | boolean) => `M(${String(v)})`, screenValues: true, maxLength: (path: string) => (path === 'summary' ? 10 : 1024) };
 
 describe('applyAllowlist', () => {
   it('copies named paths only, masking where asked', () => {
@@ -15,19 +15,19 @@ describe('applyAllowlist', () => {
 
   it('never copies an object wholesale: leaves are named by dotted path', () => {
     const source = { appointment: { type: 'new-patient', reason: 'anxiety', patient: { name: 'Jane' } } };
-    expect(applyAllowlist(source, { appointment: 'allow' }, options)).toEqual({ properties: {}, refused: ['appointment'] });
+    expect(applyAllowlist(source, { appointment: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'appointment', reason: 'not a primitive' }] });
     expect(applyAllowlist(source, { 'appointment.type': 'allow' }, options).properties).toEqual({ appointment: { type: 'new-patient' } });
   });
 
   it('drops allowed values that look like direct identifiers in HIPAA mode only', () => {
     const source = { note: 'call me at 555-867-5309' };
-    expect(applyAllowlist(source, { note: 'allow' }, options)).toEqual({ properties: {}, refused: ['note'] });
+    expect(applyAllowlist(source, { note: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'note', reason: 'looks like phone' }] });
     expect(applyAllowlist(source, { note: 'allow' }, { ...options, screenValues: false }).properties).toEqual(source);
   });
 
   it('handles arrays of primitives and refuses arrays of objects', () => {
     expect(applyAllowlist({ tags: ['a', 'b'], items: [{ sku: 1 }] }, { tags: 'mask', items: 'allow' }, options))
-      .toEqual({ properties: { tags: ['M(a)', 'M(b)'] }, refused: ['items'] });
+      .toEqual({ properties: { tags: ['M(a)', 'M(b)'] }, refused: [{ path: 'items', reason: 'not a primitive' }] });
   });
 
   it('reads own properties only, so prototype keys reach nothing', () => {
@@ -36,5 +36,16 @@ describe('applyAllowlist', () => {
     const r = applyAllowlist(source, rules, options);
     expect(r.properties).toEqual({});
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('drops values longer than their limit, masked or not, before screening them', () => {
+    const long = 'x'.repeat(1025);
+    const r = applyAllowlist({ note: long, email: long, summary: 'eleven char', ok: 'x'.repeat(1024) }, { note: 'allow', email: 'mask', summary: 'allow', ok: 'allow' }, options);
+    expect(r.properties).toEqual({ ok: 'x'.repeat(1024) });
+    expect(r.refused).toEqual([
+      { path: 'email', reason: 'too long' },
+      { path: 'note', reason: 'too long' },
+      { path: 'summary', reason: 'too long' },
+    ]);
   });
 });

@@ -2,10 +2,14 @@
  * Property allowlists: only the dotted paths a destination names are copied, each either in
  * clear (`allow`) or masked (`mask`). An object is never copied wholesale: its leaves must be
  * named. Reads use own properties only, so `__proto__` or `constructor` keys cannot reach anything.
+ *
+ * A value longer than its limit (`privacy.maxValueLength`, 1,024 characters unless the property
+ * has its own) is dropped, masked or not, before anything else looks at it: the PHI screen only
+ * ever reads what could be forwarded. Each refused value is reported with its reason.
  */
 import type { PropertyRule } from '@palisade/schema';
 import type { MaskFn } from './hmac-mask.js';
-import { phiKind } from './looks-like-phi.js';
+import { phiKind, type PhiKind } from './looks-like-phi.js';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type CleanValue = JsonPrimitive | JsonPrimitive[] | CleanObject;
@@ -17,10 +21,14 @@ export interface AllowlistOptions {
   mask: MaskFn;
   /** In HIPAA mode an allowed value that looks like a direct identifier is dropped anyway. */
   screenValues: boolean;
+  /** The longest string (in characters) forwarded for a property path. */
+  maxLength: (path: string) => number;
 }
 
+/** Why a named value was not forwarded. Never the value itself. */
+export type RefusalReason = 'too long' | 'not a primitive' | 'not a finite number' | `looks like ${PhiKind}`;
+
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-const MAX_STRING = 1024;
 
 function readPath(source: unknown, parts: string[]): unknown {
   let current = source;
@@ -47,25 +55,28 @@ function writePath(target: CleanObject, parts: string[], value: CleanValue): voi
   current[parts[parts.length - 1]!] = value;
 }
 
-function cleanPrimitive(value: unknown, rule: PropertyRule, options: AllowlistOptions): JsonPrimitive | undefined {
-  if (value === null) return null;
+type Cleaned = { value: JsonPrimitive } | { refused: RefusalReason };
+
+function cleanPrimitive(value: unknown, rule: PropertyRule, maxLength: number, options: AllowlistOptions): Cleaned {
+  if (value === null) return { value: null };
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    return rule === 'mask' ? options.mask(value) : value;
+    if (!Number.isFinite(value)) return { refused: 'not a finite number' };
+    return { value: rule === 'mask' ? options.mask(value) : value };
   }
-  if (typeof value === 'boolean') return rule === 'mask' ? options.mask(value) : value;
+  if (typeof value === 'boolean') return { value: rule === 'mask' ? options.mask(value) : value };
   if (typeof value === 'string') {
-    if (rule === 'mask') return options.mask(value);
-    if (options.screenValues && phiKind(value) !== undefined) return undefined;
-    return value.length > MAX_STRING ? value.slice(0, MAX_STRING) : value;
+    if (value.length > maxLength) return { refused: 'too long' };
+    if (rule === 'mask') return { value: options.mask(value) };
+    const kind = options.screenValues ? phiKind(value) : undefined;
+    return kind === undefined ? { value } : { refused: `looks like ${kind}` };
   }
-  return undefined;
+  return { refused: 'not a primitive' };
 }
 
 export interface AllowlistResult {
   properties: CleanObject;
-  /** Paths named by the allowlist whose value was refused (object, PHI-looking, bad type). */
-  refused: string[];
+  /** Paths named by the allowlist whose value was refused, with the reason. */
+  refused: Array<{ path: string; reason: RefusalReason }>;
 }
 
 export function applyAllowlist(
@@ -74,7 +85,7 @@ export function applyAllowlist(
   options: AllowlistOptions,
 ): AllowlistResult {
   const properties: CleanObject = {};
-  const refused: string[] = [];
+  const refused: AllowlistResult['refused'] = [];
   if (source === undefined) return { properties, refused };
   for (const path of Object.keys(rules).sort()) {
     const parts = path.split('.');
@@ -82,15 +93,20 @@ export function applyAllowlist(
     const rule = rules[path]!;
     const value = readPath(source, parts);
     if (value === undefined) continue;
-    let clean: CleanValue | undefined;
-    if (Array.isArray(value)) {
-      const items = value.map((item) => cleanPrimitive(item, rule, options));
-      clean = items.every((i) => i !== undefined) ? (items as JsonPrimitive[]) : undefined;
-    } else {
-      clean = cleanPrimitive(value, rule, options);
+    const maxLength = options.maxLength(path);
+    const items = Array.isArray(value) ? value : [value];
+    const clean: JsonPrimitive[] = [];
+    let refusal: RefusalReason | undefined;
+    for (const item of items) {
+      const c = cleanPrimitive(item, rule, maxLength, options);
+      if ('refused' in c) {
+        refusal = c.refused;
+        break;
+      }
+      clean.push(c.value);
     }
-    if (clean === undefined) refused.push(path);
-    else writePath(properties, parts, clean);
+    if (refusal !== undefined) refused.push({ path, reason: refusal });
+    else writePath(properties, parts, Array.isArray(value) ? clean : clean[0]!);
   }
   return { properties, refused };
 }

@@ -9,16 +9,23 @@ import { createHmac, hkdfSync } from 'node:crypto';
 export type MaskFn = (value: string | number | boolean) => string;
 
 const HKDF_SALT = Buffer.from('palisade-mask-v1');
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function deriveDestinationKey(master: Buffer, destinationId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, HKDF_SALT, `destination:${destinationId}`, 32));
 }
 
+/** One `@` with text before it, a dot in the domain after it, no whitespace (a linear check). */
+function isEmail(s: string): boolean {
+  const at = s.indexOf('@');
+  if (at < 1 || s.indexOf('@', at + 1) !== -1 || /\s/.test(s)) return false;
+  const dot = s.indexOf('.', at + 2);
+  return dot !== -1 && dot < s.length - 1;
+}
+
 /** Emails are case-insensitive in practice; everything else is only trimmed. */
 export function normalizeForMask(value: string | number | boolean): string {
   const s = String(value).trim();
-  return EMAIL.test(s) ? s.toLowerCase() : s;
+  return isEmail(s) ? s.toLowerCase() : s;
 }
 
 export function createMask(keyId: string, key: Buffer): MaskFn {

@@ -1,7 +1,7 @@
 /** Shared by the pipeline's tests: a destination config and a context with real masking. */
 import { destinationSchema, type DestinationConfig } from '@palisade/schema';
 import { createEventIdMask, createMask, deriveDestinationKey } from './hmac-mask.js';
-import type { PipelineContext } from './transform.js';
+import type { PipelineContext, PrivacyRules } from './transform.js';
 
 export const TEST_MASTER_KEY = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff', 'hex');
 
@@ -22,11 +22,22 @@ export function destination(overrides: Record<string, unknown> = {}): Destinatio
   });
 }
 
+export function testRules(overrides: Partial<PrivacyRules> = {}): PrivacyRules {
+  return {
+    keepQueryParams: new Set(['utm_source', 'utm_medium', 'utm_campaign']),
+    pageOrigins: new Set(['https://clinic.example']),
+    libraries: new Set(),
+    maxValueLength: 1024,
+    maxValueLengths: {},
+    ...overrides,
+  };
+}
+
 export function context(destinationId = 'ga4-main', overrides: Partial<PipelineContext> = {}): PipelineContext {
   const key = deriveDestinationKey(TEST_MASTER_KEY, destinationId);
   return {
     environment: 'production',
-    keepQueryParams: new Set(['utm_source', 'utm_medium', 'utm_campaign']),
+    rules: testRules(),
     mask: createMask('k1', key),
     eventId: createEventIdMask(key),
     receivedAt: '2026-11-24T10:00:00.000Z',

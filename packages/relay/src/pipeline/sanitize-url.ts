@@ -1,6 +1,6 @@
 /**
  * URLs carry PHI in query strings (?email=, ?dob=), fragments and identifier-like path segments
- * (/patients/48213/results). Only the origin, a path with identifiers replaced by `:id`, and the
+ * (/patients/48213/results, /visits/10.0.0.7). Only the origin, a path with identifiers replaced by `:id`, and the
  * explicitly kept query parameters survive.
  */
 import { phiKind } from './looks-like-phi.js';
@@ -26,6 +26,7 @@ export function isIdentifierSegment(raw: string): boolean {
   const segment = decodeSegment(raw);
   return (
     FOUR_DIGITS.test(segment) ||
+    phiKind(segment) !== undefined ||
     UUID.test(segment) ||
     segment.includes('@') ||
     HEX_TOKEN.test(segment) ||

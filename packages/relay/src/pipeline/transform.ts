@@ -5,20 +5,29 @@
  * result depends only on the arguments (the masking functions live in ctx), which is what lets
  * the property-based tests prove that nothing outside the allowlist leaves.
  *
- * The work that does not depend on the destination (URL, referrer and user-agent reduction,
- * clock correction) is done once per message by `prepareMessage`; `admit` and `buildCleanEvent`
- * add the destination's consent, allowlists and masks. `transform` is all of it in one call.
+ * The work that does not depend on the destination (the context's reduction, clean-context.ts,
+ * and clock correction) is done once per message by `prepareMessage`; `admit` and
+ * `buildCleanEvent` add the destination's consent, allowlists and masks. Production runs these
+ * through `toOutbox` (ingest/to-outbox.ts) for a whole request; `transform` is one message.
  */
 import type { Allowlist, DestinationConfig, Message } from '@palisade/schema';
-import { applyAllowlist, type CleanObject } from './allowlist.js';
+import { applyAllowlist, type AllowlistResult, type CleanObject } from './allowlist.js';
+import { cleanContext, ContextReducer, type ContextRules } from './clean-context.js';
 import type { CleanContext, CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
-import { reduceReferrer, sanitizePath, sanitizeSearch, sanitizeUrl } from './sanitize-url.js';
-import { reduceUserAgent } from './reduce-user-agent.js';
+import { phiKind } from './looks-like-phi.js';
+
+/** What the config says about values and context, for one environment. */
+export interface PrivacyRules extends ContextRules {
+  /** Longest string forwarded, in characters, unless the property has its own limit. */
+  maxValueLength: number;
+  /** Per property path. */
+  maxValueLengths: Readonly<Record<string, number>>;
+}
 
 export interface PipelineContext {
   environment: string;
-  keepQueryParams: ReadonlySet<string>;
+  rules: PrivacyRules;
   /** HMAC mask with this destination's key. */
   mask: MaskFn;
   /** Per-destination opaque event id from the message id. */
@@ -59,12 +68,18 @@ export function allowlistKey(message: Message, name: string): string {
   return shim === undefined ? name : `${shim}:${name}`;
 }
 
-/** Client clocks are wrong; correct the timestamp by the skew between sentAt and receipt. */
+/**
+ * Client clocks are wrong; correct the timestamp by the skew between sentAt and receipt. The
+ * result lies between the Unix epoch and receipt, whatever the client sent (a timestamp near the
+ * end of the Date range with a sentAt far in the future must not make an invalid date).
+ */
 export function correctedTimestamp(message: Message, receivedAt: string, receivedMs = Date.parse(receivedAt)): string {
   if (message.timestamp === undefined) return receivedAt;
   const ts = Date.parse(message.timestamp);
-  const skew = message.sentAt === undefined ? 0 : receivedMs - Date.parse(message.sentAt);
-  return ts + skew >= receivedMs ? receivedAt : new Date(ts + skew).toISOString();
+  const sent = message.sentAt === undefined ? receivedMs : Date.parse(message.sentAt);
+  const corrected = ts + (receivedMs - sent);
+  if (!Number.isFinite(corrected) || corrected >= receivedMs) return receivedAt;
+  return new Date(Math.max(0, corrected)).toISOString();
 }
 
 function consentGranted(message: Message, category: DestinationConfig['consent']): boolean {
@@ -73,82 +88,6 @@ function consentGranted(message: Message, category: DestinationConfig['consent']
   // No consent information: a server-side source, responsible for its own lawful basis.
   if (preferences === undefined) return true;
   return preferences[category] === true;
-}
-
-function string(v: unknown, max: number): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
-}
-
-type PageContext = NonNullable<Message['context']>['page'];
-
-/**
- * Reduces pages and user agents. The events of one batch share their page and browser, so one
- * reducer per request reduces each distinct value once; it lives as long as that request.
- * Its results are shared between events: treat them as read-only.
- */
-export class ContextReducer {
-  readonly #pages = new Map<string, CleanContext['page']>();
-  readonly #agents = new Map<string, NonNullable<CleanContext['userAgent']>>();
-
-  constructor(readonly keepQueryParams: ReadonlySet<string>) {}
-
-  page(page: NonNullable<PageContext>): CleanContext['page'] {
-    const key = `${page.url ?? ''}\n${page.path ?? ''}\n${page.referrer ?? ''}\n${page.search ?? ''}`;
-    if (this.#pages.has(key)) return this.#pages.get(key);
-    const p: NonNullable<CleanContext['page']> = {};
-    const url = page.url ? sanitizeUrl(page.url, this.keepQueryParams) : undefined;
-    if (url) p.url = url;
-    if (page.path) p.path = sanitizePath(page.path);
-    else if (url) p.path = sanitizePath(new URL(url, 'http://relative.invalid').pathname);
-    const referrer = page.referrer ? reduceReferrer(page.referrer) : undefined;
-    if (referrer) p.referrer = referrer;
-    if (page.search) {
-      const search = sanitizeSearch(page.search, this.keepQueryParams);
-      if (search) p.search = search;
-    }
-    const result = Object.keys(p).length > 0 ? p : undefined;
-    this.#pages.set(key, result);
-    return result;
-  }
-
-  userAgent(ua: string): NonNullable<CleanContext['userAgent']> {
-    let reduced = this.#agents.get(ua);
-    if (reduced === undefined) {
-      reduced = reduceUserAgent(ua);
-      this.#agents.set(ua, reduced);
-    }
-    return reduced;
-  }
-}
-
-/** The destination-independent part of a message's context, already reduced. */
-function cleanContext(message: Message, reducer: ContextReducer): CleanContext {
-  const raw = message.context ?? {};
-  const out: CleanContext = {};
-  if (raw.page) {
-    const page = reducer.page(raw.page);
-    if (page) out.page = page;
-  }
-  if (raw.userAgent) out.userAgent = reducer.userAgent(raw.userAgent);
-  const locale = string(raw.locale, 35);
-  if (locale && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(locale)) out.locale = locale;
-  const timezone = string(raw.timezone, 64);
-  if (timezone && /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(timezone)) out.timezone = timezone;
-  if (raw.sessionId !== undefined) out.sessionId = Number(raw.sessionId);
-  if (raw.library && typeof raw.library.name === 'string') {
-    out.library = { name: raw.library.name.slice(0, 64) };
-    if (typeof raw.library.version === 'string') out.library.version = raw.library.version.slice(0, 32);
-  }
-  if (raw.campaign) {
-    const campaign: NonNullable<CleanContext['campaign']> = {};
-    for (const [field, param] of [['source', 'utm_source'], ['medium', 'utm_medium'], ['name', 'utm_campaign']] as const) {
-      const value = string(raw.campaign[field], 100);
-      if (value && reducer.keepQueryParams.has(param)) campaign[field] = value;
-    }
-    if (Object.keys(campaign).length > 0) out.campaign = campaign;
-  }
-  if (raw.shim) out.shim = raw.shim.slice(0, 32);
-  return out;
 }
 
 /** What every destination shares of one message. Holds raw values: memory only, never stored. */
@@ -162,23 +101,25 @@ export interface PreparedMessage {
 
 export function prepareMessage(
   message: Message,
-  shared: Pick<PipelineContext, 'keepQueryParams' | 'receivedAt'>,
+  shared: Pick<PipelineContext, 'rules' | 'receivedAt'>,
   name = allowlistName(message),
   receivedMs = Date.parse(shared.receivedAt),
-  reducer = new ContextReducer(shared.keepQueryParams),
+  reducer = new ContextReducer(shared.rules),
 ): PreparedMessage {
   return {
     message,
     name,
     timestamp: correctedTimestamp(message, shared.receivedAt, receivedMs),
-    context: cleanContext(message, reducer),
+    context: cleanContext(message, reducer, receivedMs),
   };
 }
 
+/** One message for one destination, in one call (what `toOutbox` does for a whole request). */
 export function transform(message: Message, destination: DestinationConfig, ctx: PipelineContext): TransformResult {
   const prepared = prepareMessage(message, ctx);
   const admission = admit(message, allowlistKey(message, prepared.name), destination, ctx.environment);
-  return 'dropped' in admission ? admission : buildCleanEvent(prepared, destination, admission.allow, ctx);
+  if ('dropped' in admission) return admission;
+  return { event: buildCleanEvent(prepared, destination, admission.allow, ctx).event };
 }
 
 export type Admission = { allow: Allowlist } | { dropped: DropReason };
@@ -196,24 +137,38 @@ export function admit(message: Message, key: string, destination: DestinationCon
   return { allow };
 }
 
-/** The destination's allowlists and masks applied to an admitted message. */
-export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent } {
+/** A free-text field a destination may take (a page title): limited, and screened in HIPAA mode. */
+function freeText(value: string | undefined, max: number, screen: boolean): string | undefined {
+  if (!value || value.length > max) return undefined;
+  return screen && phiKind(value) !== undefined ? undefined : value;
+}
+
+/**
+ * The destination's allowlists and masks applied to an admitted message. `refused` names the
+ * allowed paths whose values were not forwarded, with the reason (for metrics; never values).
+ */
+export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent; refused: AllowlistResult['refused'] } {
   const { message, name } = prepared;
-  const options = { mask: ctx.mask, screenValues: destination.hipaa.enabled };
-  let properties: CleanObject = {};
-  let traits: CleanObject = {};
+  const { rules } = ctx;
+  const screen = destination.hipaa.enabled;
+  const options = { mask: ctx.mask, screenValues: screen, maxLength: (path: string) => rules.maxValueLengths[path] ?? rules.maxValueLength };
+  let result: AllowlistResult = { properties: {}, refused: [] };
   if (message.type === 'track' || message.type === 'page' || message.type === 'screen') {
-    properties = applyAllowlist(message.properties, allow.eventProperties, options).properties;
+    result = applyAllowlist(message.properties, allow.eventProperties, options);
   } else if (message.type === 'identify') {
-    traits = applyAllowlist(message.traits, allow.userProperties, options).properties;
+    result = applyAllowlist(message.traits, allow.userProperties, options);
   } else if (message.type === 'group') {
-    traits = applyAllowlist(message.traits, allow.groupProperties, options).properties;
+    result = applyAllowlist(message.traits, allow.groupProperties, options);
   }
+  const isTraits = message.type === 'identify' || message.type === 'group';
+  const properties: CleanObject = isTraits ? {} : result.properties;
+  const traits: CleanObject = isTraits ? result.properties : {};
 
   const context: CleanContext = { ...prepared.context };
-  const title = message.context?.page?.title;
-  if (allow.pageTitle && title) context.page = { ...context.page, title: title.slice(0, 300) };
-  if (!destination.hipaa.enabled && message.context?.userAgent) context.userAgentFull = message.context.userAgent;
+  const title = allow.pageTitle ? freeText(message.context?.page?.title, 300, screen) : undefined;
+  if (title) context.page = { ...context.page, title };
+  // Without HIPAA mode (a BAA is recorded) the full user agent may go; the IP never does.
+  if (!screen && typeof message.context?.userAgent === 'string') context.userAgentFull = message.context.userAgent;
 
   const event: CleanEvent = {
     eventId: ctx.eventId(message.messageId ?? ''),
@@ -229,8 +184,7 @@ export function buildCleanEvent(prepared: PreparedMessage, destination: Destinat
   if (message.anonymousId !== undefined) event.anonymousId = ctx.mask(message.anonymousId);
   if (message.type === 'group') event.groupId = ctx.mask(message.groupId);
   if (message.type === 'alias') event.previousId = ctx.mask(message.previousId);
-  if ((message.type === 'page' || message.type === 'screen') && allow.pageTitle && message.name) {
-    event.name = message.name.slice(0, 200);
-  }
-  return { event };
+  const pageName = (message.type === 'page' || message.type === 'screen') && allow.pageTitle ? freeText(message.name, 200, screen) : undefined;
+  if (pageName) event.name = pageName;
+  return { event, refused: result.refused };
 }

@@ -5,15 +5,39 @@
  *
  * The embedded store serves one relay process, so leases are kept in memory: claiming is a read,
  * and after a crash every unfinished row is simply claimable again (at-least-once delivery).
+ *
+ * Queue sizes per destination are counters kept as rows come and go (counted once at open, and
+ * again only when another connection, such as `palisade dlq replay`, changed the file): metrics
+ * never scan the outbox. The directory is made 0700 and the database files 0600, whatever the
+ * umask: they hold encrypted events and the inventory of the site's pages.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { associatedData, PayloadCipher } from './payload-cipher.js';
+import { parseClaimed, UNREADABLE } from './parse-claimed.js';
 import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
 const SCHEMA_VERSION = 2;
 const MAX_TRACKER_ROWS = 10_000;
+
+
+/** Creates the database's directory (0700) and file (0600) before SQLite opens it. */
+function prepareFiles(path: string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  // SQLite gives the -wal and -shm files the database file's permissions.
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
+type Counts = Map<string, number>;
+function bump(counts: Counts, destination: string, n: number): void {
+  const next = (counts.get(destination) ?? 0) + n;
+  if (next > 0) counts.set(destination, next);
+  else counts.delete(destination);
+}
 
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS outbox (
@@ -92,9 +116,13 @@ export class SqliteStore implements Store {
   #flushScheduled = false;
   readonly #commit: (writes: PendingWrite[], now: number) => void;
   readonly #sql: Record<'insert' | 'due' | 'ack' | 'reschedule' | 'toDead' | 'deleteList' | 'nextDue', Database.Statement>;
+  #outboxCounts: Counts = new Map();
+  #deadCounts: Counts = new Map();
+  /** PRAGMA data_version when the counts were taken: it changes when another connection commits. */
+  #countedVersion = -1;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') prepareFiles(options.path);
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
@@ -107,19 +135,39 @@ export class SqliteStore implements Store {
       due: this.#db.prepare(`
         SELECT id, destination_id, event_id, batch_key, payload, attempts, created_at, first_attempt_at, last_error
         FROM outbox INDEXED BY outbox_order WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
-      ack: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
+      ack: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids}) RETURNING destination_id AS d`),
       reschedule: this.#db.prepare(`
         UPDATE outbox SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), next_attempt_at = ?, last_error = ?
         WHERE id IN (${ids})`),
       toDead: this.#db.prepare(`
         INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason)
-        SELECT destination_id, event_id, batch_key, payload, attempts + 1, created_at, ?, ? FROM outbox WHERE id IN (${ids}) ORDER BY id`),
+        SELECT destination_id, event_id, batch_key, payload, attempts + 1, created_at, ?, ? FROM outbox WHERE id IN (${ids}) ORDER BY id
+        RETURNING destination_id AS d`),
       deleteList: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
       nextDue: this.#db.prepare('SELECT id, next_attempt_at AS due FROM outbox WHERE destination_id = ? ORDER BY next_attempt_at LIMIT ?'),
     };
     this.#commit = this.#db.transaction((writes: PendingWrite[], now: number) => {
       for (const write of writes) write.apply(now);
     });
+    this.#recount();
+  }
+
+  #recount(): void {
+    const count = (table: string) => new Map(
+      (this.#db.prepare(`SELECT destination_id AS d, COUNT(*) AS n FROM ${table} GROUP BY destination_id`).all() as Array<{ d: string; n: number }>)
+        .map((r) => [r.d, r.n]),
+    );
+    this.#outboxCounts = count('outbox');
+    this.#deadCounts = count('dead_letters');
+    this.#countedVersion = this.#db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** Moves counted rows (from `RETURNING destination_id AS d`) from one queue to another. */
+  #moved(rows: Array<{ d: string }>, from: Counts | undefined, to: Counts | undefined): void {
+    for (const { d } of rows) {
+      if (from) bump(from, d, -1);
+      if (to) bump(to, d, 1);
+    }
   }
 
   #migrate(): void {
@@ -147,6 +195,8 @@ export class SqliteStore implements Store {
     try {
       this.#commit(writes, Date.now());
     } catch (error) {
+      // The counts moved with writes that were rolled back.
+      this.#recount();
       for (const w of writes) w.reject(error);
       return;
     }
@@ -162,7 +212,10 @@ export class SqliteStore implements Store {
     if (rows.length === 0) return Promise.resolve();
     const sealed = rows.map((r) => this.#cipher.encrypt(r.json, associatedData(r.destinationId, r.eventId)));
     return this.#write((now) => {
-      rows.forEach((r, i) => this.#sql.insert.run(r.destinationId, r.eventId, r.batchKey, sealed[i], now, now));
+      rows.forEach((r, i) => {
+        this.#sql.insert.run(r.destinationId, r.eventId, r.batchKey, sealed[i], now, now);
+        bump(this.#outboxCounts, r.destinationId, 1);
+      });
     });
   }
 
@@ -175,7 +228,7 @@ export class SqliteStore implements Store {
   }
 
   async claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
-    return (await this.claimJson(destinationId, limit, now, leaseMs)).map(({ json, ...row }) => ({ ...row, payload: JSON.parse(json) }));
+    return parseClaimed(this, await this.claimJson(destinationId, limit, now, leaseMs), now);
   }
 
   /** As `claim`, with payloads left as JSON text (parsed by the caller, on its own thread). */
@@ -188,19 +241,34 @@ export class SqliteStore implements Store {
       rows.push(r);
       if (rows.length === limit) break;
     }
-    for (const r of rows) this.#leases.set(r.id, now + leaseMs);
-    return rows.map((r) => ({
-      id: r.id,
-      destinationId: r.destination_id,
-      eventId: r.event_id,
-      batchKey: r.batch_key,
-      json: this.#cipher.decrypt(r.payload, associatedData(r.destination_id, r.event_id)),
-      bytes: r.payload.length,
-      attempts: r.attempts,
-      createdAt: r.created_at,
-      firstAttemptAt: r.first_attempt_at,
-      lastError: r.last_error,
-    }));
+    // Each row is decrypted on its own: one that cannot be read goes to dead letters with the
+    // reason, and the rest of the claim is delivered.
+    const claimed: ClaimedJsonRow[] = [];
+    const unreadable: number[] = [];
+    for (const r of rows) {
+      let json: string;
+      try {
+        json = this.#cipher.decrypt(r.payload, associatedData(r.destination_id, r.event_id));
+      } catch {
+        unreadable.push(r.id);
+        continue;
+      }
+      this.#leases.set(r.id, now + leaseMs);
+      claimed.push({
+        id: r.id,
+        destinationId: r.destination_id,
+        eventId: r.event_id,
+        batchKey: r.batch_key,
+        json,
+        bytes: r.payload.length,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+        firstAttemptAt: r.first_attempt_at,
+        lastError: r.last_error,
+      });
+    }
+    if (unreadable.length > 0) await this.deadLetter(unreadable, UNREADABLE, now);
+    return claimed;
   }
 
   #unlease(ids: number[]): void {
@@ -209,7 +277,7 @@ export class SqliteStore implements Store {
 
   ack(ids: number[]): Promise<void> {
     const list = JSON.stringify(ids);
-    return this.#write(() => this.#sql.ack.run(list)).finally(() => this.#unlease(ids));
+    return this.#write(() => this.#moved(this.#sql.ack.all(list) as Array<{ d: string }>, this.#outboxCounts, undefined)).finally(() => this.#unlease(ids));
   }
 
   reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void> {
@@ -224,7 +292,7 @@ export class SqliteStore implements Store {
   deadLetter(ids: number[], reason: string, now: number): Promise<void> {
     const list = JSON.stringify(ids);
     return this.#write(() => {
-      this.#sql.toDead.run(now, reason, list);
+      this.#moved(this.#sql.toDead.all(now, reason, list) as Array<{ d: string }>, this.#outboxCounts, this.#deadCounts);
       this.#sql.deleteList.run(list);
     }).finally(() => this.#unlease(ids));
   }
@@ -251,13 +319,26 @@ export class SqliteStore implements Store {
     const args = [filter.destinationId ?? null, filter.destinationId ?? null, ids, ids];
     let moved = 0;
     await this.#write(() => {
-      moved = this.#db.prepare(`
+      const rows = this.#db.prepare(`
         INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at)
         SELECT destination_id, event_id, batch_key, payload, created_at, ? FROM dead_letters WHERE ${where} ORDER BY id
-      `).run(now, ...args).changes;
+        RETURNING destination_id AS d
+      `).all(now, ...args) as Array<{ d: string }>;
+      this.#moved(rows, this.#deadCounts, this.#outboxCounts);
+      moved = rows.length;
       this.#db.prepare(`DELETE FROM dead_letters WHERE ${where}`).run(...args);
     });
     return moved;
+  }
+
+  async reviveRetries(destinationId: string, now: number, limit = -1): Promise<number> {
+    let n = 0;
+    await this.#write(() => {
+      n = this.#db.prepare(`
+        UPDATE outbox SET next_attempt_at = ? WHERE id IN (
+          SELECT id FROM outbox WHERE destination_id = ? AND next_attempt_at > ? ORDER BY next_attempt_at LIMIT ?)`).run(now, destinationId, now, limit).changes;
+    });
+    return n;
   }
 
   async nextDueAt(destinationId: string): Promise<number | null> {
@@ -267,25 +348,33 @@ export class SqliteStore implements Store {
   }
 
   async stats(): Promise<StoreStats> {
-    const count = (table: string) => Object.fromEntries(
-      (this.#db.prepare(`SELECT destination_id AS d, COUNT(*) AS n FROM ${table} GROUP BY destination_id`).all() as Array<{ d: string; n: number }>)
-        .map((r) => [r.d, r.n]),
-    );
-    return { outbox: count('outbox'), deadLetters: count('dead_letters') };
+    if (this.#db.pragma('data_version', { simple: true }) !== this.#countedVersion) this.#recount();
+    return { outbox: Object.fromEntries(this.#outboxCounts), deadLetters: Object.fromEntries(this.#deadCounts) };
   }
 
+  /**
+   * The inventory is bounded (10,000 origin, kind and page rows). When it is full, a new row takes
+   * the place of the least seen row of an unknown vendor, so junk (random origins in forged CSP
+   * reports) only ever displaces junk: known vendors and often-seen origins stay.
+   */
   recordTrackers(sightings: TrackerSighting[], now: number): Promise<void> {
     if (sightings.length === 0) return Promise.resolve();
     return this.#write(() => {
-      const upsert = this.#db.prepare(`
-        INSERT INTO trackers (origin, kind, page, vendor, count, first_seen, last_seen)
-        SELECT ?, ?, ?, ?, 1, ?, ? WHERE (SELECT COUNT(*) FROM trackers) < ${MAX_TRACKER_ROWS}
-        ON CONFLICT (origin, kind, page) DO UPDATE SET count = count + 1, last_seen = excluded.last_seen,
-          vendor = COALESCE(excluded.vendor, vendor)`);
-      const bump = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ? WHERE origin = ? AND kind = ? AND page = ?');
+      const bump = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ?, vendor = COALESCE(?, vendor) WHERE origin = ? AND kind = ? AND page = ?');
+      const insert = this.#db.prepare('INSERT INTO trackers (origin, kind, page, vendor, count, first_seen, last_seen) VALUES (?, ?, ?, ?, 1, ?, ?)');
+      const size = this.#db.prepare('SELECT COUNT(*) FROM trackers').pluck();
+      const evict = this.#db.prepare(`
+        DELETE FROM trackers WHERE rowid = (
+          SELECT rowid FROM trackers WHERE vendor IS NULL ORDER BY count, last_seen LIMIT 1)`);
+      let rows = size.get() as number;
       for (const s of sightings) {
-        // At the bound, known combinations still count; new ones are not added.
-        if (upsert.run(s.origin, s.kind, s.page, s.vendor ?? null, now, now).changes === 0) bump.run(now, s.origin, s.kind, s.page);
+        if (bump.run(now, s.vendor ?? null, s.origin, s.kind, s.page).changes > 0) continue;
+        if (rows >= MAX_TRACKER_ROWS) {
+          if (evict.run().changes === 0) continue;
+          rows--;
+        }
+        insert.run(s.origin, s.kind, s.page, s.vendor ?? null, now, now);
+        rows++;
       }
     });
   }

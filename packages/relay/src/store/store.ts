@@ -75,6 +75,11 @@ export interface Store {
   listDeadLetters(filter?: { destinationId?: string; limit?: number }): Promise<DeadLetter[]>;
   /** Moves dead letters back into the outbox with a fresh attempt count; returns how many. */
   replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number>;
+  /**
+   * Makes up to `limit` of a destination's rescheduled rows due at `now`, earliest first (all when
+   * no limit): a probe of a failing vendor, and the backlog once it answers again. Returns how many.
+   */
+  reviveRetries(destinationId: string, now: number, limit?: number): Promise<number>;
   /** Earliest next attempt time of a destination's unleased rows, or null when none wait. */
   nextDueAt(destinationId: string): Promise<number | null>;
   stats(): Promise<StoreStats>;

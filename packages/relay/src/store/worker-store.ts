@@ -3,10 +3,11 @@
  * messages. Payload JSON is produced and parsed on this side; encryption and I/O happen there.
  */
 import { Worker } from 'node:worker_threads';
+import { parseClaimed } from './parse-claimed.js';
 import type { ClaimedJsonRow, SqliteStore } from './sqlite-store.js';
 import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
-type Method = 'enqueueJson' | 'claimJson' | 'ack' | 'reschedule' | 'release' | 'deadLetter' | 'listDeadLetters' | 'replayDeadLetters' | 'nextDueAt' | 'stats' | 'recordTrackers' | 'listTrackers' | 'ping' | 'close';
+type Method = 'enqueueJson' | 'claimJson' | 'ack' | 'reschedule' | 'release' | 'deadLetter' | 'listDeadLetters' | 'replayDeadLetters' | 'reviveRetries' | 'nextDueAt' | 'stats' | 'recordTrackers' | 'listTrackers' | 'ping' | 'close';
 
 export interface StoreCall {
   id: number;
@@ -89,8 +90,7 @@ export class WorkerStore implements Store {
   }
 
   async claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
-    const rows = await this.#call<ClaimedJsonRow[]>('claimJson', destinationId, limit, now, leaseMs);
-    return rows.map(({ json, ...row }) => ({ ...row, payload: JSON.parse(json) }));
+    return parseClaimed(this, await this.#call<ClaimedJsonRow[]>('claimJson', destinationId, limit, now, leaseMs), now);
   }
 
   ack(ids: number[]): Promise<void> {
@@ -115,6 +115,10 @@ export class WorkerStore implements Store {
 
   replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number> {
     return this.#call('replayDeadLetters', filter, now);
+  }
+
+  reviveRetries(destinationId: string, now: number, limit?: number): Promise<number> {
+    return this.#call('reviveRetries', destinationId, now, limit);
   }
 
   nextDueAt(destinationId: string): Promise<number | null> {
