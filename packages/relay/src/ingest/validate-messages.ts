@@ -20,7 +20,7 @@ export function schemaPath(path: string): string {
   return path.split('.').map((part) => {
     const field = part.replace(/\[\d+\]$/, '');
     return SCHEMA_FIELDS.has(field) || /^\[\d+\]$/.test(part) ? part : '*';
-  }).join('.');
+  }).join('.').replace(/(?:\.\*)+/g, '.*');
 }
 
 export interface Rejection {

@@ -1,0 +1,303 @@
+/**
+ * Regression tests for the faults an attacker's pass found in the running relay: each drives the
+ * real ingest server (fastify, the real pipeline and store) and failed before the fix.
+ */
+import { connect } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '@palisade/schema';
+import { activateDestinations } from './destinations/active-destination.js';
+import { createLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { MASKING_KEY, METRICS_TOKEN, startTestRelay, testConfig, WRITE_KEY, type TestRelay } from './relay.fixture.js';
+import { buildIngestServer, ingestState } from './server.js';
+import { PayloadCipher } from './store/payload-cipher.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { NewOutboxRow, Store } from './store/store.js';
+
+const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+const CANARY = 'jane.canary@example.com';
+
+let relay: TestRelay;
+/** Events the webhook vendor received, as it received them (the relay's real HTTP request body). */
+const hookEvents: Array<Record<string, any>> = [];
+beforeAll(async () => {
+  const config = testConfig();
+  // The webhook takes every context field there is, so nothing hides behind an allowlist.
+  config.destinations![1]!.allow = { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', note: 'allow' }, pageTitle: true } };
+  relay = await startTestRelay(config, {
+    limits: { sightingsPerMinute: 50 },
+    send: async (request) => {
+      if (request.url.includes('/webhook/')) hookEvents.push(...(JSON.parse(request.body) as { batch: Array<Record<string, any>> }).batch);
+      return { status: 200, headers: {}, body: '' };
+    },
+  });
+});
+afterAll(() => relay.stop());
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const r = await relay.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: auth, ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: r.statusCode, body: r.json() as Record<string, any> };
+}
+
+/** The next `n` events the webhook received, as JSON text. */
+async function webhookPayloads(n = 1): Promise<string> {
+  for (let i = 0; i < 200 && hookEvents.length < n; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(hookEvents.length).toBeGreaterThanOrEqual(n);
+  return JSON.stringify(hookEvents.splice(0, n));
+}
+
+describe('the PHI screen under the largest body the relay accepts', () => {
+  it('answers with every hostile value dropped, and the values over the limit dropped unscreened', async () => {
+    // ~500 KB of properties built against each detector: digit runs, separators, @ runs, colon
+    // runs, percent-encoding, base64-looking words. Each value is at the 1,024-character limit.
+    const hostile = ['1'.repeat(1024), '1 '.repeat(512), '+1 '.repeat(341) + 'x', '@'.repeat(1024), 'a@'.repeat(512),
+      ':'.repeat(1024), 'a:'.repeat(512), '1.'.repeat(512), '%25'.repeat(341) + 'x', 'QUFB'.repeat(256), '٠'.repeat(1024), 'may 1 '.repeat(170) + 'xxxx'];
+    const properties: Record<string, string> = {};
+    for (let i = 0; Buffer.byteLength(JSON.stringify(properties)) < 480 * 1024; i++) properties[`p${i}`] = hostile[i % hostile.length]!;
+    properties.note = `${'x'.repeat(1024)}${CANARY}`;
+    const body = JSON.stringify({ type: 'track', event: 'Appointment Booked', anonymousId: 'a1', properties: { ...properties, service_line: '078 05 1120' } });
+    expect(Buffer.byteLength(body)).toBeLessThan(512 * 1024);
+    const r = await post('/v1/track', body);
+    expect(r.status).toBe(200);
+    const sent = await webhookPayloads();
+    expect(sent).not.toContain('078 05 1120');
+    expect(sent).not.toContain(CANARY);
+    expect((await relay.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('context fields are untrusted input', () => {
+  it('lets no canary through campaign, locale, timezone, library, session id, user agent, page host, referrer or title', async () => {
+    const r = await post('/v1/track', {
+      type: 'track', event: 'Appointment Booked', anonymousId: 'a2', properties: { service_line: 'cardiology' },
+      context: {
+        campaign: { source: CANARY, medium: CANARY, name: CANARY, term: CANARY },
+        locale: `en-US-x-${'janecanary'.slice(0, 8)}`,
+        timezone: `America/${CANARY}`,
+        library: { name: CANARY, version: CANARY },
+        sessionId: 5550104477,
+        userAgent: `Mozilla/5.0 ${CANARY}`,
+        page: {
+          url: `https://jane-canary-example-com.evil.example/book?utm_source=news&utm_campaign=${encodeURIComponent(CANARY)}`,
+          referrer: 'https://5550104477.example.net/x',
+          title: `Book for ${CANARY}`,
+          path: '/patients/10.1.2.3/chart',
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    const sent = await webhookPayloads();
+    expect(sent).not.toMatch(/canary|janecana|5550104477|10\.1\.2\.3|evil/i);
+    const event = JSON.parse(sent)[0];
+    expect(event.context).toMatchObject({ locale: 'en-US', campaign: { source: 'news' }, page: { url: '/book?utm_source=news', path: '/patients/:id/chart' } });
+    expect(event.context.library).toBeUndefined();
+    expect(event.context.sessionId).toBeUndefined();
+    expect(event.context.timezone).toBeUndefined();
+  });
+
+  it('keeps what is valid: a known SDK, an IANA zone, a recent session, an allowed origin', async () => {
+    const session = Math.floor(Date.now() / 1000) - 60;
+    await post('/v1/track', {
+      type: 'track', event: 'Appointment Booked', anonymousId: 'a3',
+      context: { library: { name: 'analytics.js', version: 'npm:next-1.84.3' }, timezone: 'America/New_York', sessionId: session, locale: 'pt_br', page: { url: 'https://clinic.example/book' } },
+    });
+    const event = JSON.parse(await webhookPayloads())[0];
+    expect(event.context).toMatchObject({ library: { name: 'analytics.js', version: 'npm:next-1.84.3' }, timezone: 'America/New_York', sessionId: session, locale: 'pt-BR', page: { url: 'https://clinic.example/book' } });
+  });
+});
+
+describe('one bad message', () => {
+  it('is rejected alone: a timestamp at the end of the Date range with a future sentAt is no 500', async () => {
+    const r = await post('/v1/batch', { sentAt: '+275760-09-13T00:00:00.000Z', batch: [
+      { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: '-271821-04-20T00:00:00.000Z' },
+      { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: new Date().toISOString() },
+    ] });
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toBe(2);
+    await webhookPayloads(2);
+  });
+
+  it('fits the documented 2,500-message batch', async () => {
+    const batch = Array.from({ length: 2500 }, (_, i) => ({ type: 'track', event: 'Appointment Booked', anonymousId: `b${i}`, properties: { service_line: 'x' }, context: { page: { url: 'https://clinic.example/', path: '/' } } }));
+    const r = await post('/v1/batch', { batch });
+    expect(r.body).toEqual({ accepted: 2500, rejected: [] });
+    await webhookPayloads(2500);
+  });
+
+  it('is reported by schema field names only, never a key the client chose', async () => {
+    const r = await post('/v1/track', { type: 'track', event: 'x', anonymousId: 'a', context: { consent: { categoryPreferences: { 'jane@example.com': 'yes' } } } });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).not.toContain('jane');
+    expect(r.body.rejected[0].message).toMatch(/^context\.consent\.categoryPreferences\.\*: /);
+  });
+});
+
+describe('/metrics', () => {
+  it('needs the bearer token, and counts refused values by reason', async () => {
+    expect((await relay.app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    await post('/v1/track', { type: 'track', event: 'Appointment Booked', anonymousId: 'm1', properties: { note: 'call 555-010-4477', service_line: 'x'.repeat(2000) } });
+    await webhookPayloads();
+    const text = (await relay.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
+    expect(text).toMatch(/palisade_pipeline_values_refused_total\{destination="hook",reason="looks like phone"\} \d+/);
+    expect(text).toMatch(/palisade_pipeline_values_refused_total\{destination="hook",reason="too long"\} \d+/);
+    expect(text).not.toContain('010-4477');
+  });
+});
+
+describe('tracker inventory', () => {
+  it('takes a bounded number of sightings per client, so junk cannot crowd it', async () => {
+    const before = (await relay.store.listTrackers()).length;
+    for (let i = 0; i < 10; i++) {
+      const reports = Array.from({ length: 100 }, (_, j) => ({ type: 'csp-violation', body: { documentURL: 'https://clinic.example/patients/jane-doe-1961/chart', blockedURL: `https://junk-${i}-${j}.example/x`, effectiveDirective: 'img-src' } }));
+      await relay.app.inject({ method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/reports+json' }, payload: JSON.stringify(reports) });
+    }
+    const after = await relay.store.listTrackers();
+    expect(after.length - before).toBe(50);
+    // Only the page's template is kept.
+    expect(JSON.stringify(after)).not.toContain('jane');
+    expect(after.find((t) => t.origin.startsWith('https://junk-'))!.pages).toEqual(['/patients/:id/chart']);
+  });
+});
+
+describe('slow and hostile clients', () => {
+  let small: TestRelay;
+  beforeAll(async () => {
+    small = await startTestRelay(undefined, { limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000, keepAliveTimeoutMs: 500, bodyBudgetBytes: 64 * 1024 } });
+  });
+  afterAll(() => small.stop());
+
+  /** Opens a raw connection, sends `head` (and `body`), and resolves with what came back when it closed. */
+  function raw(head: string, body = '', waitMs = 5000): Promise<string> {
+    const { port } = new URL(small.url);
+    return new Promise((resolve) => {
+      let answer = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(head + body));
+      socket.on('data', (d) => (answer += d.toString()));
+      const done = () => resolve(answer);
+      socket.on('close', done);
+      socket.on('error', done);
+      setTimeout(() => {
+        socket.destroy();
+        done();
+      }, waitMs);
+    });
+  }
+
+  it('refuses an unknown Basic write key before reading the body', async () => {
+    const bad = Buffer.from('pk_unknown_000000:').toString('base64');
+    const answer = await raw(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Basic ${bad}\r\nContent-Length: 400000\r\n\r\n`, '{"batch":[', 3000);
+    expect(answer).toMatch(/^HTTP\/1\.1 401/);
+  });
+
+  it('ends a request whose body never completes', async () => {
+    const answer = await raw(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: ${auth}\r\nContent-Length: 1000\r\n\r\n`, '{"batch":[', 8000);
+    // Closed by the relay (408 or a bare close) well before the test's own 8 s.
+    expect(answer === '' || /^HTTP\/1\.1 408/.test(answer)).toBe(true);
+  });
+
+  it('refuses new bodies once the bodies in flight reach the budget', async () => {
+    const head = `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: ${auth}\r\nContent-Length: 200000\r\n\r\n`;
+    const holders = [raw(head, 'x'.repeat(40_000), 1500), raw(head, 'x'.repeat(40_000), 1500)];
+    const answers = await Promise.all(holders);
+    expect(answers.some((a) => /^HTTP\/1\.1 503/.test(a))).toBe(true);
+  });
+});
+
+describe('an id is acknowledged only once stored', () => {
+  it('makes a resend of an id whose commit failed store it, instead of acknowledging a lost event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-ack-'));
+    const real = new SqliteStore({ path: join(dir, 'p.db'), cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
+    const enqueued: NewOutboxRow[][] = [];
+    let failNext = true;
+    let releaseFirst!: () => void;
+    const firstCommitting = new Promise<void>((r) => (releaseFirst = r));
+    // A Store wrapper whose first commit is slow and then fails, as a full disk would.
+    const store: Store = Object.assign(Object.create(real) as Store, {
+      enqueue: async (rows: NewOutboxRow[]) => {
+        if (failNext) {
+          failNext = false;
+          await firstCommitting;
+          throw new Error('disk I/O error');
+        }
+        enqueued.push(rows);
+        return real.enqueue(rows);
+      },
+    });
+    const config = configSchema.parse(testConfig());
+    const settings = { 'ga4-main': { ...config.destinations[0]!.settings, apiSecret: 's' }, hook: { ...config.destinations[1]!.settings, secret: 's' } };
+    const state = ingestState(config, activateDestinations(config, MASKING_KEY, settings));
+    const app = await buildIngestServer({ state: () => state, store, metrics: createMetrics(store), logger: createLogger({ level: 'silent' }), onCommitted: () => undefined });
+    const message = { type: 'track', event: 'Appointment Booked', anonymousId: 'x', messageId: 'only-once-1' };
+    const send = () => app.inject({ method: 'POST', url: '/v1/track', headers: { 'content-type': 'application/json', authorization: auth }, payload: JSON.stringify(message) });
+    const first = send();
+    await new Promise((r) => setTimeout(r, 20));
+    const second = send();
+    await new Promise((r) => setTimeout(r, 20));
+    releaseFirst();
+    expect((await first).statusCode).toBe(503);
+    expect((await second).statusCode).toBe(200);
+    expect(enqueued.flat().length).toBeGreaterThan(0);
+    expect((await real.stats()).outbox).toEqual({ 'ga4-main': 1, hook: 1 });
+    // Stored now: a third send is a duplicate.
+    expect((await send()).statusCode).toBe(200);
+    expect(enqueued.filter((rows) => rows.length > 0)).toHaveLength(1);
+    await app.close();
+    await real.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the site server', () => {
+  let site: TestRelay;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'palisade-site-'));
+    writeFileSync(join(root, 'index.html'), '<h1>clinic</h1>');
+    writeFileSync(join(root, 'palisade.config.yaml'), 'masking: secret');
+    mkdirSync(join(root, '.palisade'));
+    writeFileSync(join(root, '.palisade', 'dev-keys.json'), '{"maskingKey":"SECRET"}');
+    writeFileSync(join(root, '.env'), 'SECRET=1');
+    writeFileSync(join(root, 'data.db'), 'SQLite');
+    const outside = mkdtempSync(join(tmpdir(), 'palisade-outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'link.txt'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    const config = testConfig();
+    config.browser = { relayOrigin: undefined, csp: { reportTo: true } } as never;
+    site = await startTestRelay(config, { siteDir: root, configFile: join(root, 'palisade.config.yaml') });
+  });
+  afterAll(async () => {
+    await site.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('never serves dotfiles, config, databases or files behind symlinks; odd paths are 404, not 500', async () => {
+    expect((await site.app.inject({ url: '/' })).statusCode).toBe(200);
+    for (const url of ['/.palisade/dev-keys.json', '/.env', '/%2epalisade/dev-keys.json', '/palisade.config.yaml', '/palisade.config', '/data.db',
+      '/link.txt', '/linked-dir/secret.txt', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00b', '/%E0%A4%A', '/....//....//etc/passwd']) {
+      const r = await site.app.inject({ url });
+      // Malformed percent-encoding is a bad request (400); everything else is simply not found.
+      expect([400, 404], url).toContain(r.statusCode);
+      expect(r.body, url).not.toContain('SECRET');
+    }
+  });
+
+  it('names only configured origins in Reporting-Endpoints, never the Host header', async () => {
+    const evil = await site.app.inject({ url: '/', headers: { host: 'evil.example' } });
+    expect(evil.headers['reporting-endpoints']).toBeUndefined();
+    const ok = await site.app.inject({ url: '/', headers: { host: 'clinic.example' }, protocol: 'https' } as never);
+    expect(String(ok.headers['reporting-endpoints'] ?? '')).not.toContain('evil');
+  });
+
+  it('refuses a large demo form body', async () => {
+    const r = await site.app.inject({ method: 'POST', url: '/demo/thank-you', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `a=${'x'.repeat(200_000)}` });
+    expect(r.statusCode).toBe(413);
+  });
+
+  it('refuses to start when the data directory lies inside the site', async () => {
+    await expect(startTestRelay(undefined, { siteDir: tmpdir() })).rejects.toThrow(/data directory .* lies inside it/);
+  });
+});
