@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { destinationSchema } from '@palisade/schema';
 import type { OutboundRequest, VendorResponse } from '../destinations/connector.js';
 import { webhookConnector } from '../destinations/webhook/index.js';
@@ -49,6 +49,19 @@ async function until(check: () => Promise<boolean>, ms = 5000) {
   throw new Error('condition not met in time');
 }
 
+/**
+ * Fake clock for the worker's timers and Date (the store's group commit runs on setImmediate, left
+ * real): advances it in 10 ms steps until `check` holds.
+ */
+function fakeClock() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  return async (check: () => boolean, maxMs = 600_000) => {
+    for (let t = 0; t < maxMs && !check(); t += 10) await vi.advanceTimersByTimeAsync(10);
+    if (!check()) throw new Error(`condition not met within ${maxMs} ms of fake time`);
+  };
+}
+afterEach(() => vi.useRealTimers());
+
 const events = (n: number, batchKey = '') => Array.from({ length: n }, (_, i) => ({
   destinationId: 'd', eventId: `e${i}`, batchKey,
   payload: { eventId: `e${i}`, type: 'track', event: 'X', timestamp: new Date().toISOString(), properties: {}, traits: {}, context: {} },
@@ -87,13 +100,41 @@ describe('DeliveryWorker', () => {
   });
 
   it('honours Retry-After', async () => {
+    const advanceUntil = fakeClock();
     const { store, worker, vendor: v } = setup({}, [[429, { 'retry-after': '1' }]]);
     await store.enqueue(events(1));
     const started = Date.now();
     worker.start();
-    await until(async () => v.requests.length === 2);
+    await advanceUntil(() => v.requests.length === 2);
     await worker.stop();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('caps a vendor\'s Retry-After at maxRetryAfterMs (an hour\'s Retry-After is not an hour\'s pause)', async () => {
+    const advanceUntil = fakeClock();
+    const { store, worker, vendor: v } = setup({ maxRetryAfterMs: 2000 }, [[503, { 'retry-after': '3600' }]]);
+    await store.enqueue(events(1));
+    worker.start();
+    await advanceUntil(() => v.requests.length === 1);
+    const first = Date.now();
+    await advanceUntil(() => v.requests.length === 2, 10_000);
+    await worker.stop();
+    expect(Date.now() - first).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('probes a failing vendor often and sends the whole backlog as soon as it answers', async () => {
+    const advanceUntil = fakeClock();
+    // Backoff for the rows grows to minutes; the vendor is down for its first four requests.
+    const { store, worker, vendor: v } = setup({ batchSize: 5, probeIntervalMs: 1000, retryBaseMs: 60_000, retryMaxMs: 600_000 }, [503, 503, 503, 503], 'webhook', { baseMs: 60_000, maxMs: 600_000 });
+    await store.enqueue(events(20));
+    const started = Date.now();
+    worker.start();
+    const delivered = () => v.requests.slice(4).reduce((n, r) => n + (JSON.parse(r.body) as { batch: unknown[] }).batch.length, 0);
+    await advanceUntil(() => delivered() === 20, 120_000);
+    await worker.stop();
+    // Four probes a second or so apart, then everything: seconds, not the rows' ten-minute backoff.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(v.requests.slice(0, 4).every((r) => (JSON.parse(r.body) as { batch: unknown[] }).batch.length <= 5)).toBe(true);
   });
 
   it('batches GA4 events per client and at most 25 per request', async () => {
@@ -111,13 +152,14 @@ describe('DeliveryWorker', () => {
   });
 
   it('respects the rate limit', async () => {
+    const advanceUntil = fakeClock();
     const { store, worker, vendor: v } = setup({ ratePerSecond: 20, batchSize: 1 }, []);
     await store.enqueue(events(5));
     const started = Date.now();
     worker.start();
-    await until(async () => v.requests.length === 5);
+    await advanceUntil(() => v.requests.length === 5);
     await worker.stop();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 });
 
