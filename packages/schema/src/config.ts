@@ -47,6 +47,11 @@ export const allowlistSchema = z.strictObject({
   groupProperties: propertyAllowlist,
   /** Page titles often name conditions ("Depression treatment"); dropped unless allowed. */
   pageTitle: z.boolean().default(false),
+  /**
+   * The full user agent instead of browser family, major version and OS; only without HIPAA
+   * mode (a BAA is recorded), and only when it reads like a browser's (screened like any value).
+   */
+  userAgent: z.boolean().default(false),
 });
 export type Allowlist = z.output<typeof allowlistSchema>;
 

@@ -45,3 +45,15 @@ export function reduceUserAgent(ua: string): ReducedUserAgent {
   const label = `${browser}${browserMajor ? ` ${browserMajor}` : ''} (${os})`;
   return browserMajor === undefined ? { browser, os, label } : { browser, browserMajor, os, label };
 }
+
+/**
+ * The full user agent, for a destination with a BAA, when it reads like one: product tokens
+ * (`Chrome/120.0.0.0`, `Build/QP1A.190711.020`) are set aside, and what is left (platform words,
+ * device model) must pass the PHI screen. A client can write anything in this field; an email or
+ * a phone number in it is not a browser.
+ */
+export function screenedUserAgent(ua: string, looksLikePhi: (text: string) => boolean): string | undefined {
+  if (ua.length > 512 || !/^[\x20-\x7E]+$/.test(ua) || ua.includes('@')) return undefined;
+  const words = ua.split(/[\s;()]+/).filter((w) => w !== '' && !w.includes('/'));
+  return looksLikePhi(words.join(' ')) ? undefined : ua;
+}

@@ -85,12 +85,20 @@ describe('transform', () => {
     expect('event' in a && a.event.previousId).toBe(context().mask('anon-1'));
   });
 
-  it('keeps the full user agent only without HIPAA mode', () => {
+  it('keeps the full user agent only without HIPAA mode, where allowed, and when it reads like a browser', () => {
     const m = msg({ type: 'page', anonymousId: 'a', context: { userAgent: chrome } });
-    const hipaa = transform(m, destination(), context());
-    expect('event' in hipaa && hipaa.event.context.userAgentFull).toBeUndefined();
-    const baa = transform(m, destination({ hipaa: { enabled: false, baa: { signed: true } } }), context());
-    expect('event' in baa && baa.event.context.userAgentFull).toBe(chrome);
+    const hipaa = destination();
+    hipaa.allow.production!.userAgent = true;
+    const r = transform(m, hipaa, context());
+    expect('event' in r && r.event.context.userAgentFull).toBeUndefined();
+    const baa = destination({ hipaa: { enabled: false, baa: { signed: true } } });
+    const notAllowed = transform(m, baa, context());
+    expect('event' in notAllowed && notAllowed.event.context.userAgentFull).toBeUndefined();
+    baa.allow.production!.userAgent = true;
+    const allowed = transform(m, baa, context());
+    expect('event' in allowed && allowed.event.context.userAgentFull).toBe(chrome);
+    const forged = transform(msg({ type: 'page', anonymousId: 'a', context: { userAgent: `${chrome} call (555) 010-7788` } }), baa, context());
+    expect('event' in forged && forged.event.context.userAgentFull).toBeUndefined();
   });
 
   it('corrects client clock skew with sentAt and never dates events in the future', () => {

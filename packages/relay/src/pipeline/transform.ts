@@ -16,6 +16,7 @@ import { cleanContext, ContextReducer, type ContextRules } from './clean-context
 import type { CleanContext, CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
 import { phiKind } from './looks-like-phi.js';
+import { screenedUserAgent } from './reduce-user-agent.js';
 
 /** What the config says about values and context, for one environment. */
 export interface PrivacyRules extends ContextRules {
@@ -167,8 +168,11 @@ export function buildCleanEvent(prepared: PreparedMessage, destination: Destinat
   const context: CleanContext = { ...prepared.context };
   const title = allow.pageTitle ? freeText(message.context?.page?.title, 300, screen) : undefined;
   if (title) context.page = { ...context.page, title };
-  // Without HIPAA mode (a BAA is recorded) the full user agent may go; the IP never does.
-  if (!screen && typeof message.context?.userAgent === 'string') context.userAgentFull = message.context.userAgent;
+  // Without HIPAA mode (a BAA is recorded) the full user agent may go where the allowlist asks for
+  // it, screened like every context field (a client can put any text in it); the IP never goes.
+  const rawAgent = message.context?.userAgent;
+  const userAgent = screen || !allow.userAgent || rawAgent === undefined ? undefined : screenedUserAgent(rawAgent, (text) => phiKind(text) !== undefined);
+  if (userAgent) context.userAgentFull = userAgent;
 
   const event: CleanEvent = {
     eventId: ctx.eventId(message.messageId ?? ''),
