@@ -14,7 +14,7 @@ export function runPipelineBench() {
       allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', clinic_id: 'allow', email: 'mask', price: 'allow' } } },
     });
     const k = relay.deriveDestinationKey(key, type);
-    return { config, connector: relay.connectors[type], ctx: { environment: 'production', keepQueryParams: new Set(['utm_source']), mask: relay.createMask('k1', k), eventId: relay.createEventIdMask(k), receivedAt: new Date().toISOString() } };
+    return { config, connector: relay.connectors[type], ctx: { environment: 'production', rules: { keepQueryParams: new Set(['utm_source']), pageOrigins: new Set(['https://clinic.example']), libraries: new Set(), maxValueLength: 1024, maxValueLengths: {} }, mask: relay.createMask('k1', k), eventId: relay.createEventIdMask(k), receivedAt: new Date().toISOString() } };
   });
   const messages = Array.from({ length: 1000 }, (_, i) => schema.messageSchema.parse({
     type: 'track', event: 'Appointment Booked', messageId: `m-${i}`, anonymousId: `a-${i}`, userId: `u-${i}`,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
+import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
 import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -87,8 +88,9 @@ function load(url, template, seconds = DURATION) {
 }
 
 /** Rows waiting in the outbox, from the relay's own metrics. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 async function backlog(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   return [...text.matchAll(/^palisade_outbox_events\{[^}]*queue="outbox"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
@@ -172,6 +174,7 @@ async function main() {
       PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
       GA4_API_SECRET: 'bench',
       WEBHOOK_SECRET: 'bench',
+      PALISADE_METRICS_TOKEN: METRICS_TOKEN,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -213,6 +216,7 @@ async function main() {
   console.log('floor: what masking, encryption and a durable insert alone cost on node:http in one thread (bench/floor-server.mjs); the relay adds validation, reduction, allowlists, vendor mapping and concurrent delivery');
   rmSync(dir, { recursive: true, force: true });
 
+  printHardeningTable(await runHardeningBench(root));
   printSdkTable(await runSdkBench(root));
 }
 

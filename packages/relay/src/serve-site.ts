@@ -19,7 +19,7 @@ import { apiError } from '@palisade/schema';
 import type { CspHeaders } from './csp/build-policy.js';
 
 const FORM_LIMIT_BYTES = 64 * 1024;
-const NEVER_BY_NAME = /^palisade\.config\.|\.(?:db|db-wal|db-shm|sqlite|sqlite3|pem|key)$/i;
+const NEVER_BY_NAME = /^palisade\.config\.|^dev-keys\.json$|\.(?:db|db-wal|db-shm|db-journal|sqlite|sqlite3|pem|key)$/i;
 
 export interface SiteOptions {
   /** Paths that must never be served even if they sit under the root. */
@@ -39,17 +39,15 @@ function real(path: string): string | undefined {
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
-/** Decides, from the decoded URL path, whether a request may be answered from `root`. */
+/**
+ * Decides, from the URL path as the static handler decoded it (decoded once, exactly as it will
+ * open the file: decoding again would check another file than the one served), whether a request
+ * may be answered from `root`.
+ */
 export function sitePathGuard(root: string, hidden: string[] = []): (pathname: string) => boolean {
   const realRoot = real(root) ?? root;
   const hiddenReal = hidden.map((h) => real(h) ?? h);
-  return (pathname) => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return false;
-    }
+  return (decoded) => {
     if (decoded.includes('\0') || decoded.includes('\\')) return false;
     const segments = decoded.split('/');
     if (segments.some((s) => s.startsWith('.'))) return false;

@@ -98,6 +98,16 @@ describe('context fields are untrusted input', () => {
     expect(event.context.timezone).toBeUndefined();
   });
 
+  it('screens non-ASCII path segments and refuses long or expanding query values', async () => {
+    const r = await post('/v1/track', { type: 'track', event: 'Appointment Booked', anonymousId: 'a5', context: { page: {
+      path: '/u/jane＠example．com/٠٧٨-٠٥-١١٢٠',
+      url: `https://clinic.example/?utm_source=${'\uFDFA'.repeat(300)}&utm_medium=${'x'.repeat(300)}`,
+    } } });
+    expect(r.status).toBe(200);
+    const event = JSON.parse(await webhookPayloads())[0];
+    expect(event.context.page).toEqual({ url: 'https://clinic.example/', path: '/u/:id/:id' });
+  });
+
   it('keeps what is valid: a known SDK, an IANA zone, a recent session, an allowed origin', async () => {
     const session = Math.floor(Date.now() / 1000) - 60;
     await post('/v1/track', {
@@ -125,6 +135,12 @@ describe('one bad message', () => {
     const r = await post('/v1/batch', { batch });
     expect(r.body).toEqual({ accepted: 2500, rejected: [] });
     await webhookPayloads(2500);
+  });
+
+  it('never echoes a key the client chose around the batch either', async () => {
+    const r = await post('/v1/batch', `{"batch":[{"type":"track","event":"x","anonymousId":"a"}],"jane@example.com":{"__proto__":1}}`);
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).not.toContain('jane');
   });
 
   it('is reported by schema field names only, never a key the client chose', async () => {
@@ -265,6 +281,8 @@ describe('the site server', () => {
     writeFileSync(join(outside, 'secret.txt'), 'SECRET');
     symlinkSync(join(outside, 'secret.txt'), join(root, 'link.txt'));
     symlinkSync(outside, join(root, 'linked-dir'));
+    // A symlink whose name decodes once more (`x%41.txt` -> `xA.txt`): the guard must check the file served.
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'x%41.txt'));
     const config = testConfig();
     config.browser = { relayOrigin: undefined, csp: { reportTo: true } } as never;
     site = await startTestRelay(config, { siteDir: root, configFile: join(root, 'palisade.config.yaml') });
@@ -277,7 +295,7 @@ describe('the site server', () => {
   it('never serves dotfiles, config, databases or files behind symlinks; odd paths are 404, not 500', async () => {
     expect((await site.app.inject({ url: '/' })).statusCode).toBe(200);
     for (const url of ['/.palisade/dev-keys.json', '/.env', '/%2epalisade/dev-keys.json', '/palisade.config.yaml', '/palisade.config', '/data.db',
-      '/link.txt', '/linked-dir/secret.txt', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00b', '/%E0%A4%A', '/....//....//etc/passwd']) {
+      '/link.txt', '/linked-dir/secret.txt', '/x%2541.txt', '/xA.txt', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00b', '/%E0%A4%A', '/....//....//etc/passwd']) {
       const r = await site.app.inject({ url });
       // Malformed percent-encoding is a bad request (400); everything else is simply not found.
       expect([400, 404], url).toContain(r.statusCode);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema, configSchema } from './config.js';
 import { problemsFrom } from './errors.js';
@@ -92,10 +95,18 @@ describe('config schema', () => {
     expect(p.some((l) => l.startsWith('destinations[0].allow.production.eventProperties.__proto__.polluted'))).toBe(true);
   });
 
-  it('exports a JSON Schema that editors can use', () => {
-    const schema = configJsonSchema() as { type: string; properties: Record<string, unknown>; additionalProperties: boolean };
-    expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['environments', 'masking', 'destinations', 'privacy']));
-    expect(schema.additionalProperties).toBe(false);
+  it('exports a JSON Schema that a validator accepts the demo config and the README examples with', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(configJsonSchema());
+    const root = new URL('../../../', import.meta.url);
+    const demo = parseYaml(readFileSync(new URL('demo-site/palisade.config.yaml', root), 'utf8'));
+    expect(validate(demo), JSON.stringify(validate.errors)).toBe(true);
+    // Every YAML block of the README that is a whole config (it has environments) validates too.
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const examples = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as Record<string, unknown>).filter((c) => c && 'environments' in c);
+    for (const example of examples) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    // And it refuses what the schema refuses: an unknown key, an inline secret is a string so only the shape is checked.
+    expect(validate({ ...demo, surprise: 1 })).toBe(false);
+    expect(validate({ ...demo, privacy: { maxValueLength: 'long' } })).toBe(false);
   });
 });

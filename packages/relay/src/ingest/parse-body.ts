@@ -60,7 +60,8 @@ export function envelopeProblem(body: unknown): string | undefined {
     if (FORBIDDEN_KEYS.has(key)) return 'body contains a forbidden key (__proto__, constructor or prototype)';
     if (key === 'batch') continue;
     const problem = messageProblem((body as Record<string, unknown>)[key]);
-    if (problem) return `${key}: ${problem}`;
+    // Named only when it is a field of the envelope: a key the client chose is never echoed.
+    if (problem) return `${key === 'context' || key === 'integrations' ? key : 'a field of the body'}: ${problem}`;
   }
   return undefined;
 }

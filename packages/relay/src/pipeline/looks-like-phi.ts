@@ -15,7 +15,11 @@ import { isIP } from 'node:net';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { screenText } from './screen-text.js';
 
-export type PhiKind = 'email' | 'ssn' | 'phone' | 'ip' | 'date' | 'card' | 'hash';
+/** `unscreenable`: the value grows past a bound when folded (NFKC expands some characters 18-fold). */
+export type PhiKind = 'email' | 'ssn' | 'phone' | 'ip' | 'date' | 'card' | 'hash' | 'unscreenable';
+
+/** Folded text longer than this is not screened but refused: it stays linear in the value's length. */
+const MAX_FOLDED = 4096;
 
 /** A run of digit groups joined by separators: `(555) 010-4477`, `078 05 1120`, `12.04.1961`. */
 interface NumericRun {
@@ -282,7 +286,8 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
     if (!decodeTokens) continue;
     const decoded = decodedToken(word);
     if (decoded !== undefined) {
-      const inner = screenText(decoded);
+      const inner = screenText(decoded, MAX_FOLDED);
+      if (inner === undefined) return 'unscreenable';
       const hidden = scan(inner.toLowerCase(), false, inner);
       if (hidden !== undefined) return hidden;
     }
@@ -314,6 +319,7 @@ function plainWords(value: string): boolean {
 
 export function phiKind(value: string): PhiKind | undefined {
   if (plainWords(value)) return undefined;
-  const text = screenText(value);
+  const text = screenText(value, MAX_FOLDED);
+  if (text === undefined) return 'unscreenable';
   return scan(text.toLowerCase(), true, text);
 }

@@ -18,8 +18,13 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Every identifier pattern needs a digit or an @ (possibly percent-encoded): slugs skip them all. */
-const MAYBE_IDENTIFIER = /[\d@%]/;
+/**
+ * Every identifier pattern needs a digit or an @ (possibly percent-encoded, full-width or in
+ * another script): ASCII slugs skip them all; anything non-ASCII is screened.
+ */
+const MAYBE_IDENTIFIER = /[\d@%]|[^\x00-\x7F]/;
+/** Kept query values longer than this are dropped (a campaign name is short). */
+const MAX_KEPT_VALUE = 200;
 
 export function isIdentifierSegment(raw: string): boolean {
   if (!MAYBE_IDENTIFIER.test(raw)) return false;
@@ -49,7 +54,7 @@ export function sanitizePath(path: string): string {
 function keptQuery(params: URLSearchParams, keep: ReadonlySet<string>): string {
   const out = new URLSearchParams();
   for (const [name, value] of params) {
-    if (keep.has(name) && phiKind(value) === undefined) out.append(name, value);
+    if (keep.has(name) && value.length <= MAX_KEPT_VALUE && phiKind(value) === undefined) out.append(name, value);
   }
   const s = out.toString();
   return s === '' ? '' : `?${s}`;

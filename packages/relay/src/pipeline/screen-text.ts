@@ -82,12 +82,13 @@ function fold(text: string): string {
     .replace(SPACES, ' ');
 }
 
-export function screenText(value: string): string {
+/** The folded text, or undefined when it grows past `maxLength` (refuse rather than screen). */
+export function screenText(value: string, maxLength = Infinity): string | undefined {
   let text = fold(value);
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+  for (let round = 0; round < MAX_DECODE_ROUNDS && text.length <= maxLength; round++) {
     const decoded = entityDecode(percentDecode(text));
     if (decoded === text) break;
     text = fold(decoded);
   }
-  return text;
+  return text.length <= maxLength ? text : undefined;
 }
