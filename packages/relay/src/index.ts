@@ -1,4 +1,5 @@
-export { startRelay, databasePath, checkSiteRoot, type Relay, type RelayOptions } from './relay.js';
+export { startRelay, databasePath, type Relay, type RelayOptions } from './relay.js';
+export { checkSiteRoot } from './serve-site.js';
 export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';
 export { resolveSecret, type Env } from './config/secrets.js';
 export { decodeKey, generateKey, requireStrongKey, MIN_KEY_BYTES } from './keys/key-material.js';

@@ -2,7 +2,7 @@
  * Wires a relay together: store, destinations, delivery workers and the ingest listener.
  * The masking key lives only in this process's memory, inside the mask closures.
  */
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PalisadeConfig } from '@palisade/schema';
 import { activateDestinations } from './destinations/active-destination.js';
@@ -11,6 +11,7 @@ import type { Send } from './delivery/http-send.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
+import { checkSiteRoot } from './serve-site.js';
 import { buildIngestServer, ingestState, type IngestState, type ServerLimits } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
@@ -45,21 +46,6 @@ export interface RelayOptions {
   /** Bearer token for /metrics on the public listener; without one /metrics is not served. */
   metricsToken?: string;
   limits?: Partial<ServerLimits>;
-}
-
-const inside = (path: string, dir: string) => {
-  const [p, d] = [resolve(path), resolve(dir)];
-  return p === d || p.startsWith(d + sep);
-};
-
-/** Refuses a site root that holds the data directory or a key file. */
-export function checkSiteRoot(siteDir: string, dataDir: string, secretFiles: string[] = []): void {
-  if (inside(dataDir, siteDir)) {
-    throw new Error(`refusing to serve ${siteDir}: the data directory ${dataDir} lies inside it (use --data-dir outside the site)`);
-  }
-  for (const file of secretFiles) {
-    if (inside(file, siteDir)) throw new Error(`refusing to serve ${siteDir}: the key file ${file} lies inside it`);
-  }
 }
 
 export interface Relay {

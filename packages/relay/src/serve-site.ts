@@ -12,7 +12,7 @@
  *  - Palisade config files and SQLite databases by name, wherever they are.
  */
 import { lstatSync, realpathSync } from 'node:fs';
-import { basename, join, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '@palisade/schema';
@@ -38,6 +38,18 @@ function real(path: string): string | undefined {
 }
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/** Refuses a site root that holds the data directory or a key file (compared by real path). */
+export function checkSiteRoot(siteDir: string, dataDir: string, secretFiles: string[] = []): void {
+  const root = real(siteDir) ?? resolve(siteDir);
+  const at = (path: string) => real(path) ?? resolve(path);
+  if (within(at(dataDir), root)) {
+    throw new Error(`refusing to serve ${siteDir}: the data directory ${dataDir} lies inside it (use --data-dir outside the site)`);
+  }
+  for (const file of secretFiles) {
+    if (within(at(file), root)) throw new Error(`refusing to serve ${siteDir}: the key file ${file} lies inside it`);
+  }
+}
 
 /**
  * Decides, from the URL path as the static handler decoded it (decoded once, exactly as it will

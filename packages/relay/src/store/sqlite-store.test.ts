@@ -17,6 +17,18 @@ function tempPath(): { dir: string; path: string } {
   return { dir, path: join(dir, 'data', 'p.db') };
 }
 
+/** A test body given a fresh store in a temporary directory, closed and removed afterwards. */
+const withStore = (fn: (store: SqliteStore, path: string, dir: string) => Promise<void>) => async () => {
+  const { dir, path } = tempPath();
+  const store = new SqliteStore({ path, cipher });
+  try {
+    await fn(store, path, dir);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
 const rows = (n: number, destinationId = 'd') => Array.from({ length: n }, (_, i) => ({ destinationId, eventId: `e${i}`, batchKey: '', payload: { i } }));
 
 describe('SqliteStore', () => {
@@ -55,19 +67,13 @@ describe('SqliteStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('makes its directory 0700 and its files 0600', async () => {
-    const { dir, path } = tempPath();
-    const store = new SqliteStore({ path, cipher });
+  it('makes its directory 0700 and its files 0600', withStore(async (store, path, dir) => {
     await store.enqueue(rows(1));
     expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
     for (const f of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }));
 
-  it('sends a row it cannot decrypt to dead letters and delivers the rest of the claim', async () => {
-    const { dir, path } = tempPath();
-    const store = new SqliteStore({ path, cipher });
+  it('sends a row it cannot decrypt to dead letters and delivers the rest of the claim', withStore(async (store, path) => {
     await store.enqueue(rows(5));
     const raw = new Database(path);
     raw.prepare("UPDATE outbox SET payload = x'01deadbeef' WHERE event_id = 'e2'").run();
@@ -75,13 +81,9 @@ describe('SqliteStore', () => {
     const claimed = await store.claim('d', 10, Date.now(), 1000);
     expect(claimed.map((r) => r.eventId)).toEqual(['e0', 'e1', 'e3', 'e4']);
     expect(await store.listDeadLetters()).toEqual([expect.objectContaining({ eventId: 'e2', reason: 'payload cannot be read (wrong data key or damaged row)' })]);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }));
 
-  it('keeps queue counts without scanning, and recounts after another connection changed the file', async () => {
-    const { dir, path } = tempPath();
-    const store = new SqliteStore({ path, cipher });
+  it('keeps queue counts without scanning, and recounts after another connection changed the file', withStore(async (store, path) => {
     await store.enqueue([...rows(3, 'a'), ...rows(2, 'b')]);
     const claimed = await store.claim('a', 10, Date.now(), 1000);
     await store.ack([claimed[0]!.id]);
@@ -92,13 +94,9 @@ describe('SqliteStore', () => {
     expect(await cli.replayDeadLetters({}, Date.now())).toBe(1);
     await cli.close();
     expect(await store.stats()).toEqual({ outbox: { a: 2, b: 2 }, deadLetters: {} });
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }));
 
-  it('keeps room in a full tracker inventory: new rows displace the least seen unknown ones', async () => {
-    const { dir, path } = tempPath();
-    const store = new SqliteStore({ path, cipher });
+  it('keeps room in a full tracker inventory: new rows displace the least seen unknown ones', withStore(async (store) => {
     const now = Date.now();
     await store.recordTrackers(Array.from({ length: 10_000 }, (_, i) => ({ origin: `https://junk-${i}.example`, kind: 'image', page: '/' })), now);
     await store.recordTrackers([{ origin: 'https://junk-1.example', kind: 'image', page: '/' }], now + 1);
@@ -108,13 +106,9 @@ describe('SqliteStore', () => {
     expect(list.find((t) => t.origin === 'https://connect.facebook.net')).toMatchObject({ vendor: 'Meta (Facebook)' });
     expect(list.find((t) => t.origin === 'https://junk-1.example')).toMatchObject({ count: 2 });
     expect(list.find((t) => t.origin === 'https://junk-0.example')).toBeUndefined();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }));
 
-  it('makes rescheduled rows due again on request (a probe, then the backlog)', async () => {
-    const { dir, path } = tempPath();
-    const store = new SqliteStore({ path, cipher });
+  it('makes rescheduled rows due again on request (a probe, then the backlog)', withStore(async (store) => {
     await store.enqueue(rows(4));
     const now = Date.now();
     const claimed = await store.claim('d', 10, now, 1000);
@@ -124,7 +118,5 @@ describe('SqliteStore', () => {
     expect(await store.claim('d', 10, now, 1000)).toHaveLength(1);
     expect(await store.reviveRetries('d', now)).toBe(3);
     expect(await store.claim('d', 10, now, 1000)).toHaveLength(3);
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }));
 });

@@ -360,7 +360,7 @@ export class SqliteStore implements Store {
   recordTrackers(sightings: TrackerSighting[], now: number): Promise<void> {
     if (sightings.length === 0) return Promise.resolve();
     return this.#write(() => {
-      const bump = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ?, vendor = COALESCE(?, vendor) WHERE origin = ? AND kind = ? AND page = ?');
+      const seen = this.#db.prepare('UPDATE trackers SET count = count + 1, last_seen = ?, vendor = COALESCE(?, vendor) WHERE origin = ? AND kind = ? AND page = ?');
       const insert = this.#db.prepare('INSERT INTO trackers (origin, kind, page, vendor, count, first_seen, last_seen) VALUES (?, ?, ?, ?, 1, ?, ?)');
       const size = this.#db.prepare('SELECT COUNT(*) FROM trackers').pluck();
       const evict = this.#db.prepare(`
@@ -368,7 +368,7 @@ export class SqliteStore implements Store {
           SELECT rowid FROM trackers WHERE vendor IS NULL ORDER BY count, last_seen LIMIT 1)`);
       let rows = size.get() as number;
       for (const s of sightings) {
-        if (bump.run(now, s.vendor ?? null, s.origin, s.kind, s.page).changes > 0) continue;
+        if (seen.run(now, s.vendor ?? null, s.origin, s.kind, s.page).changes > 0) continue;
         if (rows >= MAX_TRACKER_ROWS) {
           if (evict.run().changes === 0) continue;
           rows--;
