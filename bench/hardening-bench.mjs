@@ -15,7 +15,8 @@ const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 function hostileBody() {
   const hostile = ['1'.repeat(1024), '1 '.repeat(512), '+1 '.repeat(341) + 'x', '@'.repeat(1024), 'a@'.repeat(512), ':'.repeat(1024),
     'a:'.repeat(512), '1.'.repeat(512), '%25'.repeat(341) + 'x', 'QUFB'.repeat(256), '٠'.repeat(1024), 'may 1 '.repeat(170) + 'xxxx',
-    '\uFDFA'.repeat(1024), '0 '.repeat(512), '%2525252541'.repeat(93)];
+    '\uFDFA'.repeat(1024), '0 '.repeat(512), '%2525252541'.repeat(93), '12 34 '.repeat(170), 'апреля '.repeat(146),
+    'a=YUBiLmNv '.repeat(93), '1,2|'.repeat(256), 'ab@cd dot '.repeat(102), 'd::'.repeat(341), '年1'.repeat(512)];
   const properties = {};
   for (let i = 0; Buffer.byteLength(JSON.stringify(properties)) < 480 * 1024; i++) properties[`p${i}`] = hostile[i % hostile.length];
   return JSON.stringify({ type: 'track', event: 'Appointment Booked', anonymousId: 'a', properties });

@@ -107,6 +107,25 @@ describe('palisade csp and trackers', () => {
     expect(lines[2]).toMatch(/^\(unknown\)\s+https:\/\/unknown\.example\s+image\s+1/);
     expect((await runCli(['trackers', '--data-dir', join(d, 'nope')])).stderr).toContain('no Palisade data in');
   });
+
+  it('trackers --json writes all of a long inventory into a slow pipe', async () => {
+    const d = dir();
+    const store = new SqliteStore({ path: join(d, 'palisade.db'), cipher: new PayloadCipher(Buffer.from(DATA_KEY, 'base64url')) });
+    const sightings = Array.from({ length: 3000 }, (_, i) => ({ origin: `https://tracker-${i}.example`, kind: 'script', page: `/page-${i}` }));
+    await store.recordTrackers(sightings, Date.parse('2026-11-24T10:00:00Z'));
+    await store.close();
+    // A reader that is slow to start (as `| jq` can be): the output is far past a pipe's 64 KB.
+    const child = spawn(process.execPath, [BIN, 'trackers', '--json', '--data-dir', d], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.stdout.resume();
+    expect(await closed).toBe(0);
+    expect(stdout.length).toBeGreaterThan(256 * 1024);
+    expect(JSON.parse(stdout)).toHaveLength(3000);
+  });
 });
 
 describe('palisade keys and start-up checks', () => {

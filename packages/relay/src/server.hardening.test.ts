@@ -181,16 +181,18 @@ describe('tracker inventory', () => {
 describe('slow and hostile clients', () => {
   let small: TestRelay;
   beforeAll(async () => {
-    small = await startTestRelay(undefined, { limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000, keepAliveTimeoutMs: 500, bodyBudgetBytes: 64 * 1024 } });
+    small = await startTestRelay(undefined, {
+      limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000, keepAliveTimeoutMs: 500, bodyBudgetBytes: 64 * 1024, bodyBudgetClientBytes: 16 * 1024 },
+    });
   });
   afterAll(() => small.stop());
 
   /** Opens a raw connection, sends `head` (and `body`), and resolves with what came back when it closed. */
-  function raw(head: string, body = '', waitMs = 5000): Promise<string> {
+  function raw(head: string, body = '', waitMs = 5000, from = '127.0.0.1'): Promise<string> {
     const { port } = new URL(small.url);
     return new Promise((resolve) => {
       let answer = '';
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write(head + body));
+      const socket = connect({ port: Number(port), host: '127.0.0.1', localAddress: from }, () => socket.write(head + body));
       socket.on('data', (d) => (answer += d.toString()));
       const done = () => resolve(answer);
       socket.on('close', done);
@@ -219,6 +221,19 @@ describe('slow and hostile clients', () => {
     const holders = [raw(head, 'x'.repeat(40_000), 1500), raw(head, 'x'.repeat(40_000), 1500)];
     const answers = await Promise.all(holders);
     expect(answers.some((a) => /^HTTP\/1\.1 503/.test(a))).toBe(true);
+  });
+
+  it('keeps room for other clients while one client stalls bodies', async () => {
+    const head = (length: number) => `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: ${auth}\r\nContent-Length: ${length}\r\n\r\n`;
+    // One address opens three bodies of 20 KB and never finishes them: 60 KB would fit the
+    // 64 KB budget, and shut every other client out until the request timeout.
+    const stalled = [1, 2, 3].map(() => raw(head(100_000), 'x'.repeat(20_000), 1500));
+    await new Promise((r) => setTimeout(r, 200));
+    const event = JSON.stringify({ batch: [{ type: 'track', event: 'Appointment Booked', anonymousId: 'other', properties: { pad: 'y'.repeat(9_000) } }] });
+    const other = await raw(head(Buffer.byteLength(event)), event, 1500, '127.0.0.2');
+    expect(other).toMatch(/^HTTP\/1\.1 200/);
+    const answers = await Promise.all(stalled);
+    expect(answers.filter((a) => /^HTTP\/1\.1 503/.test(a)).length).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -127,6 +127,12 @@ describe('resent messages', () => {
     const twice = track({ messageId: 'resend-me-3' });
     expect((await post('/v1/batch', { batch: [twice, twice] })).body).toEqual({ accepted: 2, rejected: [] });
     expect(await outbox()).toBe(after + 4);
+    // An id counts per visitor: another client that sent a victim's id first claims nothing.
+    const claimed = track({ messageId: 'victim-id-1', anonymousId: 'attacker' });
+    const real = track({ messageId: 'victim-id-1', anonymousId: 'victim' });
+    await post('/v1/batch', { batch: [claimed] });
+    await post('/v1/batch', { batch: [real] });
+    expect(await outbox()).toBe(after + 8);
   });
 });
 

@@ -68,6 +68,8 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** Bytes of request bodies being received at once, all clients together. */
   bodyBudgetBytes: number;
+  /** What one client (one address) may hold of that budget once it is half used. */
+  bodyBudgetClientBytes: number;
   /** Tracker sightings (CSP reports, guard reports) one client may add per minute. */
   sightingsPerMinute: number;
 }
@@ -78,6 +80,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 10_000,
   bodyBudgetBytes: 64 * 1024 * 1024,
+  bodyBudgetClientBytes: 4 * 1024 * 1024,
   sightingsPerMinute: 120,
 };
 
@@ -103,7 +106,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   const { store, metrics } = options;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const recent = new RecentMessages();
-  const budget = new BodyBudget(limits.bodyBudgetBytes);
+  const budget = new BodyBudget(limits.bodyBudgetBytes, Math.min(limits.bodyBudgetClientBytes, limits.bodyBudgetBytes));
   const sightingLimit = new ClientRateLimit(limits.sightingsPerMinute, 60_000);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -188,7 +191,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     const receivedAt = new Date().toISOString();
     const { rows, queued, dropped, refused } = toOutbox(fresh, state.destinations, found.name, found.rules, receivedAt);
     const commit = store.enqueue(rows);
-    recent.track(found.name, fresh.map((m) => m.messageId!), commit);
+    recent.track(found.name, fresh.map(dedupId), commit);
     try {
       await commit;
     } catch (error) {
@@ -209,6 +212,15 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   }
 
   /**
+   * A message id counts per visitor: ids are chosen by clients, and one who learned another
+   * visitor's id must not be able to claim it first and have the real event dropped as a resend.
+   * A resend carries the same ids as the original, so it still matches.
+   */
+  function dedupId(m: Message): string {
+    return `${m.anonymousId ?? ''}\u0001${m.userId ?? ''}\u0001${m.messageId!}`;
+  }
+
+  /**
    * The messages not stored before. A resent id whose first commit is still on its way waits for
    * it: acknowledged as a duplicate if it was stored, sent again by this request if it failed.
    */
@@ -218,7 +230,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       const waits: Array<Promise<unknown>> = [];
       const seen = new Set<string>();
       for (const m of messages) {
-        const id = m.messageId!;
+        const id = dedupId(m);
         if (seen.has(id) || recent.has(environment, id)) continue;
         seen.add(id);
         const pending = recent.pending(environment, id);

@@ -54,6 +54,34 @@ describe('phiKind', () => {
     ['jul 14th 1984', 'date'],
     ['DOB 4/12/61', 'date'],
     ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hash'],
+    // Forms an attacker's review found missing.
+    ['612 34 56 78', 'phone'],
+    ['7946 0958 20', 'phone'],
+    ['123:45:6789', 'ssn'],
+    ['123|45|6789', 'ssn'],
+    ['555,867,5309', 'phone'],
+    ['5 5 5 8 6 7 5 3 0 9', 'phone'],
+    ['1 2 3 4 5 6 7 8 9', 'ssn'],
+    ['1961年4月12日', 'date'],
+    ['1961년 4월 12일', 'date'],
+    ['12 avril 1961', 'date'],
+    ['le 12 février 1961', 'date'],
+    ['12 апреля 1961 г.', 'date'],
+    ['12 de abril de 1961', 'date'],
+    ['12. März 1961', 'date'],
+    ['12th of April 1961', 'date'],
+    ['1er avril 1961', 'date'],
+    ['12.04.61', 'date'],
+    ['041261', 'date'],
+    ['ip-203-0-113-45', 'ip'],
+    ['host_10_0_0_12', 'ip'],
+    ['jane@example dot com', 'email'],
+    ['jane[at]example[dot]com', 'email'],
+    ['jane@пример.рф', 'email'],
+    ['jane@exämple.com', 'email'],
+    ['YUBiLmNv', 'email'],
+    ['email=amFuZUBleGFtcGxlLmNvbQ==', 'email'],
+    ['?e=amFuZUB4LmNv&x=1', 'email'],
   ])('%s is %s', (value, kind) => {
     expect(phiKind(value)).toBe(kind);
   });
@@ -62,6 +90,10 @@ describe('phiKind', () => {
     'behavioral-health', 'clinic-7', 'Book now', '42', 'cardiology', 'v2.3.1', '1.13.16', 'follow us @clinic',
     'Chrome 120 (Windows)', 'new-patient', 'covid-19 vaccines', 'room 12', '$1299.00', 'spring 2026 campaign',
     'Appointments at the north clinic',
+    // False positives an attacker's review found: versions, timestamps, code, file names, times.
+    'Chrome 120.0.6099.109', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.6099.109', 'v10.2.0.1',
+    '1732900000', 'std::vector<int>', 'image@2x.png', 'logo@3x.webp', '10:30:45', 'order 000-12-3456',
+    '966123456', 'appointment', 'cardiology-consult',
   ])('%s is ordinary', (value) => {
     expect(phiKind(value)).toBeUndefined();
   });

@@ -28,9 +28,19 @@ interface NumericRun {
   separators: string[];
   /** The run began with `+` (an international number). */
   plus: boolean;
+  /** free[i]: group i stands alone (no letter touches it), unlike the `081884` of a hex digest. */
+  free: boolean[];
+  /** The run follows a `v` (`v10.2.0.1`): a version, not an address. */
+  version?: boolean;
 }
 
-const RUN_SEPARATORS = new Set([' ', '-', '.', '/', '(', ')', '+', '_']);
+/**
+ * Characters that join digit groups into one run. `:`, `,` and `|` appear in hand-typed numbers
+ * (`123|45|6789`); the CJK date markers make `1961年4月12日` the run 1961-4-12.
+ */
+const RUN_SEPARATORS = new Set([' ', '-', '.', '/', '(', ')', '+', '_', ':', ',', '|', '年', '月', '日', '년', '월', '일']);
+/** Separators after which a two-digit year still reads as a date (`4/12/61`, `12-04-61`). */
+const SHORT_YEAR_SEPARATORS = /^[-/ 年月日년월일]+$/;
 /** Windows of a phone number: at most this many digit groups (`+1 (555) 010 44 77`). */
 const MAX_PHONE_GROUPS = 6;
 /** libphonenumber calls per value; more candidate windows than this count as a phone number. */
@@ -38,16 +48,36 @@ const PHONE_LOOKUP_BUDGET = 12;
 /** Countries whose national format (leading 0, no country code) is tried for 0-prefixed numbers. */
 const NATIONAL_COUNTRIES: CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'ES', 'NL', 'BE', 'CH', 'AT', 'IE', 'AU', 'NZ', 'IN', 'JP', 'KR', 'BR', 'MX', 'ZA', 'IL', 'TR'];
 
-const MONTHS = new Map<string, number>([
-  ['january', 1], ['february', 2], ['march', 3], ['april', 4], ['may', 5], ['june', 6], ['july', 7],
-  ['august', 8], ['september', 9], ['october', 10], ['november', 11], ['december', 12],
-  ['jan', 1], ['feb', 2], ['mar', 3], ['apr', 4], ['jun', 6], ['jul', 7], ['aug', 8], ['sep', 9],
-  ['sept', 9], ['oct', 10], ['nov', 11], ['dec', 12],
+/** Month names in the languages of the sites we serve (English, Spanish, French, German, Italian,
+ * Portuguese, Dutch, Russian in the genitive and nominative), with common abbreviations. */
+const MONTHS = new Set([
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre', 'noviembre', 'diciembre',
+  'ene', 'abr', 'ago', 'dic',
+  'janvier', 'février', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'aout', 'septembre', 'octobre', 'novembre', 'décembre',
+  'janv', 'févr', 'avr', 'juil', 'déc',
+  'januar', 'februar', 'märz', 'maerz', 'juni', 'juli', 'oktober', 'dezember', 'jän', 'jänner', 'okt', 'dez',
+  'gennaio', 'febbraio', 'aprile', 'maggio', 'giugno', 'luglio', 'settembre', 'ottobre', 'dicembre',
+  'janeiro', 'fevereiro', 'março', 'marco', 'maio', 'junho', 'julho', 'setembro', 'outubro', 'novembro', 'dezembro',
+  'januari', 'februari', 'maart', 'mei', 'augustus',
+  'января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря',
+  'январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
 ]);
-const ORDINAL = new Set(['st', 'nd', 'rd', 'th']);
+/** Words that may sit inside a written date: `12th of April 1961`, `12 de abril de 1961`. */
+const DATE_FILLERS = new Set(['of', 'the', 'de', 'del', 'di', 'van', 'den', 'le', 'el', 'im', 'г', 'года']);
+const ORDINAL = new Set(['st', 'nd', 'rd', 'th', 'er']);
+/** Not top-level domains: `image@2x.png` is a file name. (`.zip` and `.mov` are TLDs and stay.) */
+const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'js', 'mjs', 'cjs', 'css', 'map', 'json', 'html', 'htm', 'pdf', 'woff', 'woff2', 'ttf', 'txt', 'xml']);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => c >= 97 && c <= 122;
+const LETTER = /\p{L}/u;
+/** A letter of any script (text is lower-cased before the scan). */
+const isWordChar = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return isLetter(c) || (c > 127 && !RUN_SEPARATORS.has(text[i]!) && LETTER.test(text[i]!));
+};
 const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
 
 function luhn(digits: string): boolean {
@@ -67,8 +97,12 @@ const isYear4 = (g: string) => g.length === 4 && +g >= 1900 && +g <= 2099;
 const isMonth = (g: string) => g.length <= 2 && +g >= 1 && +g <= 12;
 const isDay = (g: string) => g.length <= 2 && +g >= 1 && +g <= 31;
 
-/** YYYYMMDD, MMDDYYYY or DDMMYYYY. */
-function compactDate(g: string): boolean {
+/** YYYYMMDD, MMDDYYYY, DDMMYYYY, and the six-digit MMDDYY and DDMMYY (`041261`) standing alone. */
+function compactDate(g: string, free: boolean): boolean {
+  if (g.length === 6 && free) {
+    const [a, b] = [g.slice(0, 2), g.slice(2, 4)];
+    return (isMonth(a) && isDay(b)) || (isDay(a) && isMonth(b));
+  }
   if (g.length !== 8) return false;
   const [a, b, c] = [g.slice(0, 4), g.slice(4, 6), g.slice(6)];
   if (isYear4(a) && isMonth(b) && isDay(c)) return true;
@@ -82,16 +116,39 @@ function numericDate(a: string, b: string, c: string, separators: string): boole
   const dayMonth = (isMonth(a) && isDay(b)) || (isDay(a) && isMonth(b));
   if (!dayMonth) return false;
   if (isYear4(c)) return true;
-  // Two-digit years only with / or -: `4/12/61`. With dots, `1.13.16` is a version number.
-  return c.length === 2 && !separators.includes('.');
+  if (c.length !== 2) return false;
+  // Two-digit years with / or -: `4/12/61`. With dots only when day and month are zero-padded
+  // (`12.04.61`): `1.13.16` is a version number. Never with `:` (`10:30:45` is a time).
+  if (SHORT_YEAR_SEPARATORS.test(separators)) return true;
+  return separators === '..' && a.length === 2 && b.length === 2;
 }
 
-function phoneCandidate(digits: string, plus: boolean): 'phone' | 'lookup' | undefined {
+/** The SSA never issues area 000, 666 or 900-999, group 00 or serial 0000. */
+function possibleSsn(area: string, group: string, serial: string): boolean {
+  return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
+}
+
+/**
+ * A North American number: the area code starts with 2-9. (The exchange is not checked: test and
+ * fictional numbers such as 555-010-4477 are what people type into forms.) Ten digits starting
+ * with 1 are far more often a Unix time in seconds than a phone number.
+ */
+function northAmerican(digits: string): boolean {
+  const national = digits.length === 11 ? digits.slice(1) : digits;
+  return national[0]! >= '2';
+}
+
+/**
+ * Whether these digits may be a phone number: 'phone' for certain, 'lookup' to ask
+ * libphonenumber. Without `+`, `00` or a trunk `0`, a number is looked up only when written in
+ * groups (`612 34 56 78`): a bare run of digits is more often a timestamp or an order number.
+ */
+function phoneCandidate(digits: string, plus: boolean, grouped: boolean): 'phone' | 'lookup' | undefined {
   if (plus) return digits.length >= 7 && digits.length <= 15 ? 'lookup' : undefined;
   if (digits.startsWith('00') || digits.startsWith('011')) return digits.length >= 9 && digits.length <= 17 ? 'lookup' : undefined;
-  // North American numbers: any ten digits (or eleven with the leading 1) is a possible number.
-  if (digits.length === 10 || (digits.length === 11 && digits[0] === '1')) return 'phone';
-  if (digits[0] === '0' && digits.length >= 9 && digits.length <= 12) return 'lookup';
+  // North American numbers: ten digits (or eleven with the leading 1), area code 2-9.
+  if ((digits.length === 10 || (digits.length === 11 && digits[0] === '1')) && northAmerican(digits)) return 'phone';
+  if (digits.length >= 9 && digits.length <= 12 && (digits[0] === '0' || grouped)) return 'lookup';
   return undefined;
 }
 
@@ -99,81 +156,141 @@ function phoneLookup(digits: string, plus: boolean): boolean {
   if (plus) return parsePhoneNumberFromString(`+${digits}`)?.isPossible() === true;
   if (digits.startsWith('00')) return parsePhoneNumberFromString(`+${digits.slice(2)}`)?.isPossible() === true;
   if (digits.startsWith('011')) return parsePhoneNumberFromString(`+${digits.slice(3)}`)?.isPossible() === true;
-  return NATIONAL_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+  // National numbers are written with their trunk 0 (`020 7946 0958`) or without it, as in
+  // `612 34 56 78` (France); the latter are tried with the 0 put back.
+  const national = digits[0] === '0' ? digits : `0${digits}`;
+  return NATIONAL_COUNTRIES.some((country) => parsePhoneNumberFromString(national, country)?.isValid() === true);
 }
 
-/** Detectors over one numeric run: SSN, card, date, IPv4 and phone windows. */
-function runKind(run: NumericRun, budget: { lookups: number }): PhiKind | undefined {
+/**
+ * Digits typed one at a time (`5 5 5 8 6 7 5 3 0 9`) are one number: three or more single-digit
+ * groups in a row are merged before the detectors look at the run.
+ */
+function mergeSingleDigits(run: NumericRun): NumericRun {
+  const groups: string[] = [];
+  const separators: string[] = [];
+  for (let i = 0; i < run.groups.length; ) {
+    let j = i;
+    while (j < run.groups.length && run.groups[j]!.length === 1) j++;
+    if (j - i >= 3) {
+      groups.push(run.groups.slice(i, j).join(''));
+      if (j < run.groups.length) separators.push(run.separators[j - 1]!);
+      i = j;
+    } else {
+      groups.push(run.groups[i]!);
+      if (i + 1 < run.groups.length) separators.push(run.separators[i]!);
+      i++;
+    }
+  }
+  return { groups, separators, plus: run.plus, free: groups.map(() => true), version: run.version };
+}
+
+/** Fixed forms over the run as written: SSN, dates and IPv4. */
+function formKind(run: NumericRun): PhiKind | undefined {
   const { groups, separators } = run;
   const n = groups.length;
   for (let i = 0; i < n; i++) {
     const g = groups[i]!;
-    if (g.length === 9) return 'ssn';
-    if (compactDate(g)) return 'date';
+    if (g.length === 9 && possibleSsn(g.slice(0, 3), g.slice(3, 5), g.slice(5))) return 'ssn';
+    if (compactDate(g, run.free[i]!)) return 'date';
     if (i + 2 < n) {
       const a = groups[i + 1]!;
       const b = groups[i + 2]!;
-      if (g.length === 3 && a.length === 2 && b.length === 4) return 'ssn';
+      if (g.length === 3 && a.length === 2 && b.length === 4 && possibleSsn(g, a, b)) return 'ssn';
       if (numericDate(g, a, b, separators[i]! + separators[i + 1]!)) return 'date';
     }
-    if (i + 3 < n && separators[i] === '.' && separators[i + 1] === '.' && separators[i + 2] === '.') {
-      if (groups.slice(i, i + 4).every((q) => q.length <= 3 && +q <= 255)) return 'ip';
-    }
-    // Windows that start here: cards (13-19 digits, Luhn) and phone numbers (at most 6 groups).
-    let digits = '';
-    for (let j = i; j < n && digits.length <= 19; j++) {
-      digits += groups[j];
-      if (digits.length >= 13 && luhn(digits)) return 'card';
-      if (j - i < MAX_PHONE_GROUPS) {
-        const plus = i === 0 ? run.plus : separators[i - 1]!.includes('+');
-        const candidate = phoneCandidate(digits, plus);
-        if (candidate === 'phone') return 'phone';
-        if (candidate === 'lookup') {
-          if (budget.lookups-- <= 0) return 'phone';
-          if (phoneLookup(digits, plus)) return 'phone';
-        }
-      }
+    // IPv4 written with dots, dashes or underscores (`ip-203-0-113-45`, as in cloud host names).
+    const sep = separators[i];
+    if (i + 3 < n && sep !== undefined && '.-_'.includes(sep) && separators[i + 1] === sep && separators[i + 2] === sep) {
+      if (groups.slice(i, i + 4).every((q) => q.length <= 3 && +q <= 255) && !(i === 0 && run.version)) return 'ip';
     }
   }
   return undefined;
 }
 
 /**
- * An address around this `@`: something before it, and a domain with a dot after it
- * (`jane@x.org`; `jane @ x.org` with a space on both sides, not a handle such as `us @clinic`).
+ * Numbers over windows of groups: cards (13-19 digits, Luhn) first, then phone numbers (at most
+ * six groups). Past its first group a phone number has groups of two digits or more:
+ * `120.0.6099.109` is a version, not a number.
+ */
+function numberKind(run: NumericRun, budget: { lookups: number }): PhiKind | undefined {
+  const { groups, separators } = run;
+  const n = groups.length;
+  for (let i = 0; i < n; i++) {
+    if (groups[i]!.length === 9 && possibleSsn(groups[i]!.slice(0, 3), groups[i]!.slice(3, 5), groups[i]!.slice(5))) return 'ssn';
+    let digits = '';
+    for (let j = i; j < n && digits.length <= 19; j++) {
+      digits += groups[j];
+      if (digits.length >= 13 && luhn(digits)) return 'card';
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const plus = i === 0 ? run.plus : separators[i - 1]!.includes('+');
+    let digits = '';
+    for (let j = i; j < n && j - i < MAX_PHONE_GROUPS; j++) {
+      if (j > i && groups[j]!.length < 2) break;
+      digits += groups[j];
+      const candidate = phoneCandidate(digits, plus, j > i);
+      if (candidate === 'phone') return 'phone';
+      if (candidate === 'lookup') {
+        if (budget.lookups-- <= 0) return 'phone';
+        if (phoneLookup(digits, plus)) return 'phone';
+      }
+    }
+  }
+  return undefined;
+}
+
+function runKind(run: NumericRun, budget: { lookups: number }): PhiKind | undefined {
+  return formKind(run) ?? numberKind(mergeSingleDigits(run), budget);
+}
+
+/**
+ * An address around this `@`: something before it, and a domain with a dot after it whose last
+ * label has a letter (`jane@x.org`, `jane@пример.рф`; `jane @ x.org` with a space on both sides,
+ * not a handle such as `us @clinic`, nor a file such as `logo@2x.png`).
  */
 function emailAt(text: string, at: number): boolean {
   const spaced = text[at - 1] === ' ';
   if (spaced !== (text[at + 1] === ' ')) return false;
   const before = spaced ? at - 2 : at - 1;
   if (before < 0 || text[before] === ' ' || text[before] === '@') return false;
-  let dot = false;
-  const end = Math.min(text.length, at + 256);
-  for (let i = spaced ? at + 2 : at + 1; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      dot = i > at + 1;
-      continue;
-    }
-    if (!(isLetter(c) || isDigit(c) || c === 45 || c > 127)) break;
-    if (dot && isLetter(c)) return true;
-  }
+  const start = spaced ? at + 2 : at + 1;
+  const end = Math.min(text.length, start + 256);
+  let i = start;
+  while (i < end && (isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)) || text[i] === '-' || text[i] === '.' || isWordChar(text, i))) i++;
+  const domain = text.slice(start, i).replace(/\.+$/, '');
+  const lastDot = domain.lastIndexOf('.');
+  if (lastDot <= 0) return false;
+  const tld = domain.slice(lastDot + 1);
+  if (tld.length < 2 || FILE_EXTENSIONS.has(tld)) return false;
+  for (let k = 0; k < tld.length; k++) if (isWordChar(tld, k)) return true;
   return false;
 }
 
-/** Written-out addresses: `jane (at) example (dot) com`, `jane at example dot com`. */
+/**
+ * Written-out addresses: `jane (at) example (dot) com`, `jane at example dot com`,
+ * `jane@example dot com`. Brackets are spaces by the time the words get here.
+ */
 function spelledEmail(words: string[]): boolean {
-  for (let i = 1; i + 1 < words.length; i++) {
-    if (words[i] !== 'at') continue;
-    const rest = words.slice(i + 1, i + 4);
-    if (rest[0]?.includes('.') && /^[a-z0-9-]+\.[a-z]{2,}/.test(rest[0])) return true;
-    if (rest[1] === 'dot' && rest[2] !== undefined && rest[2].length >= 2) return true;
+  const domain = (w: string | undefined) => w !== undefined && /^[^.@]+\.[^.@]{2,}/.test(w);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === 'at' && i > 0) {
+      if (domain(words[i + 1])) return true;
+      if (words[i + 1] !== undefined && words[i + 2] === 'dot' && (words[i + 3]?.length ?? 0) >= 2) return true;
+    }
+    if (w.indexOf('@') > 0 && words[i + 1] === 'dot' && (words[i + 2]?.length ?? 0) >= 2) return true;
   }
   return false;
 }
 
-/** Month-name dates: `April 12, 1961`, `12 Apr 1961`, `12-apr-61`, `april 12th 1961`, `1961 apr 12`. */
-function wordDate(tokens: string[]): boolean {
+/**
+ * Month-name dates: `April 12, 1961`, `12 Apr 1961`, `12-apr-61`, `april 12th 1961`, `1961 apr 12`,
+ * `12th of April 1961`, `12 avril 1961`, `12 апреля 1961 г.` (fillers such as `of` are skipped).
+ */
+function wordDate(all: string[]): boolean {
+  const tokens = all.filter((t) => !DATE_FILLERS.has(t));
   for (let i = 0; i + 2 < tokens.length; i++) {
     const [x, y, z] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
     if (MONTHS.has(y) && isDay(x) && (isYear4(z) || z.length === 2 && /^\d\d$/.test(z))) return true;
@@ -187,13 +304,15 @@ function wordDate(tokens: string[]): boolean {
 const DIGEST_LENGTHS = new Set([32, 40, 64, 128]);
 
 /**
- * Tokens that may hide text: base64 or hex encodings of 12+ characters are decoded once and the
- * result screened too (`amFuZUBleGFtcGxlLmNvbQ==`).
+ * Tokens that may hide text: base64 or hex encodings of 8+ characters (an address as short as
+ * `a@b.co`) are decoded once and the result screened too (`amFuZUBleGFtcGxlLmNvbQ==`).
  */
+const MIN_ENCODED = 8;
+
 function decodedToken(token: string): string | undefined {
   let bytes: Buffer;
-  if (/^(?:[0-9a-f]{2}){6,}$/.test(token)) bytes = Buffer.from(token, 'hex');
-  else if (/^[a-z0-9+/_-]{16,}={0,2}$/i.test(token)) bytes = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (/^(?:[0-9a-f]{2}){4,}$/.test(token)) bytes = Buffer.from(token, 'hex');
+  else if (/^[a-z0-9+/_-]{8,}={0,2}$/i.test(token)) bytes = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   else return undefined;
   let printable = 0;
   for (const b of bytes) if (b >= 32 && b < 127) printable++;
@@ -219,24 +338,28 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
       let j = i;
       while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       const group = text.slice(i, j);
-      tokens.push(group);
+      const free = !(i > 0 && isWordChar(text, i - 1)) && !(j < text.length && isWordChar(text, j));
       if (run && pendingSeparator.length <= 3) {
         run.groups.push(group);
+        run.free.push(free);
         run.separators.push(pendingSeparator.replace(/[()]/g, '').replace(/ +/g, ' ') || ' ');
       } else {
         const plus = pendingSeparator.endsWith('+');
+        const last = tokens[tokens.length - 1];
+        const version = (last === 'v' || last === 'version') && pendingSeparator.length <= 1;
         endRun();
-        run = { groups: [group], separators: [], plus };
+        run = { groups: [group], separators: [], plus, free: [free], version };
       }
+      tokens.push(group);
       pendingSeparator = '';
       // An ordinal suffix (`12th`) belongs to the number.
       if (ORDINAL.has(text.slice(j, j + 2)) && !isLetter(text.charCodeAt(j + 2))) j += 2;
       i = j;
       continue;
     }
-    if (isLetter(c)) {
+    if (isWordChar(text, i)) {
       let j = i;
-      while (j < text.length && isLetter(text.charCodeAt(j))) j++;
+      while (j < text.length && isWordChar(text, j)) j++;
       tokens.push(text.slice(i, j));
       endRun();
       i = j;
@@ -273,14 +396,17 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
       let [s, e] = [i, j];
       while (s < e && (text[s] === ':' || text[s] === '.') && text[s + 1] !== ':') s++;
       while (e > s && (text[e - 1] === ':' || text[e - 1] === '.') && text[e - 2] !== ':') e--;
-      if (isIP(text.slice(s, e)) !== 0) return 'ip';
+      const candidate = text.slice(s, e);
+      // A visitor's address has a digit somewhere; `std::` (C++) and `a::b` are words.
+      if (/\d/.test(candidate) && isIP(candidate) !== 0) return 'ip';
     }
     i = j;
   }
 
   if (spelledEmail(text.replace(/[()[\]{}<>]/g, ' ').split(' ').filter((w) => w !== ''))) return 'email';
-  for (const word of original.split(/[\s,;:"'<>()[\]{}|]/)) {
-    if (word.length < 12) continue;
+  // Encoded tokens may follow a key (`email=YUBiLmNv`): an `=` that is not base64 padding splits.
+  for (const word of original.split(/[\s,;:"'<>()[\]{}|&?#]|=(?=[^=])/)) {
+    if (word.length < MIN_ENCODED) continue;
     const lower = word.toLowerCase();
     if (DIGEST_LENGTHS.has(lower.length) && /^[0-9a-f]+$/.test(lower) && /\d/.test(lower) && /[a-f]/.test(lower)) return 'hash';
     if (!decodeTokens) continue;
@@ -307,7 +433,7 @@ function plainWords(value: string): boolean {
     const c = value.charCodeAt(i);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (letter) {
-      if (++word >= 12) return false;
+      if (++word >= MIN_ENCODED) return false;
       continue;
     }
     word = 0;
