@@ -1,5 +1,6 @@
 export { startRelay, databasePath, type Relay, type RelayOptions } from './relay.js';
 export { checkSiteRoot } from './serve-site.js';
+export { configSchema, destinationSchema, configJsonSchema, parseConfig } from './config/config-schema.js';
 export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';
 export { resolveSecret, type Env } from './config/secrets.js';
 export { decodeKey, generateKey, requireStrongKey, MIN_KEY_BYTES } from './keys/key-material.js';
@@ -10,7 +11,8 @@ export type { Store, DeadLetter, OutboxRow, NewOutboxRow } from './store/store.j
 export { transform, type PipelineContext, type TransformResult } from './pipeline/transform.js';
 export { createMask, deriveDestinationKey, createEventIdMask } from './pipeline/hmac-mask.js';
 export type { CleanEvent } from './pipeline/clean-event.js';
-export { connectors } from './destinations/registry.js';
+export { connectors, connectorFor } from './destinations/registry.js';
+export type { Connector, HttpConnector, SinkConnector, BatchOutcome, Outcome } from './destinations/connector.js';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './destinations/webhook/sign.js';
 export { buildPolicy, cspHeaders, CSP_REPORT_PATH } from './csp/build-policy.js';
 export type { TrackerRecord, TrackerSighting } from './store/store.js';

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { configSchema, type PalisadeConfigInput } from '@palisade/schema';
+import type { PalisadeConfigInput } from '@palisade/schema';
+import { configSchema } from './config/config-schema.js';
 import { createLogger } from './log.js';
 import { startRelay, type Relay, type RelayOptions } from './relay.js';
 

@@ -69,9 +69,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     state.destinations.map((d) => [
       d.config.id,
       new DeliveryWorker({
-        destination: d.config,
-        connector: d.connector,
-        settings: d.settings,
+        destination: d,
         store,
         log: logger,
         metrics,

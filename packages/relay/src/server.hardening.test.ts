@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '@palisade/schema';
+import { configSchema } from './config/config-schema.js';
 import { activateDestinations } from './destinations/active-destination.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';

@@ -85,7 +85,8 @@ const deliverySchema = z.strictObject({
   probeIntervalMs: z.number().int().min(10).max(3_600_000).default(30_000),
 }).default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000, maxRetryAfterMs: 300_000, probeIntervalMs: 30_000 });
 
-const httpUrl = z.string().refine((s) => {
+/** An http(s) URL setting (a vendor endpoint, a webhook). */
+export const httpUrl = z.string().refine((s) => {
   try {
     const u = new URL(s);
     return u.protocol === 'https:' || u.protocol === 'http:';
@@ -94,18 +95,24 @@ const httpUrl = z.string().refine((s) => {
   }
 }, { message: 'must be an http(s) URL' });
 
-export const ga4SettingsSchema = z.strictObject({
-  measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'a GA4 measurement id such as G-ABC123DEF4'),
-  apiSecret: secretRefSchema,
-  /** Base URL of the Measurement Protocol; the vendor sandbox or the EU endpoint go here. */
-  endpoint: httpUrl.default('https://www.google-analytics.com'),
-});
+const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
+const vendorName = z.string().min(1).max(100);
 
-export const webhookSettingsSchema = z.strictObject({
-  url: httpUrl,
-  /** Signs every request: `X-Palisade-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t.body)>`. */
-  secret: secretRefSchema,
+/**
+ * Per-destination mapping, read by the relay's one mapping engine on top of the connector's
+ * default mapping: event names to vendor events (`false`: not sent to this vendor), property
+ * paths to vendor parameters, constant and default parameters. Property paths must be admitted
+ * by the destination's allowlist: a mapping can only rename what the allowlist let through.
+ */
+export const mappingSchema = z.strictObject({
+  events: z.record(z.string().min(1).max(200), z.union([vendorName, z.literal(false)])).default({}),
+  properties: z.record(z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'), vendorName).default({}),
+  constants: z.record(vendorName, scalar).default({}),
+  defaults: z.record(vendorName, scalar).default({}),
+  /** Allowed properties the mapping does not name: sent under their own names (`keep`) or not. */
+  unmapped: z.enum(['keep', 'drop']).optional(),
 });
+export type MappingConfig = z.output<typeof mappingSchema>;
 
 const destinationBase = {
   id: z.string().regex(DESTINATION_ID, 'destination ids are lower-case letters, digits, - and _'),
@@ -116,16 +123,21 @@ const destinationBase = {
   /** The consent category a visitor must grant; `none` for strictly necessary processing. */
   consent: z.enum(['analytics', 'advertising', 'functional', 'none']).default('analytics'),
   allow: z.record(environmentName, allowlistSchema).default({}),
+  mapping: mappingSchema.optional(),
   delivery: deliverySchema,
 };
 
-export const ga4DestinationSchema = z.strictObject({ ...destinationBase, type: z.literal('ga4'), settings: ga4SettingsSchema });
-export const webhookDestinationSchema = z.strictObject({ ...destinationBase, type: z.literal('webhook'), settings: webhookSettingsSchema });
+/** A destination of any type, as the pipeline sees it; its settings are checked by its connector's schema. */
+const anyDestinationSchema = z.strictObject({ ...destinationBase, type: z.string(), settings: z.record(z.string(), z.unknown()) });
+export type DestinationConfig = z.output<typeof anyDestinationSchema>;
 
-export const destinationSchema = z.discriminatedUnion('type', [ga4DestinationSchema, webhookDestinationSchema]);
-export type DestinationConfig = z.output<typeof destinationSchema>;
-export type DestinationType = DestinationConfig['type'];
-export const destinationTypes: DestinationType[] = ['ga4', 'webhook'];
+/** Destination config schemas, one per type: the relay builds them from its connector registry. */
+export function buildDestinationSchema(settingsByType: Record<string, z.ZodObject>) {
+  const types = Object.keys(settingsByType);
+  if (types.length === 0) throw new Error('no destination types registered');
+  const variants = types.map((type) => z.strictObject({ ...destinationBase, type: z.literal(type), settings: settingsByType[type]! }));
+  return z.discriminatedUnion('type', variants as unknown as [typeof variants[number], ...typeof variants]);
+}
 
 export const maskingSchema = z.strictObject({
   key: secretRefSchema,
@@ -177,22 +189,28 @@ export const browserSchema = z.strictObject({
 }).default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true, reportTo: false } });
 export type BrowserConfig = z.output<typeof browserSchema>;
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: z.literal(1).default(1),
-  environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, {
-    message: 'at least one environment is required',
-  }),
-  masking: maskingSchema,
-  privacy: privacySchema,
-  browser: browserSchema,
-  /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
-  metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
-  destinations: z.array(destinationSchema).default([]),
-}).superRefine((config, ctx) => crossCheck(config, ctx), {
-  // Run even when fields already failed, so `config check` reports every problem in one pass.
-  when: () => true,
-});
+/**
+ * The config schema for a set of destination types (`settingsByType`: each type's settings
+ * schema, from the relay's connector registry). The relay exports the built schema.
+ */
+export function buildConfigSchema(settingsByType: Record<string, z.ZodObject>) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).default(1),
+    environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, {
+      message: 'at least one environment is required',
+    }),
+    masking: maskingSchema,
+    privacy: privacySchema,
+    browser: browserSchema,
+    /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
+    metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
+    destinations: z.array(buildDestinationSchema(settingsByType)).default([]),
+  }).superRefine((config, ctx) => crossCheck(config, ctx), {
+    // Run even when fields already failed, so `config check` reports every problem in one pass.
+    when: () => true,
+  });
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -225,18 +243,50 @@ function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
     if (!hipaaOn && !(isRecord(hipaa.baa) && hipaa.baa.signed === true)) {
       ctx.addIssue({ code: 'custom', path: ['destinations', i, 'hipaa', 'enabled'], message: 'HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)' });
     }
-    for (const env of Object.keys(isRecord(d.allow) ? d.allow : {})) {
+    const allow = isRecord(d.allow) ? d.allow : {};
+    for (const env of Object.keys(allow)) {
       if (!(env in environments)) {
         ctx.addIssue({ code: 'custom', path: ['destinations', i, 'allow', env], message: `unknown environment ${env}; known: ${Object.keys(environments).join(', ')}` });
+      }
+    }
+    // A mapping renames what the allowlist admitted; it cannot name anything else.
+    const mapping = isRecord(d.mapping) && isRecord(d.mapping.properties) ? d.mapping.properties : {};
+    const admitted = new Set<string>();
+    for (const a of Object.values(allow)) {
+      if (!isRecord(a)) continue;
+      for (const kind of ['eventProperties', 'userProperties', 'groupProperties']) {
+        if (isRecord(a[kind])) for (const path of Object.keys(a[kind])) admitted.add(path);
+      }
+    }
+    for (const path of Object.keys(mapping)) {
+      if (!admitted.has(path)) {
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'mapping', 'properties', path], message: `${path} is not in this destination's allowlist; a mapping can only rename allowed properties` });
       }
     }
   });
 }
 
-export type PalisadeConfig = z.output<typeof configSchema>;
-export type PalisadeConfigInput = z.input<typeof configSchema>;
+/** The config as the relay uses it, whatever destination types are registered. */
+const anyConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  environments: z.record(environmentName, environmentSchema),
+  masking: maskingSchema,
+  privacy: privacySchema,
+  browser: browserSchema,
+  metrics: z.strictObject({ token: secretRefSchema.optional() }),
+  destinations: z.array(anyDestinationSchema),
+});
+export type PalisadeConfig = z.output<typeof anyConfigSchema>;
+export type PalisadeConfigInput = Omit<z.input<typeof anyConfigSchema>, 'destinations' | 'version' | 'metrics' | 'privacy' | 'browser'> & {
+  version?: 1;
+  metrics?: z.input<typeof anyConfigSchema>['metrics'];
+  privacy?: z.input<typeof privacySchema>;
+  browser?: z.input<typeof browserSchema>;
+  destinations?: Array<Partial<z.input<typeof anyDestinationSchema>> & { id: string; type: string; settings: Record<string, unknown> }>;
+};
 
-/** JSON Schema (draft 2020-12) of the config file, for editors and CI. */
-export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** JSON Schema (draft 2020-12) of a config schema, for editors and CI. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

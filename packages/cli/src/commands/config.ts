@@ -1,6 +1,5 @@
 /** `palisade config check FILE` and `palisade config schema`. */
-import { configJsonSchema } from '@palisade/schema';
-import { loadConfigFile, resolveSecrets, type Env } from '@palisade/relay';
+import { configJsonSchema, loadConfigFile, resolveSecrets, type Env } from '@palisade/relay';
 
 export interface CheckOutput {
   ok: boolean;

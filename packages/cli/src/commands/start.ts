@@ -37,9 +37,11 @@ function forPorts(config: PalisadeConfig, sandboxOrigin: string, relayPort: numb
   return {
     ...config,
     environments,
-    destinations: config.destinations.map((d) => d.type === 'ga4'
-      ? { ...d, settings: { ...d.settings, endpoint: swap(d.settings.endpoint) } }
-      : { ...d, settings: { ...d.settings, url: swap(d.settings.url) } }),
+    // Any setting that points at the sandbox follows it, whatever the destination's type.
+    destinations: config.destinations.map((d) => ({
+      ...d,
+      settings: Object.fromEntries(Object.entries(d.settings).map(([k, v]) => [k, typeof v === 'string' ? swap(v) : v])),
+    })),
   };
 }
 

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { configSchema, problemsFrom, type PalisadeConfig, type Problem } from '@palisade/schema';
+import { problemsFrom, secretFields, type PalisadeConfig, type Problem } from '@palisade/schema';
+import { connectorFor } from '../destinations/registry.js';
+import { configSchema } from './config-schema.js';
 import { MIN_KEY_BYTES, decodeKey } from '../keys/key-material.js';
 import { resolveSecret, resolveSettings, type Env } from './secrets.js';
 
@@ -25,7 +27,7 @@ export function parseConfigText(text: string): ConfigResult {
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: problemsFrom(parsed.error) };
-  return { ok: true, config: parsed.data };
+  return { ok: true, config: parsed.data as PalisadeConfig };
 }
 
 export function loadConfigFile(path: string): ConfigResult {
@@ -73,7 +75,7 @@ export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecret
   }
   const settings: Record<string, Record<string, unknown>> = {};
   config.destinations.forEach((d, i) => {
-    settings[d.id] = resolveSettings(d.settings, env, (key, error) => {
+    settings[d.id] = resolveSettings(d.settings, secretFields(connectorFor(d.type).settings), env, (key, error) => {
       problems.push({ path: `destinations[${i}].settings.${key}`, message: error.message });
     });
   });
@@ -82,6 +84,10 @@ export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecret
 
 /** Files the config reads secrets from (`file:/path`): the site server must never serve them. */
 export function secretFiles(config: PalisadeConfig): string[] {
-  const refs = [config.masking.key, config.metrics.token, ...config.destinations.flatMap((d) => Object.values(d.settings))];
+  const refs = [
+    config.masking.key,
+    config.metrics.token,
+    ...config.destinations.flatMap((d) => secretFields(connectorFor(d.type).settings).map((field) => d.settings[field])),
+  ];
   return refs.filter((r): r is string => typeof r === 'string' && r.startsWith('file:')).map((r) => r.slice(5));
 }

@@ -1,6 +1,5 @@
 /** Resolves `env:NAME` and `file:/path` references. Error messages name the reference, never a value. */
 import { readFileSync } from 'node:fs';
-import { isSecretRef } from '@palisade/schema';
 
 export type Env = Record<string, string | undefined>;
 
@@ -24,11 +23,15 @@ export function resolveSecret(ref: string, env: Env): string {
   throw new SecretError('not a secret reference');
 }
 
-/** Copy of `settings` with every secret reference replaced by its value. */
-export function resolveSettings<T extends Record<string, unknown>>(settings: T, env: Env, onError: (key: string, error: SecretError) => void): T {
+/**
+ * Copy of `settings` with the declared secret fields (`secrets`, from the connector's settings
+ * schema) replaced by their values. Other fields are kept as written, even when they look like a
+ * reference: what is a secret is declared, not guessed.
+ */
+export function resolveSettings<T extends Record<string, unknown>>(settings: T, secrets: readonly string[], env: Env, onError: (key: string, error: SecretError) => void): T {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(settings)) {
-    if (typeof value === 'string' && isSecretRef(value)) {
+    if (typeof value === 'string' && secrets.includes(key)) {
       try {
         out[key] = resolveSecret(value, env);
       } catch (error) {

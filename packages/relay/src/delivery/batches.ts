@@ -1,13 +1,16 @@
 /**
  * Splits claimed rows into vendor requests: rows with the same batch key, in id order, at most
- * `maxEvents` per request and at most `maxBytes` of payload JSON.
+ * `maxEvents` per request and at most `maxBytes` of payload (the stored size: close enough).
  */
-import type { OutboxRow } from '../store/store.js';
+export interface Batchable {
+  batchKey: string;
+  bytes: number;
+}
 
-export function planBatches(rows: OutboxRow[], maxEvents: number, maxBytes: number): OutboxRow[][] {
-  const groups = new Map<string, OutboxRow[][]>();
-  const order: OutboxRow[][] = [];
-  const sizes = new Map<OutboxRow[], number>();
+export function planBatches<T extends Batchable>(rows: T[], maxEvents: number, maxBytes: number): T[][] {
+  const groups = new Map<string, T[][]>();
+  const order: T[][] = [];
+  const sizes = new Map<T[], number>();
   for (const row of rows) {
     const bytes = row.bytes;
     const open = groups.get(row.batchKey)?.at(-1);

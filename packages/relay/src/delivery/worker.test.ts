@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { destinationSchema } from '@palisade/schema';
 import type { OutboundRequest, VendorResponse } from '../destinations/connector.js';
-import { webhookConnector } from '../destinations/webhook/index.js';
-import { ga4Connector } from '../destinations/ga4/index.js';
 import { createLogger } from '../log.js';
+import { activeDestination, stored } from './delivery.fixture.js';
 import { PayloadCipher } from '../store/payload-cipher.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { backoffDelay } from './backoff.js';
@@ -27,16 +25,9 @@ function vendor(script: Array<number | 'network' | [number, Record<string, strin
 }
 
 function setup(delivery: Record<string, unknown>, script: Parameters<typeof vendor>[0], type: 'webhook' | 'ga4' = 'webhook', backoff = { baseMs: 5, maxMs: 20 }) {
-  const destination = destinationSchema.parse({
-    id: 'd',
-    type,
-    settings: type === 'webhook' ? { url: 'https://h.example', secret: 'env:S' } : { measurementId: 'G-TEST1234', apiSecret: 'env:S' },
-    delivery: { retryBaseMs: 5, retryMaxMs: 20, ...delivery },
-  });
   const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
   const v = vendor(script);
-  const settings = type === 'webhook' ? { url: 'https://h.example', secret: 's' } : { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://g.example' };
-  const worker = new DeliveryWorker({ destination, connector: type === 'webhook' ? webhookConnector : ga4Connector, settings, store, log, backoff, pollMs: 10, send: v.send, random: () => 0.99 });
+  const worker = new DeliveryWorker({ destination: activeDestination(type, delivery), store, log, backoff, pollMs: 10, send: v.send, random: () => 0.99 });
   return { store, worker, vendor: v };
 }
 
@@ -62,10 +53,7 @@ function fakeClock() {
 }
 afterEach(() => vi.useRealTimers());
 
-const events = (n: number, batchKey = '') => Array.from({ length: n }, (_, i) => ({
-  destinationId: 'd', eventId: `e${i}`, batchKey,
-  payload: { eventId: `e${i}`, type: 'track', event: 'X', timestamp: new Date().toISOString(), properties: {}, traits: {}, context: {} },
-}));
+const events = (n: number) => Array.from({ length: n }, (_, i) => ({ destinationId: 'd', eventId: `e${i}`, batchKey: '', payload: stored(`e${i}`) }));
 
 describe('DeliveryWorker', () => {
   it('retries 503s and network errors, then delivers everything once', async () => {
@@ -139,10 +127,7 @@ describe('DeliveryWorker', () => {
 
   it('batches GA4 events per client and at most 25 per request', async () => {
     const { store, worker, vendor: v } = setup({}, [], 'ga4');
-    const ga4 = (client: string, i: number) => ({
-      destinationId: 'd', eventId: `${client}${i}`, batchKey: `${client}|`,
-      payload: { client_id: client, events: [{ name: 'page_view', params: { session_id: 1, engagement_time_msec: 100 } }] },
-    });
+    const ga4 = (client: string, i: number) => ({ destinationId: 'd', eventId: `${client}${i}`, batchKey: '', payload: stored(`${client}${i}`, client) });
     await store.enqueue([...Array.from({ length: 30 }, (_, i) => ga4('a', i)), ...Array.from({ length: 5 }, (_, i) => ga4('b', i))]);
     worker.start();
     await until(async () => Object.keys((await store.stats()).outbox).length === 0);

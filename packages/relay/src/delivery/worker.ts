@@ -9,20 +9,19 @@
  * every waiting event was rescheduled further out), and the first success makes every
  * rescheduled event due at once.
  */
-import type { DestinationConfig } from '@palisade/schema';
-import type { Connector, Outcome } from '../destinations/connector.js';
+import type { BatchOutcome, Credentials, Outcome } from '../destinations/connector.js';
+import type { ActiveDestination } from '../destinations/active-destination.js';
 import type { OutboxRow, Store } from '../store/store.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { planBatches } from './batches.js';
 import { httpSend, NetworkError, type Send } from './http-send.js';
+import { vendorPayload } from './vendor-payload.js';
 
 export interface WorkerOptions {
-  destination: DestinationConfig;
-  connector: Connector<any, any>;
-  /** Settings with secret references resolved. */
-  settings: unknown;
+  /** The destination with its connector, resolved settings, mask and mapping. */
+  destination: ActiveDestination;
   store: Store;
   log: Logger;
   metrics?: RelayMetrics;
@@ -34,11 +33,27 @@ export interface WorkerOptions {
   random?: () => number;
 }
 
+/** A claimed row in the vendor's format, ready to batch. */
+interface Item {
+  row: OutboxRow;
+  payload: unknown;
+  batchKey: string;
+  bytes: number;
+}
+
+type Retry = Extract<Outcome, { kind: 'retry' }>;
+
+/** Credentials are fetched again this long before they expire. */
+const CREDENTIALS_MARGIN_MS = 60_000;
+
 const HOUR = 3_600_000;
 
 export class DeliveryWorker {
   readonly #o: Required<Omit<WorkerOptions, 'metrics'>> & Pick<WorkerOptions, 'metrics'>;
   readonly #maxEvents: number;
+  #credentials: Credentials | undefined;
+  /** The open client of a sink connector (a database pool), opened on first use. */
+  #client: Promise<unknown> | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   /** Ends the current sleep; `wake()` uses it only while idle, `stop()` always. */
@@ -49,8 +64,8 @@ export class DeliveryWorker {
 
   constructor(options: WorkerOptions) {
     this.#o = { pollMs: 1000, claimLimit: 500, send: httpSend, now: Date.now, random: Math.random, ...options };
-    const { connector, destination } = options;
-    this.#maxEvents = Math.min(connector.limits.maxEvents, destination.delivery.batchSize ?? Infinity);
+    const { connector, config } = options.destination;
+    this.#maxEvents = Math.min(connector.limits.maxEvents, config.delivery.batchSize ?? Infinity);
   }
 
   start(): void {
@@ -71,6 +86,12 @@ export class DeliveryWorker {
     this.#running = false;
     this.#interrupt?.();
     await this.#loop;
+    const { connector } = this.#o.destination;
+    if (this.#client !== undefined && connector.kind === 'sink') {
+      const client = await this.#client.catch(() => undefined);
+      this.#client = undefined;
+      if (client !== undefined) await connector.close(client);
+    }
   }
 
   #sleep(ms: number, wakeable: boolean): Promise<void> {
@@ -88,7 +109,8 @@ export class DeliveryWorker {
   }
 
   async #run(): Promise<void> {
-    const { store, destination, log } = this.#o;
+    const { store, log } = this.#o;
+    const destination = this.#o.destination.config;
     while (this.#running) {
       try {
         // After a failure, probe with one request's worth before taking the whole backlog again.
@@ -114,9 +136,44 @@ export class DeliveryWorker {
   }
 
   async #idleDelay(): Promise<number> {
-    const due = await this.#o.store.nextDueAt(this.#o.destination.id);
+    const due = await this.#o.store.nextDueAt(this.#o.destination.config.id);
     if (due === null) return this.#o.pollMs;
     return Math.max(10, Math.min(this.#o.pollMs, due - this.#o.now()));
+  }
+
+  /**
+   * The claimed rows in the vendor's format: each stored event is checked against today's policy,
+   * mapped and formatted. What the policy or the vendor's format no longer takes is removed and
+   * counted (as ingest counts its drops); a row that cannot be read goes to dead letters.
+   */
+  async #prepare(rows: OutboxRow[]): Promise<Item[]> {
+    const { destination, store, metrics, log } = this.#o;
+    const { config } = destination;
+    const items: Item[] = [];
+    const dropped = new Map<string, number[]>();
+    const broken = new Map<string, number[]>();
+    const add = (map: Map<string, number[]>, reason: string, id: number) => map.set(reason, [...(map.get(reason) ?? []), id]);
+    for (const row of rows) {
+      try {
+        const result = vendorPayload(row.payload, destination);
+        if ('unreadable' in result) add(broken, result.unreadable, row.id);
+        else if ('dropped' in result) add(dropped, result.dropped, row.id);
+        else items.push({ row, payload: result.payload, batchKey: result.batchKey, bytes: row.bytes });
+      } catch (error) {
+        // A connector bug must not block the queue: the row waits in dead letters for a fix and a replay.
+        log.error({ destination: config.id, err: { message: (error as Error).message } }, 'connector failed to format an event');
+        add(broken, 'connector error while formatting', row.id);
+      }
+    }
+    for (const [reason, ids] of dropped) {
+      await store.ack(ids);
+      metrics?.pipeline.inc({ destination: config.id, outcome: 'dropped', reason }, ids.length);
+    }
+    for (const [reason, ids] of broken) {
+      await store.deadLetter(ids, reason, this.#o.now());
+      metrics?.delivered.inc({ destination: config.id, outcome: 'dead_lettered' }, ids.length);
+    }
+    return items;
   }
 
   /**
@@ -124,38 +181,39 @@ export class DeliveryWorker {
    * to pause before the next claim (circuit open after a retryable failure), 0 to go on.
    */
   async #deliverAll(rows: OutboxRow[]): Promise<number> {
-    const batches = planBatches(rows, this.#maxEvents, this.#o.connector.limits.maxBytes);
+    const items = await this.#prepare(rows);
+    const batches = planBatches(items, this.#maxEvents, this.#o.destination.connector.limits.maxBytes);
     let next = 0;
-    let failure: Extract<Outcome, { kind: 'retry' }> | undefined;
+    let failure: Retry | undefined;
     const lane = async () => {
       while (next < batches.length && this.#running && failure === undefined) {
         const batch = batches[next++]!;
         await this.#respectRateLimit();
         const outcome = await this.#deliver(batch);
         // The vendor is failing: no lane takes another batch; the rest go back untouched.
-        if (outcome.kind === 'retry') failure ??= outcome;
+        if (outcome !== undefined) failure ??= outcome;
       }
     };
-    const lanes = Math.min(this.#o.destination.delivery.concurrency, batches.length);
+    const delivery = this.#o.destination.config.delivery;
+    const lanes = Math.min(delivery.concurrency, batches.length);
     await Promise.all(Array.from({ length: lanes }, lane));
-    if (next < batches.length) await this.#o.store.release(batches.slice(next).flat().map((r) => r.id));
+    if (next < batches.length) await this.#o.store.release(batches.slice(next).flat().map((i) => i.row.id));
     if (failure === undefined) {
       this.#consecutiveFailures = 0;
       return 0;
     }
     this.#consecutiveFailures++;
-    const { probeIntervalMs } = this.#o.destination.delivery;
-    return Math.max(this.#retryAfter(failure), Math.min(probeIntervalMs, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random)));
+    return Math.max(this.#retryAfter(failure), Math.min(delivery.probeIntervalMs, backoffDelay(this.#consecutiveFailures, this.#o.backoff, this.#o.random)));
   }
 
   /** The vendor's Retry-After, within the destination's cap. */
-  #retryAfter(outcome: Extract<Outcome, { kind: 'retry' }>): number {
-    return Math.min(outcome.retryAfterMs ?? 0, this.#o.destination.delivery.maxRetryAfterMs);
+  #retryAfter(outcome: Retry): number {
+    return Math.min(outcome.retryAfterMs ?? 0, this.#o.destination.config.delivery.maxRetryAfterMs);
   }
 
   /** Spaces request starts by 1/ratePerSecond, across concurrent lanes. */
   async #respectRateLimit(): Promise<void> {
-    const rate = this.#o.destination.delivery.ratePerSecond;
+    const rate = this.#o.destination.config.delivery.ratePerSecond;
     if (rate === undefined) return;
     const now = this.#o.now();
     const slot = Math.max(now, this.#nextRequestAt);
@@ -163,37 +221,112 @@ export class DeliveryWorker {
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
 
-  async #deliver(batch: OutboxRow[]): Promise<Outcome> {
-    const { connector, destination, store, log, metrics } = this.#o;
-    const ids = batch.map((r) => r.id);
-    const request = connector.buildRequest(batch.map((r) => r.payload), this.#o.settings, new Date(this.#o.now()));
-    let outcome: Outcome;
+  /**
+   * Delivers one batch and settles each of its rows. Returns the failure when the vendor as a
+   * whole is failing (every event of the batch must wait), which opens the circuit.
+   */
+  async #deliver(batch: Item[]): Promise<Retry | undefined> {
+    const outcome = await this.#attempt(batch.map((i) => i.payload));
+    if (outcome.kind === 'split') {
+      if (batch.length === 1) return this.#settle(batch, { kind: 'abort', reason: outcome.reason });
+      // The vendor refused the batch for some event in it: the halves go separately until the
+      // event it refuses is alone.
+      const half = Math.ceil(batch.length / 2);
+      const first = await this.#deliver(batch.slice(0, half));
+      const second = first === undefined ? await this.#deliver(batch.slice(half)) : undefined;
+      if (first !== undefined) await this.#settle(batch.slice(half), first);
+      return first ?? second;
+    }
+    if (outcome.kind !== 'per-event') return this.#settle(batch, outcome);
+    if (outcome.outcomes.length !== batch.length) {
+      return this.#settle(batch, { kind: 'retry', reason: `vendor answered for ${outcome.outcomes.length} of ${batch.length} events` });
+    }
+    // Per-event verdicts: rows with the same verdict are settled together.
+    const groups = new Map<string, { outcome: Outcome; items: Item[] }>();
+    outcome.outcomes.forEach((o, i) => {
+      const key = o.kind === 'ok' ? 'ok' : `${o.kind}\u0000${o.reason}`;
+      const group = groups.get(key) ?? { outcome: o, items: [] };
+      group.items.push(batch[i]!);
+      groups.set(key, group);
+    });
+    let failure: Retry | undefined;
+    for (const group of groups.values()) await this.#settle(group.items, group.outcome);
+    // Only a vendor that failed every event counts as failing.
+    if (outcome.outcomes.every((o) => o.kind === 'retry')) failure = outcome.outcomes[0] as Retry;
+    return failure;
+  }
+
+  /** One attempt at a batch: a vendor request (with credentials when the connector needs them), or a sink write. */
+  async #attempt(payloads: unknown[]): Promise<BatchOutcome> {
+    const { destination, metrics } = this.#o;
+    const { connector, settings, config } = destination;
+    const now = new Date(this.#o.now());
+    if (connector.kind === 'sink') {
+      try {
+        this.#client ??= connector.open(settings);
+        return await connector.write(await this.#client, payloads, { now });
+      } catch (error) {
+        this.#client = undefined;
+        return { kind: 'retry', reason: `sink: ${(error as Error).message.slice(0, 200)}` };
+      }
+    }
     const started = performance.now();
     try {
-      const response = await this.#o.send(request, destination.delivery.timeoutMs);
-      outcome = connector.classify(response);
-      metrics?.requests.inc({ destination: destination.id, status: String(response.status) });
+      let credentials = connector.auth ? await this.#currentCredentials(false) : undefined;
+      let response = await this.#o.send(connector.buildRequest(payloads, settings, { now, ...(credentials ? { credentials } : {}) }), config.delivery.timeoutMs);
+      if (response.status === 401 && connector.auth) {
+        // Revoked or expired early: fetch credentials again, once.
+        credentials = await this.#currentCredentials(true);
+        response = await this.#o.send(connector.buildRequest(payloads, settings, { now, credentials }), config.delivery.timeoutMs);
+      }
+      metrics?.requests.inc({ destination: config.id, status: String(response.status) });
+      return connector.classify(response, payloads);
     } catch (error) {
-      outcome = { kind: 'retry', reason: error instanceof NetworkError ? error.message : 'network: request failed' };
-      metrics?.requests.inc({ destination: destination.id, status: 'network' });
+      metrics?.requests.inc({ destination: config.id, status: error instanceof AuthFailure ? 'auth' : 'network' });
+      if (error instanceof AuthFailure) return { kind: 'retry', reason: error.message };
+      return { kind: 'retry', reason: error instanceof NetworkError ? error.message : 'network: request failed' };
+    } finally {
+      metrics?.requestSeconds.observe({ destination: config.id }, (performance.now() - started) / 1000);
     }
-    metrics?.requestSeconds.observe({ destination: destination.id }, (performance.now() - started) / 1000);
+  }
+
+  /** Cached credentials, fetched again a minute before they expire or when `force`d. */
+  async #currentCredentials(force: boolean): Promise<Credentials> {
+    const { connector, settings, config } = this.#o.destination;
+    const now = this.#o.now();
+    if (!force && this.#credentials !== undefined && now < this.#credentials.expiresAt - CREDENTIALS_MARGIN_MS) return this.#credentials;
+    if (connector.kind !== 'http' || connector.auth === undefined) throw new AuthFailure('auth: the connector has no auth hook');
+    try {
+      this.#credentials = await connector.auth.obtain(settings, { send: this.#o.send, now, timeoutMs: config.delivery.timeoutMs });
+    } catch (error) {
+      this.#credentials = undefined;
+      throw new AuthFailure(`auth: ${(error as Error).message.slice(0, 200)}`);
+    }
+    return this.#credentials;
+  }
+
+  /** Acts on one verdict for these rows. Returns the failure when they must wait for the vendor. */
+  async #settle(items: Item[], outcome: Outcome): Promise<Retry | undefined> {
+    const { store, log, metrics } = this.#o;
+    const destination = this.#o.destination.config;
+    const ids = items.map((i) => i.row.id);
     const now = this.#o.now();
     if (outcome.kind === 'ok') {
       await store.ack(ids);
-      metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, batch.length);
-      log.debug({ destination: destination.id, events: batch.length }, 'delivered');
-      return outcome;
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, items.length);
+      log.debug({ destination: destination.id, events: items.length }, 'delivered');
+      return undefined;
     }
     if (outcome.kind === 'abort') {
       await store.deadLetter(ids, outcome.reason, now);
-      metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, batch.length);
-      log.warn({ destination: destination.id, events: batch.length, reason: outcome.reason }, 'vendor refused events; moved to dead letters');
-      return outcome;
+      metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, items.length);
+      log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'vendor refused events; moved to dead letters');
+      return undefined;
     }
     const { maxAttempts, maxAgeHours } = destination.delivery;
-    const exhausted = batch.filter((r) => r.attempts + 1 >= maxAttempts && now - (r.firstAttemptAt ?? now) >= maxAgeHours * HOUR);
-    const again = batch.filter((r) => !exhausted.includes(r));
+    const rows = items.map((i) => i.row);
+    const exhausted = rows.filter((r) => r.attempts + 1 >= maxAttempts && now - (r.firstAttemptAt ?? now) >= maxAgeHours * HOUR);
+    const again = rows.filter((r) => !exhausted.includes(r));
     if (exhausted.length > 0) {
       await store.deadLetter(exhausted.map((r) => r.id), `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`, now);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, exhausted.length);
@@ -204,7 +337,10 @@ export class DeliveryWorker {
       await store.reschedule(again.map((r) => r.id), now + delay, outcome.reason, now);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'retried' }, again.length);
     }
-    log.warn({ destination: destination.id, events: batch.length, reason: outcome.reason }, 'delivery failed; will retry');
+    log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'delivery failed; will retry');
     return outcome;
   }
 }
+
+/** Credentials could not be obtained: retried like a network failure. */
+class AuthFailure extends Error {}

@@ -1,15 +1,37 @@
-/** A configured destination ready to use: its connector, resolved settings and masking functions. */
+/** A configured destination ready to use: its connector, resolved settings, masking and mapping. */
 import type { DestinationConfig, PalisadeConfig } from '@palisade/schema';
 import { createEventIdMask, createMask, deriveDestinationKey, type MaskFn } from '../pipeline/hmac-mask.js';
 import type { Connector } from './connector.js';
-import { connectors } from './registry.js';
+import { mergeMapping, type Mapping } from './mapping.js';
+import { connectorFor } from './registry.js';
 
 export interface ActiveDestination {
   config: DestinationConfig;
-  connector: Connector<any, any>;
-  settings: Record<string, unknown>;
+  connector: Connector;
+  /** Settings with secrets resolved, as the connector's settings schema produced them. */
+  settings: any;
   mask: MaskFn;
   eventId: (messageId: string) => string;
+  /** The connector's default mapping under the destination's `mapping:` config. */
+  mapping: Mapping;
+}
+
+export function activateDestination(
+  config: PalisadeConfig,
+  destination: DestinationConfig,
+  maskingKey: Buffer,
+  settings: Record<string, unknown>,
+  connector: Connector = connectorFor(destination.type),
+): ActiveDestination {
+  const key = config.masking.perDestination ? deriveDestinationKey(maskingKey, destination.id) : maskingKey;
+  return {
+    config: destination,
+    connector,
+    settings,
+    mask: createMask(config.masking.keyId, key),
+    eventId: createEventIdMask(key),
+    mapping: mergeMapping(connector.defaultMapping, destination.mapping),
+  };
 }
 
 export function activateDestinations(
@@ -17,14 +39,5 @@ export function activateDestinations(
   maskingKey: Buffer,
   resolvedSettings: Record<string, Record<string, unknown>>,
 ): ActiveDestination[] {
-  return config.destinations.filter((d) => d.enabled).map((d) => {
-    const key = config.masking.perDestination ? deriveDestinationKey(maskingKey, d.id) : maskingKey;
-    return {
-      config: d,
-      connector: connectors[d.type],
-      settings: resolvedSettings[d.id] ?? {},
-      mask: createMask(config.masking.keyId, key),
-      eventId: createEventIdMask(key),
-    };
-  });
+  return config.destinations.filter((d) => d.enabled).map((d) => activateDestination(config, d, maskingKey, resolvedSettings[d.id] ?? {}));
 }

@@ -1,9 +1,50 @@
 /**
- * A connector maps a clean event to one vendor's format and reads that vendor's answers.
- * Everything in it is pure: the delivery layer does the I/O. Adding a vendor means one folder
- * with a settings schema (in @palisade/schema), `map`, `buildRequest` and `classify`.
+ * Connector interface v2: how the relay talks to one vendor.
+ *
+ * What a connector sees
+ * ---------------------
+ * The outbox holds each destination's clean event (`StoredEvent`): already allowlisted, screened
+ * and masked for that destination (promise 4), and vendor-neutral. At delivery time the worker
+ * re-checks it against today's allowlist (`pipeline/recheck.ts`), runs the one mapping engine
+ * (`mapping.ts`: the connector's `defaultMapping` under the destination's `mapping:` config),
+ * and hands the `MappedEvent` to the connector. A connector never sees a raw message, and a
+ * mapping can only rename what the allowlist admitted.
+ *
+ * The pure part (every connector)
+ * -------------------------------
+ *   settings        zod schema of the destination's `settings:`; secret fields use `secret()`,
+ *                   which is how the relay knows what to resolve (nothing is guessed).
+ *   defaultMapping  vendor event names for Palisade's reserved events, and whether unmapped
+ *                   allowed properties travel under their own names.
+ *   limits          the vendor's own per-request limits (events, bytes).
+ *   format          MappedEvent -> one vendor payload and a batch key (payloads with the same key
+ *                   may share a request), or `{ dropped }` with a reason.
+ *
+ * Two kinds of transport
+ * ----------------------
+ *   kind: 'http'    buildRequest(payloads, settings, { now, credentials }) -> one request;
+ *                   classify(response, payloads) -> a BatchOutcome. Optional `auth.obtain`
+ *                   fetches short-lived credentials (an OAuth2 access token); the worker caches
+ *                   them until a minute before they expire and fetches them again once after a
+ *                   401.
+ *   kind: 'sink'    open(settings) -> a client (a database pool); write(client, payloads) -> a
+ *                   BatchOutcome; close(client). For vendors that are not HTTP (a warehouse).
+ *
+ * Outcomes
+ * --------
+ * A BatchOutcome is one verdict for the whole batch (`ok`, `retry` with an optional
+ * Retry-After, `abort` with the vendor's message), or `per-event` verdicts in payload order
+ * (vendors that report which events failed, sometimes inside a 200), or `split`: the vendor
+ * refused the whole batch because of some event in it (Meta), so the worker resends each half
+ * until the bad event is alone and dead-letters only that one. The worker acks what succeeded,
+ * reschedules what may succeed later, and dead-letters what the vendor refused, with its reason.
+ *
+ * Adding a vendor is one folder under destinations/ (settings, default mapping, connector, a
+ * contract fixture, its README section), one line in registry.ts, and its stand-in in the vendor
+ * sandbox. Every registered connector runs the contract suite (connector.contract.ts).
  */
-import type { CleanEvent } from '../pipeline/clean-event.js';
+import type { z } from 'zod';
+import type { MappedEvent, Mapping } from './mapping.js';
 
 export interface OutboundRequest {
   url: string;
@@ -23,17 +64,58 @@ export type Outcome =
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'abort'; reason: string };
 
-export type MapResult<P> = { payload: P; batchKey: string } | { dropped: string };
+export type BatchOutcome =
+  | Outcome
+  /** One outcome per payload, in the order the payloads were given. */
+  | { kind: 'per-event'; outcomes: Outcome[] }
+  /** The vendor refused the batch for some event in it: send the halves separately. */
+  | { kind: 'split'; reason: string };
 
-export interface Connector<Settings = unknown, Payload = unknown> {
+export type FormatResult<P> = { payload: P; batchKey: string } | { dropped: string };
+
+/** Short-lived credentials from `auth.obtain`. */
+export interface Credentials {
+  /** Sent by the connector as it sees fit (`Authorization: Bearer ...`). */
+  accessToken: string;
+  /** Epoch ms; the worker fetches new credentials a minute before. */
+  expiresAt: number;
+}
+
+/** What an auth hook may use: the worker's HTTP send (the vendor sandbox in tests). */
+export interface AuthContext {
+  send: (request: OutboundRequest, timeoutMs: number) => Promise<VendorResponse>;
+  now: number;
+  timeoutMs: number;
+}
+
+interface ConnectorBase<Settings, Payload> {
   type: string;
+  /** A human name for `config check` and the README (`Google Analytics 4`). */
+  label: string;
+  settings: z.ZodObject;
+  defaultMapping: Mapping;
   /** The vendor's own per-request limits. */
   limits: { maxEvents: number; maxBytes: number };
-  map(event: CleanEvent, settings: Settings): MapResult<Payload>;
-  /** One request for payloads that share a batch key, within `limits`. */
-  buildRequest(payloads: Payload[], settings: Settings, now: Date): OutboundRequest;
-  classify(response: VendorResponse): Outcome;
+  format(event: MappedEvent, settings: Settings): FormatResult<Payload>;
 }
+
+export interface HttpConnector<Settings = any, Payload = any> extends ConnectorBase<Settings, Payload> {
+  kind: 'http';
+  auth?: { obtain(settings: Settings, context: AuthContext): Promise<Credentials> };
+  /** One request for payloads that share a batch key, within `limits`. */
+  buildRequest(payloads: Payload[], settings: Settings, context: { now: Date; credentials?: Credentials }): OutboundRequest;
+  classify(response: VendorResponse, payloads: Payload[]): BatchOutcome;
+}
+
+export interface SinkConnector<Settings = any, Payload = any, Client = any> extends ConnectorBase<Settings, Payload> {
+  kind: 'sink';
+  open(settings: Settings): Promise<Client>;
+  /** Writes one batch; a thrown error counts as a retryable failure. */
+  write(client: Client, payloads: Payload[], context: { now: Date }): Promise<BatchOutcome>;
+  close(client: Client): Promise<void>;
+}
+
+export type Connector = HttpConnector | SinkConnector;
 
 /**
  * Seconds or an HTTP date, as RFC 9110 allows; capped at one hour here, and by the destination's
@@ -58,4 +140,13 @@ export function classifyHttp(response: VendorResponse): Outcome {
       : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
   }
   return { kind: 'abort', reason: `HTTP ${status}` };
+}
+
+/**
+ * A vendor's message for a reason (dead letters, logs): one line, bounded, and never a value of
+ * ours (vendors echo what they received; callers pass only the vendor's error text).
+ */
+export function vendorReason(prefix: string, message: unknown): string {
+  const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+  return text === '' ? prefix : `${prefix}: ${text}`;
 }

@@ -1,9 +1,13 @@
-/** Fans validated messages out to every destination: transform, then the connector's mapping. */
+/**
+ * Fans validated messages out to every destination: each destination's clean event is stored
+ * (pipeline/stored-event.ts); the connector maps it to the vendor's format at delivery time.
+ */
 import type { Message } from '@palisade/schema';
 import type { ActiveDestination } from '../destinations/active-destination.js';
 import type { MaskFn } from '../pipeline/hmac-mask.js';
 import { ContextReducer } from '../pipeline/clean-context.js';
 import { admit, allowlistKey, allowlistName, buildCleanEvent, prepareMessage, type PreparedMessage, type PrivacyRules } from '../pipeline/transform.js';
+import { STORED_EVENT_VERSION, type StoredEvent } from '../pipeline/stored-event.js';
 import type { NewOutboxRow } from '../store/store.js';
 
 /**
@@ -69,12 +73,8 @@ export function toOutbox(
       const message = (prepared[i] ??= prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer));
       const result = buildCleanEvent(message, d.config, admission.allow, ctx);
       for (const r of result.refused) count(refused, d.config.id, r.reason);
-      const mapped = d.connector.map(result.event, d.settings);
-      if ('dropped' in mapped) {
-        drop(d.config.id, mapped.dropped);
-        continue;
-      }
-      rows.push({ destinationId: d.config.id, eventId: result.event.eventId, batchKey: mapped.batchKey, payload: mapped.payload });
+      const stored: StoredEvent = { v: STORED_EVENT_VERSION, env: environment, key: keys[i]!, masked: result.masked, event: result.event };
+      rows.push({ destinationId: d.config.id, eventId: result.event.eventId, batchKey: '', payload: stored });
       n++;
     }
     if (n > 0) queued.set(d.config.id, n);

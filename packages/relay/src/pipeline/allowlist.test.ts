@@ -15,19 +15,19 @@ describe('applyAllowlist', () => {
 
   it('never copies an object wholesale: leaves are named by dotted path', () => {
     const source = { appointment: { type: 'new-patient', reason: 'anxiety', patient: { name: 'Jane' } } };
-    expect(applyAllowlist(source, { appointment: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'appointment', reason: 'not a primitive' }] });
+    expect(applyAllowlist(source, { appointment: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'appointment', reason: 'not a primitive' }], masked: [] });
     expect(applyAllowlist(source, { 'appointment.type': 'allow' }, options).properties).toEqual({ appointment: { type: 'new-patient' } });
   });
 
   it('drops allowed values that look like direct identifiers in HIPAA mode only', () => {
     const source = { note: 'call me at 555-867-5309' };
-    expect(applyAllowlist(source, { note: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'note', reason: 'looks like phone' }] });
+    expect(applyAllowlist(source, { note: 'allow' }, options)).toEqual({ properties: {}, refused: [{ path: 'note', reason: 'looks like phone' }], masked: [] });
     expect(applyAllowlist(source, { note: 'allow' }, { ...options, screenValues: false }).properties).toEqual(source);
   });
 
   it('handles arrays of primitives and refuses arrays of objects', () => {
     expect(applyAllowlist({ tags: ['a', 'b'], items: [{ sku: 1 }] }, { tags: 'mask', items: 'allow' }, options))
-      .toEqual({ properties: { tags: ['M(a)', 'M(b)'] }, refused: [{ path: 'items', reason: 'not a primitive' }] });
+      .toEqual({ properties: { tags: ['M(a)', 'M(b)'] }, refused: [{ path: 'items', reason: 'not a primitive' }], masked: ['tags'] });
   });
 
   it('reads own properties only, so prototype keys reach nothing', () => {

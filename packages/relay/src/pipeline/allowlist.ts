@@ -77,6 +77,8 @@ export interface AllowlistResult {
   properties: CleanObject;
   /** Paths named by the allowlist whose value was refused, with the reason. */
   refused: Array<{ path: string; reason: RefusalReason }>;
+  /** Paths whose value was masked (stored beside the event, so delivery never masks twice). */
+  masked: string[];
 }
 
 export function applyAllowlist(
@@ -86,7 +88,8 @@ export function applyAllowlist(
 ): AllowlistResult {
   const properties: CleanObject = {};
   const refused: AllowlistResult['refused'] = [];
-  if (source === undefined) return { properties, refused };
+  const masked: string[] = [];
+  if (source === undefined) return { properties, refused, masked };
   for (const path of Object.keys(rules).sort()) {
     const parts = path.split('.');
     if (parts.some((p) => FORBIDDEN.has(p))) continue;
@@ -105,8 +108,12 @@ export function applyAllowlist(
       }
       clean.push(c.value);
     }
-    if (refusal !== undefined) refused.push({ path, reason: refusal });
-    else writePath(properties, parts, Array.isArray(value) ? clean : clean[0]!);
+    if (refusal !== undefined) {
+      refused.push({ path, reason: refusal });
+      continue;
+    }
+    writePath(properties, parts, Array.isArray(value) ? clean : clean[0]!);
+    if (rule === 'mask') masked.push(path);
   }
-  return { properties, refused };
+  return { properties, refused, masked };
 }

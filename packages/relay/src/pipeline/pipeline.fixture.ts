@@ -1,5 +1,6 @@
 /** Shared by the pipeline's tests: a destination config and a context with real masking. */
-import { destinationSchema, type DestinationConfig } from '@palisade/schema';
+import type { DestinationConfig } from '@palisade/schema';
+import { destinationSchema } from '../config/config-schema.js';
 import { createEventIdMask, createMask, deriveDestinationKey } from './hmac-mask.js';
 import type { PipelineContext, PrivacyRules } from './transform.js';
 

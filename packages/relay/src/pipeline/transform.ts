@@ -148,12 +148,12 @@ function freeText(value: string | undefined, max: number, screen: boolean): stri
  * The destination's allowlists and masks applied to an admitted message. `refused` names the
  * allowed paths whose values were not forwarded, with the reason (for metrics; never values).
  */
-export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent; refused: AllowlistResult['refused'] } {
+export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent; refused: AllowlistResult['refused']; masked: string[] } {
   const { message, name } = prepared;
   const { rules } = ctx;
   const screen = destination.hipaa.enabled;
   const options = { mask: ctx.mask, screenValues: screen, maxLength: (path: string) => rules.maxValueLengths[path] ?? rules.maxValueLength };
-  let result: AllowlistResult = { properties: {}, refused: [] };
+  let result: AllowlistResult = { properties: {}, refused: [], masked: [] };
   if (message.type === 'track' || message.type === 'page' || message.type === 'screen') {
     result = applyAllowlist(message.properties, allow.eventProperties, options);
   } else if (message.type === 'identify') {
@@ -190,5 +190,5 @@ export function buildCleanEvent(prepared: PreparedMessage, destination: Destinat
   if (message.type === 'alias') event.previousId = ctx.mask(message.previousId);
   const pageName = (message.type === 'page' || message.type === 'screen') && allow.pageTitle ? freeText(message.name, 200, screen) : undefined;
   if (pageName) event.name = pageName;
-  return { event, refused: result.refused };
+  return { event, refused: result.refused, masked: result.masked };
 }

@@ -3,13 +3,13 @@
  * network errors, 408, 429 and 5xx are retried (vendors.md §1). The api_secret travels in the
  * query string: the request URL is never logged or stored.
  */
-import type { z } from 'zod';
-import type { ga4SettingsSchema } from '@palisade/schema';
-import { classifyHttp, type Connector, type OutboundRequest } from '../connector.js';
-import { mapToGa4 } from './map.js';
+import { classifyHttp, type HttpConnector, type OutboundRequest } from '../connector.js';
+import { formatGa4 } from './map.js';
+import { SPECIAL_EVENTS } from './names.js';
 import { GA4_LIMITS, type Ga4Payload } from './payload.js';
+import { ga4Settings, type Ga4Settings } from './settings.js';
 
-export type Ga4Settings = z.output<typeof ga4SettingsSchema>;
+export type { Ga4Settings } from './settings.js';
 
 export function mergeGa4Payloads(payloads: Ga4Payload[], now: Date): Ga4Payload {
   const first = payloads[0]!;
@@ -27,11 +27,16 @@ export function mergeGa4Payloads(payloads: Ga4Payload[], now: Date): Ga4Payload 
   return merged;
 }
 
-export const ga4Connector: Connector<Ga4Settings, Ga4Payload> = {
+export const ga4Connector: HttpConnector<Ga4Settings, Ga4Payload> = {
+  kind: 'http',
   type: 'ga4',
+  label: 'Google Analytics 4 (Measurement Protocol)',
+  settings: ga4Settings,
+  // Every allowed property is an event parameter under its own (GA4-legal) name unless mapped.
+  defaultMapping: { events: { ...SPECIAL_EVENTS }, properties: {}, constants: {}, defaults: {}, unmapped: 'keep' },
   limits: { maxEvents: GA4_LIMITS.eventsPerRequest, maxBytes: GA4_LIMITS.requestBytes },
-  map: (event) => mapToGa4(event),
-  buildRequest(payloads, settings, now): OutboundRequest {
+  format: (event) => formatGa4(event),
+  buildRequest(payloads, settings, { now }): OutboundRequest {
     const url = new URL(`${settings.endpoint.replace(/\/+$/, '')}/mp/collect`);
     url.searchParams.set('measurement_id', settings.measurementId);
     url.searchParams.set('api_secret', settings.apiSecret);
@@ -42,5 +47,6 @@ export const ga4Connector: Connector<Ga4Settings, Ga4Payload> = {
       body: JSON.stringify(mergeGa4Payloads(payloads, now)),
     };
   },
-  classify: classifyHttp,
+  // GA4 answers 2xx for malformed events too: there is nothing per event to read.
+  classify: (response) => classifyHttp(response),
 };

@@ -1,27 +1,19 @@
 /**
- * Clean event -> one-event GA4 payload. Identifiers are already masked; here they only take
+ * Mapped event -> one-event GA4 payload. Identifiers are already masked; here they only take
  * their GA4 places: client_id from the masked anonymousId, user_id from the masked userId.
+ * Parameter names come from the mapping engine (a property's own path unless the mapping renames
+ * it) and are then made GA4-legal (`appointment.type` -> `appointment_type`).
  */
-import type { CleanObject, CleanValue } from '../../pipeline/allowlist.js';
+import type { CleanValue } from '../../pipeline/allowlist.js';
 import type { CleanEvent } from '../../pipeline/clean-event.js';
-import type { MapResult } from '../connector.js';
+import type { FormatResult } from '../connector.js';
+import type { MappedEvent } from '../mapping.js';
 import { ga4EventName, ga4Name } from './names.js';
 import { GA4_LIMITS, PARAM_VALUE_LIMITS, type Ga4ParamValue, type Ga4Payload } from './payload.js';
 
 /** GA4 counts an event as engaged only with a positive engagement time. */
 const DEFAULT_ENGAGEMENT_MS = 100;
 const SESSION_MS = 30 * 60 * 1000;
-
-/** `{appointment: {clinic_id: 4}}` -> `[['appointment_clinic_id', 4]]` */
-function flatten(object: CleanObject, prefix = ''): Array<[string, CleanValue]> {
-  const out: Array<[string, CleanValue]> = [];
-  for (const [key, value] of Object.entries(object)) {
-    const path = prefix === '' ? key : `${prefix}_${key}`;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(...flatten(value, path));
-    else out.push([path, value]);
-  }
-  return out;
-}
 
 function paramValue(value: CleanValue, maxLength: number): Ga4ParamValue | undefined {
   if (value === null) return undefined;
@@ -30,9 +22,10 @@ function paramValue(value: CleanValue, maxLength: number): Ga4ParamValue | undef
   return text.slice(0, maxLength);
 }
 
-function addParams(target: Record<string, Ga4ParamValue>, object: CleanObject, limit: number, nameLength: number, valueLength: number): void {
-  for (const [path, value] of flatten(object)) {
+function addParams(target: Record<string, Ga4ParamValue>, params: Record<string, CleanValue>, limit: number, nameLength: number, valueLength: number): void {
+  for (const [path, value] of Object.entries(params)) {
     if (Object.keys(target).length >= limit) return;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) continue;
     const name = ga4Name(path, nameLength);
     if (name === undefined || name in target) continue;
     const v = paramValue(value, PARAM_VALUE_LIMITS[name] ?? valueLength);
@@ -47,9 +40,10 @@ function sessionId(event: CleanEvent): number {
   return Math.floor(ms / SESSION_MS) * (SESSION_MS / 1000);
 }
 
-export function mapToGa4(event: CleanEvent): MapResult<Ga4Payload> {
+export function formatGa4(mapped: MappedEvent): FormatResult<Ga4Payload> {
+  const { event } = mapped;
   if (event.type === 'alias') return { dropped: 'GA4 has no alias call' };
-  const name = ga4EventName(event.event);
+  const name = ga4EventName(mapped.name);
   if (name === undefined) return { dropped: 'event name is not usable in GA4 (empty or reserved)' };
   const clientId = event.anonymousId ?? event.userId;
   if (clientId === undefined) return { dropped: 'no identifier for client_id' };
@@ -68,8 +62,8 @@ export function mapToGa4(event: CleanEvent): MapResult<Ga4Payload> {
   if (campaign?.source) params.source = campaign.source;
   if (campaign?.medium) params.medium = campaign.medium;
   if (campaign?.name) params.campaign = campaign.name;
-  addParams(params, event.properties, GA4_LIMITS.paramsPerEvent, 40, GA4_LIMITS.paramValueLength);
-  if (event.type === 'group') addParams(params, event.traits, GA4_LIMITS.paramsPerEvent, 40, GA4_LIMITS.paramValueLength);
+  // identify: the mapped traits are user properties, not event parameters.
+  if (event.type !== 'identify') addParams(params, mapped.params, GA4_LIMITS.paramsPerEvent, 40, GA4_LIMITS.paramValueLength);
 
   const payload: Ga4Payload = {
     client_id: clientId,
@@ -78,7 +72,7 @@ export function mapToGa4(event: CleanEvent): MapResult<Ga4Payload> {
   if (event.userId !== undefined) payload.user_id = event.userId;
   if (event.type === 'identify') {
     const properties: Record<string, Ga4ParamValue> = {};
-    addParams(properties, event.traits, GA4_LIMITS.userProperties, 24, GA4_LIMITS.userPropertyValueLength);
+    addParams(properties, mapped.params, GA4_LIMITS.userProperties, 24, GA4_LIMITS.userPropertyValueLength);
     if (Object.keys(properties).length > 0) {
       payload.user_properties = Object.fromEntries(Object.entries(properties).map(([k, value]) => [k, { value }]));
     }

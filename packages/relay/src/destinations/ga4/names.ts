@@ -15,8 +15,8 @@ export const RESERVED_EVENT_NAMES = new Set([
   'user_engagement',
 ]);
 
-/** Palisade's reserved names to GA4's recommended or descriptive ones. */
-const SPECIAL_EVENTS: Record<string, string> = {
+/** Palisade's reserved names to GA4's recommended or descriptive ones: GA4's default mapping. */
+export const SPECIAL_EVENTS: Record<string, string> = {
   $pageview: 'page_view',
   $screen: 'screen_view',
   $identify: 'identify',
@@ -53,8 +53,9 @@ function computeGa4Name(raw: string, maxLength: number): string | undefined {
   return name;
 }
 
+/** A mapped event name made GA4-legal; undefined when empty or reserved. */
 export function ga4EventName(event: string): string | undefined {
-  const name = SPECIAL_EVENTS[event] ?? ga4Name(event);
+  const name = ga4Name(event);
   if (name === undefined || RESERVED_EVENT_NAMES.has(name)) return undefined;
   return name;
 }

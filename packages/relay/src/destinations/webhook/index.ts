@@ -1,20 +1,38 @@
 /**
  * Generic webhook: JSON batches of clean events, signed with the destination's secret.
- * Receivers dedup on `eventId`.
+ * Receivers dedup on `eventId`. The event name and properties are the mapped ones (by default the
+ * clean event's own); everything else is the clean event as the pipeline left it.
  */
-import type { z } from 'zod';
-import type { webhookSettingsSchema } from '@palisade/schema';
 import type { CleanEvent } from '../../pipeline/clean-event.js';
-import { classifyHttp, type Connector } from '../connector.js';
+import { classifyHttp, type HttpConnector } from '../connector.js';
+import { nest } from '../mapping.js';
+import { webhookSettings, type WebhookSettings } from './settings.js';
 import { SIGNATURE_HEADER, signBody } from './sign.js';
 
-export type WebhookSettings = z.output<typeof webhookSettingsSchema>;
+export type { WebhookSettings } from './settings.js';
 
-export const webhookConnector: Connector<WebhookSettings, CleanEvent> = {
+export const webhookConnector: HttpConnector<WebhookSettings, CleanEvent> = {
+  kind: 'http',
   type: 'webhook',
+  label: 'Webhook (signed JSON)',
+  settings: webhookSettings,
+  defaultMapping: { events: {}, properties: {}, constants: {}, defaults: {}, unmapped: 'keep' },
   limits: { maxEvents: 100, maxBytes: 512 * 1024 },
-  map: (event) => ({ payload: event, batchKey: '' }),
-  buildRequest(payloads, settings, now) {
+  format(mapped) {
+    const { event } = mapped;
+    const traitsMapped = event.type === 'identify' || event.type === 'group';
+    const mappedObject = nest(mapped.params);
+    return {
+      payload: {
+        ...event,
+        event: mapped.name,
+        properties: traitsMapped ? event.properties : mappedObject,
+        traits: traitsMapped ? mappedObject : event.traits,
+      },
+      batchKey: '',
+    };
+  },
+  buildRequest(payloads, settings, { now }) {
     const body = JSON.stringify({ batch: payloads, sentAt: now.toISOString() });
     return {
       url: settings.url,
@@ -26,5 +44,5 @@ export const webhookConnector: Connector<WebhookSettings, CleanEvent> = {
       body,
     };
   },
-  classify: classifyHttp,
+  classify: (response) => classifyHttp(response),
 };

@@ -8,7 +8,7 @@ const clean: CleanEvent = { eventId: 'e1', type: 'track', event: 'X', timestamp:
 describe('webhook connector', () => {
   it('sends signed JSON batches that a receiver can verify', () => {
     const now = new Date('2026-11-24T10:00:00.000Z');
-    const request = webhookConnector.buildRequest([clean, { ...clean, eventId: 'e2' }], { url: 'https://hooks.example/in', secret: 'whsec' }, now);
+    const request = webhookConnector.buildRequest([clean, { ...clean, eventId: 'e2' }], { url: 'https://hooks.example/in', secret: 'whsec' }, { now });
     expect(JSON.parse(request.body).batch.map((e: CleanEvent) => e.eventId)).toEqual(['e1', 'e2']);
     const header = request.headers['x-palisade-signature'];
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);

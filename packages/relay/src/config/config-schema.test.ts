@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema, configSchema } from './config.js';
-import { problemsFrom } from './errors.js';
+import { problemsFrom } from '@palisade/schema';
+import { configJsonSchema, configSchema } from './config-schema.js';
+
 
 function base(): Record<string, any> {
   return {
@@ -98,7 +99,7 @@ describe('config schema', () => {
   it('exports a JSON Schema that a validator accepts the demo config and the README examples with', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const validate = ajv.compile(configJsonSchema());
-    const root = new URL('../../../', import.meta.url);
+    const root = new URL('../../../../', import.meta.url);
     const demo = parseYaml(readFileSync(new URL('demo-site/palisade.config.yaml', root), 'utf8'));
     expect(validate(demo), JSON.stringify(validate.errors)).toBe(true);
     // Every YAML block of the README that is a whole config (it has environments) validates too.
@@ -108,5 +109,21 @@ describe('config schema', () => {
     // And it refuses what the schema refuses: an unknown key, an inline secret is a string so only the shape is checked.
     expect(validate({ ...demo, surprise: 1 })).toBe(false);
     expect(validate({ ...demo, privacy: { maxValueLength: 'long' } })).toBe(false);
+  });
+
+  it('refuses a mapping that names a property the allowlist does not admit', () => {
+    const c = base();
+    c.destinations[0].mapping = { properties: { service_line: 'item_category', diagnosis: 'dx' }, events: { 'Appointment Booked': 'generate_lead' } };
+    expect(problems(c)).toEqual(["destinations[0].mapping.properties.diagnosis: diagnosis is not in this destination's allowlist; a mapping can only rename allowed properties"]);
+  });
+
+  it('resolves only the settings a connector declares secret', async () => {
+    const { resolveSecrets } = await import('./load-config.js');
+    const c = configSchema.parse(base());
+    // A measurement id that happens to look like a reference is a value, not a secret.
+    (c.destinations[0]!.settings as Record<string, unknown>).endpoint = 'env:NOT_A_SECRET';
+    const r = resolveSecrets(c as never, { PALISADE_MASKING_KEY: Buffer.alloc(32, 1).toString('base64url'), GA4_API_SECRET: 'ga4s', NOT_A_SECRET: 'x' });
+    expect(r.settings['ga4-main']).toMatchObject({ apiSecret: 'ga4s', endpoint: 'env:NOT_A_SECRET' });
+    expect(r.problems.map((p) => p.path)).toEqual(['destinations[1].settings.secret']);
   });
 });
