@@ -82,6 +82,39 @@ describe('phiKind', () => {
     ['YUBiLmNv', 'email'],
     ['email=amFuZUBleGFtcGxlLmNvbQ==', 'email'],
     ['?e=amFuZUB4LmNv&x=1', 'email'],
+    // A second attacker's pass: more separators, entities, escapes, hex, spelled addresses.
+    ['555*010*4477', 'phone'],
+    ['555•010•4477', 'phone'],
+    ['555    010    4477', 'phone'],
+    ['090ー1234ー5678', 'phone'],
+    ['078~05~1120', 'ssn'],
+    ['078ㅤ05ㅤ1120', 'ssn'],
+    ['04∕12∕1961', 'date'],
+    ['078&shy;05&shy;1120', 'ssn'],
+    ['078&minus;05&minus;1120', 'ssn'],
+    ['555&thinsp;010&thinsp;4477', 'phone'],
+    ['jane\\u0040example.com', 'email'],
+    ['jane\\x40example.com', 'email'],
+    ['6A616E652E64406578616D706C652E636F6D', 'email'],
+    ['jane_at_example_dot_com', 'email'],
+    ['jane-at-example-dot-com', 'email'],
+    ['447400123456', 'phone'],
+    ['4915123456789', 'phone'],
+    ['61-04-12', 'date'],
+    ['610412', 'date'],
+    ['4111•1111•1111•1111', 'card'],
+    ['d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f', 'hash'],
+    ['O78-O5-112O', 'ssn'],
+    ['555x010x4477', 'phone'],
+    ['⓿❼❽-⓿❺-❶❶❷⓿', 'ssn'],
+    ['203[.]0[.]113[.]45', 'ip'],
+    ['jane[@]example.com', 'email'],
+    ['jane @example.com', 'email'],
+    ['jane@@example.com', 'email'],
+    ['the twelfth of April 1961', 'date'],
+    ['12 kwietnia 1961', 'date'],
+    ['12 Απριλίου 1961', 'date'],
+    ['12.IV.1961', 'date'],
   ])('%s is %s', (value, kind) => {
     expect(phiKind(value)).toBe(kind);
   });
@@ -94,6 +127,8 @@ describe('phiKind', () => {
     'Chrome 120.0.6099.109', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.6099.109', 'v10.2.0.1',
     '1732900000', 'std::vector<int>', 'image@2x.png', 'logo@3x.webp', '10:30:45', 'order 000-12-3456',
     '966123456', 'appointment', 'cardiology-consult',
+    'app 2.3.1.0', 'Build 4.2.0.12', 'Total 1,234,567,890', 'item 1001, 1002, 1003', '02134-1234', '0.8734561234', '3.141592653',
+    '#121212', 'color: #111111', 'image@2x.png', 'oil 10w-40', 'lol 2024', '8 - 12 / 14 - 18', '550e8400e29b41d4a716446655440000', '1732900000000',
   ])('%s is ordinary', (value) => {
     expect(phiKind(value)).toBeUndefined();
   });

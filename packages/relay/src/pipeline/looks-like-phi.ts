@@ -38,7 +38,12 @@ interface NumericRun {
  * Characters that join digit groups into one run. `:`, `,` and `|` appear in hand-typed numbers
  * (`123|45|6789`); the CJK date markers make `1961年4月12日` the run 1961-4-12.
  */
-const RUN_SEPARATORS = new Set([' ', '-', '.', '/', '(', ')', '+', '_', ':', ',', '|', '年', '月', '日', '년', '월', '일']);
+const RUN_SEPARATORS = new Set([' ', '-', '.', '/', '(', ')', '+', '_', ':', ',', '|', '*', '~', '#', ';', '\\', "'", '^', '年', '月', '日', '년', '월', '일',
+  // Fillers that render as blanks or dashes: Hangul filler, braille blank, the katakana long mark.
+  '\u3164', '\u1160', '\u115F', '\u2800', '\u30FC']);
+/** Other punctuation, symbols and spaces outside ASCII (`•`, `、`, `∕`, `～`) join groups too. */
+const OTHER_SEPARATOR = /[\p{P}\p{S}\p{Zs}]/u;
+const isRunSeparator = (ch: string) => RUN_SEPARATORS.has(ch) || (ch.charCodeAt(0) > 127 && OTHER_SEPARATOR.test(ch));
 /** Separators after which a two-digit year still reads as a date (`4/12/61`, `12-04-61`). */
 const SHORT_YEAR_SEPARATORS = /^[-/ 年月日년월일]+$/;
 /** Windows of a phone number: at most this many digit groups (`+1 (555) 010 44 77`). */
@@ -63,10 +68,25 @@ const MONTHS = new Set([
   'januari', 'februari', 'maart', 'mei', 'augustus',
   'января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря',
   'январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
+  'stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września', 'października', 'listopada', 'grudnia',
+  'ocak', 'şubat', 'mart', 'nisan', 'mayıs', 'haziran', 'temmuz', 'ağustos', 'eylül', 'ekim', 'kasım', 'aralık',
+  'ιανουαρίου', 'φεβρουαρίου', 'μαρτίου', 'απριλίου', 'μαΐου', 'ιουνίου', 'ιουλίου', 'αυγούστου', 'σεπτεμβρίου', 'οκτωβρίου', 'νοεμβρίου', 'δεκεμβρίου',
+  'ledna', 'února', 'března', 'dubna', 'května', 'června', 'července', 'srpna', 'září', 'října', 'listopadu', 'prosince',
+  'maj', 'augusti', 'marts', 'mrt', 'maret', 'agustus', 'desember',
+  'tammikuuta', 'helmikuuta', 'maaliskuuta', 'huhtikuuta', 'toukokuuta', 'kesäkuuta', 'heinäkuuta', 'elokuuta', 'syyskuuta', 'lokakuuta', 'marraskuuta', 'joulukuuta',
+  // Roman numerals, as months are written in much of Europe: `12 IV 1961`, `12.IV.1961`.
+  'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii',
 ]);
+/** Days written as ordinal words: `the twelfth of April 1961`. */
+const ORDINAL_DAYS = new Map([
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth',
+  'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth',
+].map((word, i) => [word, i + 1]));
 /** Words that may sit inside a written date: `12th of April 1961`, `12 de abril de 1961`. */
-const DATE_FILLERS = new Set(['of', 'the', 'de', 'del', 'di', 'van', 'den', 'le', 'el', 'im', 'г', 'года']);
+const DATE_FILLERS = new Set(['of', 'the', 'de', 'del', 'di', 'van', 'den', 'le', 'el', 'im', 'г', 'года', 'on', 'born']);
 const ORDINAL = new Set(['st', 'nd', 'rd', 'th', 'er']);
+/** A dotted run after one of these is a version (`build 4.2.0.12`), not an address. */
+const VERSION_WORDS = new Set(['v', 'version', 'ver', 'build', 'release', 'app', 'firmware', 'os', 'windows', 'android', 'ios']);
 /** Not top-level domains: `image@2x.png` is a file name. (`.zip` and `.mov` are TLDs and stay.) */
 const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'js', 'mjs', 'cjs', 'css', 'map', 'json', 'html', 'htm', 'pdf', 'woff', 'woff2', 'ttf', 'txt', 'xml']);
 
@@ -76,7 +96,7 @@ const LETTER = /\p{L}/u;
 /** A letter of any script (text is lower-cased before the scan). */
 const isWordChar = (text: string, i: number) => {
   const c = text.charCodeAt(i);
-  return isLetter(c) || (c > 127 && !RUN_SEPARATORS.has(text[i]!) && LETTER.test(text[i]!));
+  return isLetter(c) || (c > 127 && !isRunSeparator(text[i]!) && LETTER.test(text[i]!));
 };
 const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
 
@@ -100,8 +120,8 @@ const isDay = (g: string) => g.length <= 2 && +g >= 1 && +g <= 31;
 /** YYYYMMDD, MMDDYYYY, DDMMYYYY, and the six-digit MMDDYY and DDMMYY (`041261`) standing alone. */
 function compactDate(g: string, free: boolean): boolean {
   if (g.length === 6 && free) {
-    const [a, b] = [g.slice(0, 2), g.slice(2, 4)];
-    return (isMonth(a) && isDay(b)) || (isDay(a) && isMonth(b));
+    const [a, b, c] = [g.slice(0, 2), g.slice(2, 4), g.slice(4)];
+    return (isMonth(a) && isDay(b)) || (isDay(a) && isMonth(b)) || (isMonth(b) && isDay(c));
   }
   if (g.length !== 8) return false;
   const [a, b, c] = [g.slice(0, 4), g.slice(4, 6), g.slice(6)];
@@ -116,11 +136,22 @@ function numericDate(a: string, b: string, c: string, separators: string): boole
   const dayMonth = (isMonth(a) && isDay(b)) || (isDay(a) && isMonth(b));
   if (!dayMonth) return false;
   if (isYear4(c)) return true;
-  if (c.length !== 2) return false;
+  if (c.length !== 2 || !sameSeparator(separators)) return false;
   // Two-digit years with / or -: `4/12/61`. With dots only when day and month are zero-padded
   // (`12.04.61`): `1.13.16` is a version number. Never with `:` (`10:30:45` is a time).
   if (SHORT_YEAR_SEPARATORS.test(separators)) return true;
   return separators === '..' && a.length === 2 && b.length === 2;
+}
+
+/** `8 - 12 / 14 - 18` (opening hours) is not a date: a short date repeats its separator. */
+function sameSeparator(separators: string): boolean {
+  const half = separators.length / 2;
+  return Number.isInteger(half) && separators.slice(0, half) === separators.slice(half);
+}
+
+/** Year first with two digits: `61-04-12`, `61/04/12` (and `610412`, see compactDate). */
+function shortYearFirst(a: string, b: string, c: string, separators: string): boolean {
+  return a.length === 2 && b.length === 2 && c.length === 2 && isMonth(b) && isDay(c) && (separators === '--' || separators === '//');
 }
 
 /** The SSA never issues area 000, 666 or 900-999, group 00 or serial 0000. */
@@ -143,12 +174,15 @@ function northAmerican(digits: string): boolean {
  * libphonenumber. Without `+`, `00` or a trunk `0`, a number is looked up only when written in
  * groups (`612 34 56 78`): a bare run of digits is more often a timestamp or an order number.
  */
-function phoneCandidate(digits: string, plus: boolean, grouped: boolean): 'phone' | 'lookup' | undefined {
+function phoneCandidate(digits: string, plus: boolean, grouped: boolean, free: boolean): 'phone' | 'lookup' | undefined {
   if (plus) return digits.length >= 7 && digits.length <= 15 ? 'lookup' : undefined;
   if (digits.startsWith('00') || digits.startsWith('011')) return digits.length >= 9 && digits.length <= 17 ? 'lookup' : undefined;
   // North American numbers: ten digits (or eleven with the leading 1), area code 2-9.
   if ((digits.length === 10 || (digits.length === 11 && digits[0] === '1')) && northAmerican(digits)) return 'phone';
   if (digits.length >= 9 && digits.length <= 12 && (digits[0] === '0' || grouped)) return 'lookup';
+  // An international number written without its `+` (`447400123456`).
+  // Only standing alone: inside a hex or base64 token any long digit run would pass.
+  if (!grouped && free && digits.length >= 11 && digits.length <= 15 && digits[0] !== '0') return 'lookup';
   return undefined;
 }
 
@@ -158,6 +192,8 @@ function phoneLookup(digits: string, plus: boolean): boolean {
   if (digits.startsWith('011')) return parsePhoneNumberFromString(`+${digits.slice(3)}`)?.isPossible() === true;
   // National numbers are written with their trunk 0 (`020 7946 0958`) or without it, as in
   // `612 34 56 78` (France); the latter are tried with the 0 put back.
+  if (digits.length >= 11 && digits[0] !== '0' && parsePhoneNumberFromString(`+${digits}`)?.isValid() === true) return true;
+  if (digits.length > 12) return false;
   const national = digits[0] === '0' ? digits : `0${digits}`;
   return NATIONAL_COUNTRIES.some((country) => parsePhoneNumberFromString(national, country)?.isValid() === true);
 }
@@ -169,20 +205,23 @@ function phoneLookup(digits: string, plus: boolean): boolean {
 function mergeSingleDigits(run: NumericRun): NumericRun {
   const groups: string[] = [];
   const separators: string[] = [];
+  const free: boolean[] = [];
   for (let i = 0; i < run.groups.length; ) {
     let j = i;
     while (j < run.groups.length && run.groups[j]!.length === 1) j++;
     if (j - i >= 3) {
       groups.push(run.groups.slice(i, j).join(''));
+      free.push(run.free[i]! && run.free[j - 1]!);
       if (j < run.groups.length) separators.push(run.separators[j - 1]!);
       i = j;
     } else {
       groups.push(run.groups[i]!);
+      free.push(run.free[i]!);
       if (i + 1 < run.groups.length) separators.push(run.separators[i]!);
       i++;
     }
   }
-  return { groups, separators, plus: run.plus, free: groups.map(() => true), version: run.version };
+  return { groups, separators, plus: run.plus, free, version: run.version };
 }
 
 /** Fixed forms over the run as written: SSN, dates and IPv4. */
@@ -197,11 +236,11 @@ function formKind(run: NumericRun): PhiKind | undefined {
       const a = groups[i + 1]!;
       const b = groups[i + 2]!;
       if (g.length === 3 && a.length === 2 && b.length === 4 && possibleSsn(g, a, b)) return 'ssn';
-      if (numericDate(g, a, b, separators[i]! + separators[i + 1]!)) return 'date';
+      if (numericDate(g, a, b, separators[i]! + separators[i + 1]!) || shortYearFirst(g, a, b, separators[i]! + separators[i + 1]!)) return 'date';
     }
     // IPv4 written with dots, dashes or underscores (`ip-203-0-113-45`, as in cloud host names).
     const sep = separators[i];
-    if (i + 3 < n && sep !== undefined && '.-_'.includes(sep) && separators[i + 1] === sep && separators[i + 2] === sep) {
+    if (i + 3 < n && sep !== undefined && '.-_:'.includes(sep) && separators[i + 1] === sep && separators[i + 2] === sep) {
       if (groups.slice(i, i + 4).every((q) => q.length <= 3 && +q <= 255) && !(i === 0 && run.version)) return 'ip';
     }
   }
@@ -219,8 +258,9 @@ function numberKind(run: NumericRun, budget: { lookups: number }): PhiKind | und
   for (let i = 0; i < n; i++) {
     if (groups[i]!.length === 9 && possibleSsn(groups[i]!.slice(0, 3), groups[i]!.slice(3, 5), groups[i]!.slice(5))) return 'ssn';
     let digits = '';
-    for (let j = i; j < n && digits.length <= 19; j++) {
+    for (let j = i; j < n; j++) {
       digits += groups[j];
+      if (digits.length > 19) break;
       if (digits.length >= 13 && luhn(digits)) return 'card';
     }
   }
@@ -230,7 +270,7 @@ function numberKind(run: NumericRun, budget: { lookups: number }): PhiKind | und
     for (let j = i; j < n && j - i < MAX_PHONE_GROUPS; j++) {
       if (j > i && groups[j]!.length < 2) break;
       digits += groups[j];
-      const candidate = phoneCandidate(digits, plus, j > i);
+      const candidate = phoneCandidate(digits, plus, j > i, run.free[i] !== false);
       if (candidate === 'phone') return 'phone';
       if (candidate === 'lookup') {
         if (budget.lookups-- <= 0) return 'phone';
@@ -241,7 +281,19 @@ function numberKind(run: NumericRun, budget: { lookups: number }): PhiKind | und
   return undefined;
 }
 
+/**
+ * Runs that are plainly numbers, not identifiers: a decimal (`0.123456789`, `3.141592653`), a
+ * count with thousands separators (`1,234,567,890`), a US ZIP+4 code (`02134-1234`).
+ */
+function plainNumber(run: NumericRun): boolean {
+  const { groups, separators } = run;
+  if (groups.length === 2 && separators[0] === '.' && groups[0]!.length <= 3) return true;
+  if (groups.length >= 2 && groups[0]!.length <= 3 && separators.every((s) => s === ',') && groups.slice(1).every((g) => g.length === 3)) return true;
+  return groups.length === 2 && separators[0] === '-' && groups[0]!.length === 5 && groups[1]!.length === 4;
+}
+
 function runKind(run: NumericRun, budget: { lookups: number }): PhiKind | undefined {
+  if (plainNumber(run)) return undefined;
   return formKind(run) ?? numberKind(mergeSingleDigits(run), budget);
 }
 
@@ -251,17 +303,23 @@ function runKind(run: NumericRun, budget: { lookups: number }): PhiKind | undefi
  * not a handle such as `us @clinic`, nor a file such as `logo@2x.png`).
  */
 function emailAt(text: string, at: number): boolean {
-  const spaced = text[at - 1] === ' ';
-  if (spaced !== (text[at + 1] === ' ')) return false;
-  const before = spaced ? at - 2 : at - 1;
+  // `jane@@example.com`: the first `@` of a run decides.
+  if (text[at - 1] === '@') return false;
+  let after = at + 1;
+  while (text[after] === '@') after++;
+  const spacedBefore = text[at - 1] === ' ';
+  const spacedAfter = text[after] === ' ';
+  const before = spacedBefore ? at - 2 : at - 1;
   if (before < 0 || text[before] === ' ' || text[before] === '@') return false;
-  const start = spaced ? at + 2 : at + 1;
+  const start = spacedAfter ? after + 1 : after;
   const end = Math.min(text.length, start + 256);
   let i = start;
   while (i < end && (isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)) || text[i] === '-' || text[i] === '.' || isWordChar(text, i))) i++;
   const domain = text.slice(start, i).replace(/\.+$/, '');
   const lastDot = domain.lastIndexOf('.');
   if (lastDot <= 0) return false;
+  // A space on one side only (`jane @example.com`) still reads as an address when the domain does;
+  // `follow us @clinic` has no domain.
   const tld = domain.slice(lastDot + 1);
   if (tld.length < 2 || FILE_EXTENSIONS.has(tld)) return false;
   for (let k = 0; k < tld.length; k++) if (isWordChar(tld, k)) return true;
@@ -290,7 +348,14 @@ function spelledEmail(words: string[]): boolean {
  * `12th of April 1961`, `12 avril 1961`, `12 апреля 1961 г.` (fillers such as `of` are skipped).
  */
 function wordDate(all: string[]): boolean {
-  const tokens = all.filter((t) => !DATE_FILLERS.has(t));
+  // Ordinal words (`twelfth`, `twenty-first` is two tokens and reads as `twenty`, `first`) as numbers.
+  const tokens: string[] = [];
+  for (const t of all) {
+    if (DATE_FILLERS.has(t)) continue;
+    const ordinal = ORDINAL_DAYS.get(t);
+    if (ordinal !== undefined && (tokens.at(-1) === 'twenty' || tokens.at(-1) === 'thirty')) tokens[tokens.length - 1] = String((tokens.at(-1) === 'twenty' ? 20 : 30) + ordinal);
+    else tokens.push(ordinal === undefined ? t : String(ordinal));
+  }
   for (let i = 0; i + 2 < tokens.length; i++) {
     const [x, y, z] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
     if (MONTHS.has(y) && isDay(x) && (isYear4(z) || z.length === 2 && /^\d\d$/.test(z))) return true;
@@ -300,8 +365,13 @@ function wordDate(all: string[]): boolean {
   return false;
 }
 
-/** Hex digests of the usual lengths (MD5, SHA-1, SHA-256, SHA-512): an unsalted hash of something. */
-const DIGEST_LENGTHS = new Set([32, 40, 64, 128]);
+/** Hex digests of the usual lengths (MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512): an unsalted hash of something. */
+const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+
+/** A UUID written without dashes (version nibble 1-8, variant 8-b) is an id, not a digest. */
+function uuidHex(hex: string): boolean {
+  return hex.length === 32 && hex[12]! >= '1' && hex[12]! <= '8' && '89ab'.includes(hex[16]!);
+}
 
 /**
  * Tokens that may hide text: base64 or hex encodings of 8+ characters (an address as short as
@@ -311,7 +381,7 @@ const MIN_ENCODED = 8;
 
 function decodedToken(token: string): string | undefined {
   let bytes: Buffer;
-  if (/^(?:[0-9a-f]{2}){4,}$/.test(token)) bytes = Buffer.from(token, 'hex');
+  if (/^(?:[0-9a-f]{2}){4,}$/i.test(token)) bytes = Buffer.from(token, 'hex');
   else if (/^[a-z0-9+/_-]{8,}={0,2}$/i.test(token)) bytes = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   else return undefined;
   let printable = 0;
@@ -319,8 +389,15 @@ function decodedToken(token: string): string | undefined {
   return bytes.length > 0 && printable / bytes.length > 0.9 ? bytes.toString('latin1') : undefined;
 }
 
-function scan(text: string, decodeTokens: boolean, original: string): PhiKind | undefined {
-  const budget = { lookups: PHONE_LOOKUP_BUDGET };
+/** Work one value may cost: phone lookups and decoded tokens, shared by every nested scan. */
+interface Budget {
+  lookups: number;
+  decodes: number;
+}
+/** Encoded-looking tokens decoded per value; more than this and the value is refused. */
+const DECODE_BUDGET = 16;
+
+function scan(text: string, decodeTokens: boolean, original: string, budget: Budget): PhiKind | undefined {
   /** Words and numbers in order (for month-name dates), and whitespace-separated words. */
   const tokens: string[] = [];
   let run: NumericRun | undefined;
@@ -338,15 +415,17 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
       let j = i;
       while (j < text.length && isDigit(text.charCodeAt(j))) j++;
       const group = text.slice(i, j);
-      const free = !(i > 0 && isWordChar(text, i - 1)) && !(j < text.length && isWordChar(text, j));
-      if (run && pendingSeparator.length <= 3) {
+      // `#121212` is a colour and `a3f081884c` a digest: neither holds a six-digit date.
+      const free = !(i > 0 && (isWordChar(text, i - 1) || text[i - 1] === '#')) && !(j < text.length && isWordChar(text, j));
+      // `, ` separates list items (`1001, 1002, 1003`), not the groups of one number.
+      if (run && pendingSeparator.length <= 3 && !pendingSeparator.includes(', ')) {
         run.groups.push(group);
         run.free.push(free);
         run.separators.push(pendingSeparator.replace(/[()]/g, '').replace(/ +/g, ' ') || ' ');
       } else {
         const plus = pendingSeparator.endsWith('+');
         const last = tokens[tokens.length - 1];
-        const version = (last === 'v' || last === 'version') && pendingSeparator.length <= 1;
+        const version = last !== undefined && VERSION_WORDS.has(last) && pendingSeparator.length <= 1;
         endRun();
         run = { groups: [group], separators: [], plus, free: [free], version };
       }
@@ -367,8 +446,9 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
     }
     if (c === 64 /* @ */ && emailAt(text, i)) kind = 'email';
     const ch = text[i]!;
-    if (RUN_SEPARATORS.has(ch)) {
-      if (pendingSeparator.length < 4) pendingSeparator += ch;
+    if (isRunSeparator(ch)) {
+      // Blanks count once: `555    010    4477` is spaced, not separated.
+      if (pendingSeparator.length < 4 && !(ch === ' ' && pendingSeparator.endsWith(' '))) pendingSeparator += ch;
     }
     else endRun();
     i++;
@@ -403,18 +483,21 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
     i = j;
   }
 
+  // Written-out addresses, also glued with `_`, `-` or `/` (`jane_at_example_dot_com`).
   if (spelledEmail(text.replace(/[()[\]{}<>]/g, ' ').split(' ').filter((w) => w !== ''))) return 'email';
+  if (/[_/-]at[_/-]/.test(text) && spelledEmail(text.replace(/[()[\]{}<>_/-]/g, ' ').split(' ').filter((w) => w !== ''))) return 'email';
   // Encoded tokens may follow a key (`email=YUBiLmNv`): an `=` that is not base64 padding splits.
   for (const word of original.split(/[\s,;:"'<>()[\]{}|&?#]|=(?=[^=])/)) {
     if (word.length < MIN_ENCODED) continue;
     const lower = word.toLowerCase();
-    if (DIGEST_LENGTHS.has(lower.length) && /^[0-9a-f]+$/.test(lower) && /\d/.test(lower) && /[a-f]/.test(lower)) return 'hash';
+    if (DIGEST_LENGTHS.has(lower.length) && /^[0-9a-f]+$/.test(lower) && /\d/.test(lower) && /[a-f]/.test(lower) && !uuidHex(lower)) return 'hash';
     if (!decodeTokens) continue;
     const decoded = decodedToken(word);
+    if (decoded !== undefined && budget.decodes-- <= 0) return 'unscreenable';
     if (decoded !== undefined) {
       const inner = screenText(decoded, MAX_FOLDED);
       if (inner === undefined) return 'unscreenable';
-      const hidden = scan(inner.toLowerCase(), false, inner);
+      const hidden = scan(inner.toLowerCase(), false, inner, budget);
       if (hidden !== undefined) return hidden;
     }
   }
@@ -425,7 +508,7 @@ function scan(text: string, decodeTokens: boolean, original: string): PhiKind | 
  * Plain words skip the screen: ASCII letters, spaces and the usual punctuation, no word long
  * enough to be an encoding. Everything else (a digit, an @, a %, an &, non-ASCII) is screened.
  */
-const SPELLED_AT = /\bat\b/i;
+const SPELLED_AT = /(?:^|[^a-z])at(?:[^a-z]|$)/i;
 
 function plainWords(value: string): boolean {
   let word = 0;
@@ -443,9 +526,49 @@ function plainWords(value: string): boolean {
   return !SPELLED_AT.test(value);
 }
 
+/**
+ * Words made of digits and letters that pass for digits: `O78-O5-112O` and `4lll` (o for 0, l and
+ * i for 1), and digit groups joined by `x` (`555x010x4477`). One pass over the words; words
+ * without a digit are left alone (`lol`, `oil`).
+ */
+function digitLookalikes(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (!(isLetter(text.charCodeAt(i)) || isDigit(text.charCodeAt(i)))) {
+      out += text[i++];
+      continue;
+    }
+    let j = i;
+    let digits = 0;
+    let letters = 0;
+    let lookalike = true;
+    while (j < text.length && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)))) {
+      const ch = text[j]!;
+      if (isDigit(text.charCodeAt(j))) digits++;
+      else if (ch !== 'o' && ch !== 'l' && ch !== 'i' && ch !== 'x') lookalike = false;
+      else letters++;
+      j++;
+    }
+    const word = text.slice(i, j);
+    if (lookalike && digits >= 1 && letters <= digits) {
+      // `x` only between digits, as a separator: `2x` (retina images) keeps its meaning.
+      out += word.replace(/o/g, '0').replace(/[li]/g, '1').replace(/(?<=\d)x(?=\d)/g, '-');
+    } else {
+      out += word;
+    }
+    i = j;
+  }
+  return out;
+}
+
 export function phiKind(value: string): PhiKind | undefined {
   if (plainWords(value)) return undefined;
   const text = screenText(value, MAX_FOLDED);
   if (text === undefined) return 'unscreenable';
-  return scan(text.toLowerCase(), true, text);
+  const budget = { lookups: PHONE_LOOKUP_BUDGET, decodes: DECODE_BUDGET };
+  const lower = text.toLowerCase();
+  const kind = scan(lower, true, text, budget);
+  if (kind !== undefined) return kind;
+  const unmasked = digitLookalikes(lower);
+  return unmasked === lower ? undefined : scan(unmasked, false, unmasked, budget);
 }

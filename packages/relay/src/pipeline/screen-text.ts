@@ -7,7 +7,8 @@
  *  - Invisible format characters and combining marks are removed: `078\u200B05\u200B1120`.
  *  - Decimal digits of every script become ASCII digits: `٠٧٨` -> `078`.
  *  - Dash and dot look-alikes become `-` and `.`; every kind of space becomes one space.
- *  - Percent-encoding and numeric HTML entities are decoded to a fixed point, at most four rounds
+ *  - Percent-encoding, HTML entities (numeric, and the named ones that hide punctuation, spaces or
+ *    invisible characters) and `\\u`/`\\x` escapes are decoded to a fixed point, at most four rounds
  *    (`jane%2540example.com` -> `jane%40example.com` -> `jane@example.com`).
  */
 
@@ -20,8 +21,15 @@ const NON_ASCII_DIGIT = /[^\x00-\x7F]/u;
 const DIGIT = /\p{Nd}/u;
 const PERCENT = /%([0-9a-fA-F]{2})/g;
 const PERCENT_U = /%u([0-9a-fA-F]{4})/g;
-const ENTITY = /&#(?:x([0-9a-fA-F]{1,6})|(\d{1,7}));?|&(commat|period|plus|hyphen|dash|nbsp|colon|sol|amp);/g;
-const NAMED: Record<string, string> = { commat: '@', period: '.', plus: '+', hyphen: '-', dash: '-', nbsp: ' ', colon: ':', sol: '/', amp: '&' };
+const ENTITY = /&#(?:x([0-9a-fA-F]{1,6})|(\d{1,7}));?|&([A-Za-z]{2,20});/g;
+/** Named entities that can hide an identifier's characters (the rest are left as they are). */
+const NAMED: Record<string, string> = {
+  commat: '@', period: '.', plus: '+', hyphen: '-', dash: '-', minus: '-', ndash: '-', mdash: '-', nbsp: ' ', colon: ':', sol: '/',
+  amp: '&', lowbar: '_', num: '#', ast: '*', verbar: '|', vert: '|', bsol: '\\', semi: ';', comma: ',', lpar: '(', rpar: ')',
+  thinsp: ' ', ensp: ' ', emsp: ' ', hairsp: ' ', numsp: ' ', puncsp: ' ', shy: '', ZeroWidthSpace: '', zwj: '', zwnj: '', NoBreak: '', lrm: '', rlm: '',
+};
+/** JavaScript and C escapes: `\u0040`, `\u{40}`, `\x40`. */
+const ESCAPE = /\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Non-ASCII decimal digits (Arabic-Indic, Devanagari, ...) to ASCII. Unicode keeps each script's
@@ -69,24 +77,46 @@ function percentDecode(text: string): string {
 function entityDecode(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED[name] ?? m;
+    if (name !== undefined) return Object.hasOwn(NAMED, name) ? NAMED[name]! : m;
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
     return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
 
+function escapeDecode(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(ESCAPE, (m, braced: string | undefined, u: string | undefined, x: string | undefined) => {
+    const cp = parseInt(braced ?? u ?? x!, 16);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
+
+/** Dingbat digits that NFKC leaves alone: ⓿ ❶-❿ ➀-➉ ➊-➓ ⓵-⓾ (❿ and its kin are 10). */
+const DINGBAT_DIGIT = /[\u24EA\u24FF\u2776-\u2793\u24F5-\u24FE]/g;
+function dingbatDigit(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  if (cp === 0x24ea || cp === 0x24ff) return '0';
+  const start = cp >= 0x24f5 && cp <= 0x24fe ? 0x24f5 : 0x2776 + Math.floor((cp - 0x2776) / 10) * 10;
+  return String(cp - start + 1);
+}
+
+/** Defanged punctuation, as threat reports write addresses: `203[.]0[.]113[.]45`, `jane[@]x.org`. */
+const DEFANGED = /[[({]([.@])[\])}]/g;
+
 function fold(text: string): string {
   return asciiDigits(text.normalize('NFKC').replace(FORMAT_AND_MARKS, ''))
+    .replace(DINGBAT_DIGIT, dingbatDigit)
     .replace(DASHES, '-')
     .replace(DOTS, '.')
-    .replace(SPACES, ' ');
+    .replace(SPACES, ' ')
+    .replace(DEFANGED, '$1');
 }
 
 /** The folded text, or undefined when it grows past `maxLength` (refuse rather than screen). */
 export function screenText(value: string, maxLength = Infinity): string | undefined {
   let text = fold(value);
   for (let round = 0; round < MAX_DECODE_ROUNDS && text.length <= maxLength; round++) {
-    const decoded = entityDecode(percentDecode(text));
+    const decoded = escapeDecode(entityDecode(percentDecode(text)));
     if (decoded === text) break;
     text = fold(decoded);
   }
