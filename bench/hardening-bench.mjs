@@ -28,7 +28,7 @@ export async function runHardeningBench(root) {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-hbench-'));
   const body = hostileBody();
   const props = Object.keys(JSON.parse(body).properties);
-  const config = schema.configSchema.parse({
+  const config = relayLib.parseConfig({
     environments: { production: { writeKey: WRITE_KEY, allowedOrigins: ['https://clinic.example'] } },
     masking: { key: 'env:K' },
     destinations: [{ id: 'hook', type: 'webhook', consent: 'none', settings: { url: 'http://127.0.0.1:9/x', secret: 'env:S' },

@@ -1,4 +1,5 @@
-// Pipeline throughput on one core: validated message -> transform -> connector map, in process.
+// Pipeline throughput on one core, in process: validated message -> transform (what ingest stores)
+// -> vendorPayload (what delivery sends: today's allowlist, mapping, the connector's format).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -7,14 +8,19 @@ const schema = await import(pathToFileURL(join(process.cwd(), 'packages/schema/d
 
 export function runPipelineBench() {
   const key = Buffer.alloc(32, 7);
-  const destinations = ['ga4', 'webhook'].map((type) => {
-    const config = schema.destinationSchema.parse({
+  const config = relay.parseConfig({
+    environments: { production: { writeKey: 'pk_bench_0123456789', allowedOrigins: ['https://clinic.example'] } },
+    masking: { key: 'env:K' },
+    destinations: ['ga4', 'webhook'].map((type) => ({
       id: type, type,
       settings: type === 'ga4' ? { measurementId: 'G-BENCH1234', apiSecret: 'env:X' } : { url: 'https://h.example', secret: 'env:Y' },
       allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', clinic_id: 'allow', email: 'mask', price: 'allow' } } },
-    });
-    const k = relay.deriveDestinationKey(key, type);
-    return { config, connector: relay.connectors[type], ctx: { environment: 'production', rules: { keepQueryParams: new Set(['utm_source']), pageOrigins: new Set(['https://clinic.example']), libraries: new Set(), maxValueLength: 1024, maxValueLengths: {} }, mask: relay.createMask('k1', k), eventId: relay.createEventIdMask(k), receivedAt: new Date().toISOString() } };
+    })),
+  });
+  const settings = { ga4: { measurementId: 'G-BENCH1234', apiSecret: 's', endpoint: 'https://g.example' }, webhook: { url: 'https://h.example', secret: 's' } };
+  const destinations = relay.activateDestinations(config, key, settings).map((active) => {
+    const k = relay.deriveDestinationKey(key, active.config.id);
+    return { active, config: active.config, ctx: { environment: 'production', rules: { keepQueryParams: new Set(['utm_source']), pageOrigins: new Set(['https://clinic.example']), libraries: new Set(), maxValueLength: 1024, maxValueLengths: {} }, mask: relay.createMask('k1', k), eventId: relay.createEventIdMask(k), receivedAt: new Date().toISOString() } };
   });
   const messages = Array.from({ length: 1000 }, (_, i) => schema.messageSchema.parse({
     type: 'track', event: 'Appointment Booked', messageId: `m-${i}`, anonymousId: `a-${i}`, userId: `u-${i}`,
@@ -28,7 +34,7 @@ export function runPipelineBench() {
       for (const m of messages) {
         for (const d of list) {
           const r = relay.transform(m, d.config, d.ctx);
-          if ('event' in r) d.connector.map(r.event, {});
+          if ('event' in r) relay.vendorPayload({ v: 1, env: 'production', key: m.event, masked: ['email'], event: r.event }, d.active);
         }
       }
       n += messages.length;

@@ -206,7 +206,7 @@ async function main() {
   }
   console.log('\n| measure | value |');
   console.log('|---|---:|');
-  console.log(`| pipeline transforms/s per core (transform + GA4 map, one destination) | ${fmt(pipeline.transformsPerSec)} |`);
+  console.log(`| pipeline events/s per core (transform, then recheck + mapping + GA4 format, one destination) | ${fmt(pipeline.transformsPerSec)} |`);
   console.log(`| pipeline transforms/s per core (both destinations per event) | ${fmt(pipeline.eventsPerSecBoth)} events |`);
   console.log(`| outbox rows left after the batch run (both destinations) | ${fmt(drained.rows)} |`);
   console.log(`| delivery drain rate afterwards, to the local sink | ${fmt(drained.rate)} rows/s${drained.left > 0 ? ` (${drained.left} left after 120 s)` : ''} |`);

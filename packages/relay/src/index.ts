@@ -12,6 +12,8 @@ export { transform, type PipelineContext, type TransformResult } from './pipelin
 export { createMask, deriveDestinationKey, createEventIdMask } from './pipeline/hmac-mask.js';
 export type { CleanEvent } from './pipeline/clean-event.js';
 export { connectors, connectorFor } from './destinations/registry.js';
+export { activateDestinations, type ActiveDestination } from './destinations/active-destination.js';
+export { vendorPayload } from './delivery/vendor-payload.js';
 export type { Connector, HttpConnector, SinkConnector, BatchOutcome, Outcome } from './destinations/connector.js';
 export { signBody, verifySignature, SIGNATURE_HEADER } from './destinations/webhook/sign.js';
 export { buildPolicy, cspHeaders, CSP_REPORT_PATH } from './csp/build-policy.js';
