@@ -34,7 +34,7 @@ export function runPipelineBench() {
       for (const m of messages) {
         for (const d of list) {
           const r = relay.transform(m, d.config, d.ctx);
-          if ('event' in r) relay.vendorPayload({ v: 1, env: 'production', key: m.event, masked: ['email'], event: r.event }, d.active);
+          if ('event' in r) relay.vendorPayload({ v: 1, env: 'production', key: m.event, masked: ['email'], screened: true, event: r.event }, d.active);
         }
       }
       n += messages.length;

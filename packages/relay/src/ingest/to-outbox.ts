@@ -73,7 +73,7 @@ export function toOutbox(
       const message = (prepared[i] ??= prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer));
       const result = buildCleanEvent(message, d.config, admission.allow, ctx);
       for (const r of result.refused) count(refused, d.config.id, r.reason);
-      const stored: StoredEvent = { v: STORED_EVENT_VERSION, env: environment, key: keys[i]!, masked: result.masked, event: result.event };
+      const stored: StoredEvent = { v: STORED_EVENT_VERSION, env: environment, key: keys[i]!, masked: result.masked, screened: d.config.hipaa.enabled, event: result.event };
       rows.push({ destinationId: d.config.id, eventId: result.event.eventId, batchKey: '', payload: stored });
       n++;
     }

@@ -33,6 +33,9 @@ describe('recheck: today\'s policy over a stored event', () => {
     const underBaa = { ...stored, event: { ...stored.event, properties: { note: 'call 555-867-5309' } } };
     const r = recheck(underBaa, destination({ allow: { production: { events: ['Appointment Booked'], eventProperties: { note: 'allow' } } } }), mask);
     expect('event' in r && r.event.properties).toEqual({});
+    // Screened at ingest already: not screened twice (delivery costs no second screen).
+    const screened = recheck({ ...underBaa, screened: true }, destination({ allow: { production: { events: ['Appointment Booked'], eventProperties: { note: 'allow' } } } }), mask);
+    expect('event' in screened && screened.event.properties).toEqual({ note: 'call 555-867-5309' });
   });
 
   it('recognises stored events of this version only', () => {

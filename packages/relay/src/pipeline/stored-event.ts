@@ -25,6 +25,8 @@ export interface StoredEvent {
   key: string;
   /** Property or trait paths that were masked at ingest (their stored values are masks). */
   masked: string[];
+  /** Values passed the PHI screen at ingest (HIPAA mode was on): no need to screen them again. */
+  screened?: boolean;
   event: CleanEvent;
 }
 
@@ -78,7 +80,8 @@ export function recheck(stored: StoredEvent, destination: DestinationConfig, mas
   const allow = Object.prototype.hasOwnProperty.call(destination.allow, stored.env) ? destination.allow[stored.env] : undefined;
   if (allow === undefined) return { dropped: 'environment no longer allowed' };
   if (!allow.events.includes(stored.key)) return { dropped: 'event no longer allowed' };
-  const screen = destination.hipaa.enabled;
+  // Values stored under a BAA (unscreened) are screened now if HIPAA mode is back on.
+  const screen = destination.hipaa.enabled && stored.screened !== true;
   const masked = new Set(stored.masked);
   const rules = rulesFor(stored.event, allow);
   const event: CleanEvent = {
@@ -94,6 +97,6 @@ export function recheck(stored: StoredEvent, destination: DestinationConfig, mas
       event.context.page = page;
     }
   }
-  if (screen || !allow.userAgent) delete event.context.userAgentFull;
+  if (destination.hipaa.enabled || !allow.userAgent) delete event.context.userAgentFull;
   return { event };
 }
