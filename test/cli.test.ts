@@ -1,6 +1,6 @@
 /** The `palisade` command as users run it: config check, schema, keys, production refusals, the demo. */
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PayloadCipher, SqliteStore } from '@palisade/relay';
@@ -106,6 +106,19 @@ describe('palisade csp and trackers', () => {
     expect(lines[1]).toMatch(/^Meta \(Facebook\)\s+https:\/\/connect\.facebook\.net\s+script\s+2\s+(\/book \/|\/ \/book)\s+2026-11-24 10:00:00/);
     expect(lines[2]).toMatch(/^\(unknown\)\s+https:\/\/unknown\.example\s+image\s+1/);
     expect((await runCli(['trackers', '--data-dir', join(d, 'nope')])).stderr).toContain('no Palisade data in');
+  });
+
+  it('db migrate brings a data directory to the current schema, once', async () => {
+    const d = dir();
+    expect((await runCli(['db', 'migrate', '--data-dir', d])).stderr).toContain('no Palisade data in');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(d, 'palisade.db'));
+    db.exec(readFileSync(join(ROOT, 'packages/relay/src/store/fixtures/release-before-migrations.sql'), 'utf8'));
+    db.close();
+    const first = await runCli(['db', 'migrate', '--data-dir', d]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('applied 2: payload format of outbox rows and dead letters\napplied 3: config versions\nschema at version 3\n');
+    expect((await runCli(['db', 'migrate', '--data-dir', d])).stdout).toBe('schema at version 3; nothing to apply\n');
   });
 
   it('trackers --json writes all of a long inventory into a slow pipe', async () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `palisade` command. Errors print one line (or one line per config problem) and exit 1. */
 import { parseArgs } from 'node:util';
-import { cspHeaders, generateKey, loadConfigFile } from '@palisade/relay';
+import { existsSync } from 'node:fs';
+import { cspHeaders, databasePath, generateKey, loadConfigFile, migrateDatabaseFile } from '@palisade/relay';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
@@ -26,6 +27,9 @@ Usage:
   palisade dlq replay [--destination ID] [--id N ...] [--data-dir DIR]
   palisade csp --config FILE [--enforce | --report-only]
                                    print the Content-Security-Policy headers for the site's pages
+  palisade db migrate [--data-dir DIR]
+                                   bring the database to this release's schema (the relay also
+                                   does it when it starts)
   palisade trackers [--json] [--data-dir DIR]
                                    third parties the pages tried to contact (CSP reports)
 
@@ -152,6 +156,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new CliError('usage: palisade dlq list|replay');
+    }
+    case 'db': {
+      if (sub !== 'migrate') throw new CliError('usage: palisade db migrate [--data-dir DIR]');
+      const path = databasePath(dataDir);
+      if (!existsSync(path)) throw new CliError(`no Palisade data in ${dataDir} (set --data-dir or PALISADE_DATA_DIR)`);
+      const result = migrateDatabaseFile(path);
+      for (const m of result.applied) say(`applied ${m.version}: ${m.name}`);
+      say(`schema at version ${result.version}${result.applied.length === 0 ? '; nothing to apply' : ''}`);
+      return 0;
     }
     case 'csp': {
       const file = values.config ?? env.PALISADE_CONFIG;

@@ -5,7 +5,8 @@ export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type Conf
 export { resolveSecret, type Env } from './config/secrets.js';
 export { decodeKey, generateKey, requireStrongKey, MIN_KEY_BYTES } from './keys/key-material.js';
 export { createLogger, type Logger } from './log.js';
-export { SqliteStore } from './store/sqlite-store.js';
+export { SqliteStore, migrateDatabaseFile } from './store/sqlite-store.js';
+export { SQLITE_MIGRATIONS, type Migration, type MigrationResult } from './store/migrations.js';
 export { PayloadCipher } from './store/payload-cipher.js';
 export type { Store, DeadLetter, OutboxRow, NewOutboxRow } from './store/store.js';
 export { transform, type PipelineContext, type TransformResult } from './pipeline/transform.js';

@@ -14,7 +14,12 @@ export type VendorPayload =
   /** The row cannot be read as a stored event: kept in dead letters. */
   | { unreadable: string };
 
-export function vendorPayload(stored: unknown, destination: ActiveDestination): VendorPayload {
+/**
+ * `legacy`: the row was written before connector v2 (format 0) and holds the vendor's payload
+ * already; it is sent as it is, with its stored batch key, so an upgrade loses no queued event.
+ */
+export function vendorPayload(stored: unknown, destination: ActiveDestination, legacy?: { batchKey: string }): VendorPayload {
+  if (legacy !== undefined) return { payload: stored, batchKey: legacy.batchKey };
   if (!isStoredEvent(stored)) return { unreadable: 'unreadable: not a stored event of a known version' };
   const checked = recheck(stored, destination.config, destination.mask);
   if ('dropped' in checked) return checked;

@@ -14,12 +14,14 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { migrate, SQLITE_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { associatedData, PayloadCipher } from './payload-cipher.js';
 import { parseClaimed, UNREADABLE } from './parse-claimed.js';
 import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
-const SCHEMA_VERSION = 2;
 const MAX_TRACKER_ROWS = 10_000;
+/** Rows written now hold stored clean events (migration 2 explains the formats). */
+export const PAYLOAD_FORMAT = 1;
 
 
 /** Creates the database's directory (0700) and file (0600) before SQLite opens it. */
@@ -32,6 +34,34 @@ function prepareFiles(path: string): void {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/** Applies the pending migrations to an open database (the store does it when it opens). */
+export function migrateSqlite(db: Database.Database): MigrationResult {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const result = migrate({
+    exec: (sql) => db.exec(sql),
+    applied: () => db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    record: (m, at) => db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at),
+    transaction: (fn) => db.transaction(fn)(),
+    legacyVersion: () => db.pragma('user_version', { simple: true }) as number,
+  }, SQLITE_MIGRATIONS);
+  // For tools that read user_version (sqlite3's .dbinfo): the schema's version.
+  db.pragma(`user_version = ${result.version}`);
+  return result;
+}
+
+/** `palisade db migrate`: the data directory's database brought to this release's schema. */
+export function migrateDatabaseFile(path: string): MigrationResult {
+  prepareFiles(path);
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    return migrateSqlite(db);
+  } finally {
+    db.close();
+  }
+}
+
 type Counts = Map<string, number>;
 function bump(counts: Counts, destination: string, n: number): void {
   const next = (counts.get(destination) ?? 0) + n;
@@ -39,53 +69,13 @@ function bump(counts: Counts, destination: string, n: number): void {
   else counts.delete(destination);
 }
 
-const MIGRATION = `
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  destination_id TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  batch_key TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  first_attempt_at INTEGER,
-  next_attempt_at INTEGER NOT NULL,
-  last_error TEXT
-);
--- Claims walk a destination's rows in id order and stop at the limit (no sort of the backlog);
--- nextDueAt looks for the earliest retry time.
-CREATE INDEX IF NOT EXISTS outbox_order ON outbox (destination_id, id);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination_id, next_attempt_at);
-CREATE TABLE IF NOT EXISTS dead_letters (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  destination_id TEXT NOT NULL,
-  event_id TEXT NOT NULL,
-  batch_key TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  attempts INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  failed_at INTEGER NOT NULL,
-  reason TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS dead_letters_destination ON dead_letters (destination_id, id);
-CREATE TABLE IF NOT EXISTS trackers (
-  origin TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  page TEXT NOT NULL,
-  vendor TEXT,
-  count INTEGER NOT NULL,
-  first_seen INTEGER NOT NULL,
-  last_seen INTEGER NOT NULL,
-  PRIMARY KEY (origin, kind, page)
-);
-`;
-
 interface RawOutboxRow {
   id: number;
   destination_id: string;
   event_id: string;
   batch_key: string;
   payload: Buffer;
+  format: number;
   attempts: number;
   created_at: number;
   first_attempt_at: number | null;
@@ -120,6 +110,8 @@ export class SqliteStore implements Store {
   #deadCounts: Counts = new Map();
   /** PRAGMA data_version when the counts were taken: it changes when another connection commits. */
   #countedVersion = -1;
+  /** The schema version, and the migrations this open applied. */
+  readonly migrations: MigrationResult;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') prepareFiles(options.path);
@@ -127,21 +119,21 @@ export class SqliteStore implements Store {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
-    this.#migrate();
+    this.migrations = migrateSqlite(this.#db);
     this.#cipher = options.cipher;
     const ids = 'SELECT value FROM json_each(?)';
     this.#sql = {
-      insert: this.#db.prepare('INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insert: this.#db.prepare(`INSERT INTO outbox (destination_id, event_id, batch_key, payload, format, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ${PAYLOAD_FORMAT}, ?, ?)`),
       due: this.#db.prepare(`
-        SELECT id, destination_id, event_id, batch_key, payload, attempts, created_at, first_attempt_at, last_error
+        SELECT id, destination_id, event_id, batch_key, payload, format, attempts, created_at, first_attempt_at, last_error
         FROM outbox INDEXED BY outbox_order WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
       ack: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids}) RETURNING destination_id AS d`),
       reschedule: this.#db.prepare(`
         UPDATE outbox SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), next_attempt_at = ?, last_error = ?
         WHERE id IN (${ids})`),
       toDead: this.#db.prepare(`
-        INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason)
-        SELECT destination_id, event_id, batch_key, payload, attempts + 1, created_at, ?, ? FROM outbox WHERE id IN (${ids}) ORDER BY id
+        INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, format, attempts, created_at, failed_at, reason)
+        SELECT destination_id, event_id, batch_key, payload, format, attempts + 1, created_at, ?, ? FROM outbox WHERE id IN (${ids}) ORDER BY id
         RETURNING destination_id AS d`),
       deleteList: this.#db.prepare(`DELETE FROM outbox WHERE id IN (${ids})`),
       nextDue: this.#db.prepare('SELECT id, next_attempt_at AS due FROM outbox WHERE destination_id = ? ORDER BY next_attempt_at LIMIT ?'),
@@ -168,13 +160,6 @@ export class SqliteStore implements Store {
       if (from) bump(from, d, -1);
       if (to) bump(to, d, 1);
     }
-  }
-
-  #migrate(): void {
-    const version = this.#db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`the data directory was written by a newer Palisade (schema ${version})`);
-    this.#db.exec(MIGRATION);
-    this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
   /** Queues a write for the next group commit; resolves once it is on disk. */
@@ -260,6 +245,7 @@ export class SqliteStore implements Store {
         eventId: r.event_id,
         batchKey: r.batch_key,
         json,
+        format: r.format,
         bytes: r.payload.length,
         attempts: r.attempts,
         createdAt: r.created_at,
@@ -320,8 +306,8 @@ export class SqliteStore implements Store {
     let moved = 0;
     await this.#write(() => {
       const rows = this.#db.prepare(`
-        INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at)
-        SELECT destination_id, event_id, batch_key, payload, created_at, ? FROM dead_letters WHERE ${where} ORDER BY id
+        INSERT INTO outbox (destination_id, event_id, batch_key, payload, format, created_at, next_attempt_at)
+        SELECT destination_id, event_id, batch_key, payload, format, created_at, ? FROM dead_letters WHERE ${where} ORDER BY id
         RETURNING destination_id AS d
       `).all(now, ...args) as Array<{ d: string }>;
       this.#moved(rows, this.#deadCounts, this.#outboxCounts);

@@ -14,6 +14,8 @@ export interface NewOutboxRow {
 
 export interface OutboxRow extends NewOutboxRow {
   id: number;
+  /** 1: a stored clean event; 0: a vendor payload written before connector v2 (sent as it is). */
+  format: number;
   /** Stored size of the payload: close enough to its JSON size for batching to vendor limits. */
   bytes: number;
   attempts: number;
