@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 import { migrate, SQLITE_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { associatedData, PayloadCipher } from './payload-cipher.js';
 import { parseClaimed, UNREADABLE } from './parse-claimed.js';
-import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
+import type { ConfigVersion, DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
 const MAX_TRACKER_ROWS = 10_000;
 /** Rows written now hold stored clean events (migration 2 explains the formats). */
@@ -380,6 +380,21 @@ export class SqliteStore implements Store {
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
     }));
+  }
+
+  async recordConfigVersion(version: Omit<ConfigVersion, 'id'>): Promise<ConfigVersion> {
+    let id = 0;
+    await this.#write(() => {
+      id = Number(this.#db.prepare('INSERT INTO config_versions (loaded_at, source, sha256, destinations) VALUES (?, ?, ?, ?)')
+        .run(version.loadedAt, version.source, version.sha256, JSON.stringify(version.destinations)).lastInsertRowid);
+    });
+    return { id, ...version };
+  }
+
+  async listConfigVersions(limit = 20): Promise<ConfigVersion[]> {
+    const rows = this.#db.prepare('SELECT id, loaded_at, source, sha256, destinations FROM config_versions ORDER BY id DESC LIMIT ?')
+      .all(limit) as Array<{ id: number; loaded_at: number; source: string; sha256: string; destinations: string }>;
+    return rows.map((r) => ({ id: r.id, loadedAt: r.loaded_at, source: r.source, sha256: r.sha256, destinations: JSON.parse(r.destinations) as string[] }));
   }
 
   async ping(): Promise<void> {

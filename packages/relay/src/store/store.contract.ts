@@ -164,5 +164,14 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
     it('answers readiness', withStore(async ({ store }) => {
       await expect(store.ping()).resolves.toBeUndefined();
     }));
+
+    it('keeps config versions, newest first, across a reopen', withStore(async (h) => {
+      const first = await h.store.recordConfigVersion({ loadedAt: 1000, source: 'start', sha256: 'a'.repeat(64), destinations: ['ga4-main', 'hook'] });
+      const second = await h.store.recordConfigVersion({ loadedAt: 2000, source: 'SIGHUP', sha256: 'b'.repeat(64), destinations: ['hook'] });
+      expect(second.id).toBeGreaterThan(first.id);
+      const store = await h.reopen();
+      expect(await store.listConfigVersions()).toEqual([second, first]);
+      expect(await store.listConfigVersions(1)).toEqual([second]);
+    }));
   });
 }

@@ -1,7 +1,16 @@
 /**
- * The relay's persistence. One interface, several implementations (SQLite embedded; PostgreSQL
- * for many relay processes). Every implementation passes `store.contract.ts` unchanged.
+ * The relay's persistence, split by concern: the outbox (queued events and their delivery
+ * state), dead letters, the tracker inventory and config versions (and, with the console, audit
+ * log, users and sessions). A `Store` is all of them; each part has its own section of the
+ * contract suite (`store.contract.ts`) that every implementation (SQLite embedded; PostgreSQL for
+ * many relay processes) passes unchanged.
+ *
  * Payloads are already de-identified; implementations encrypt them at rest with PayloadCipher.
+ * The schema changes only through numbered migrations (`migrations.ts`).
+ *
+ * Adding a store: implement the four parts, run `storeContract` from its test file, and give it
+ * a migration list for `migrate()`. The relay reaches the SQLite store through a worker thread
+ * (`worker-store.ts`) that forwards any Store method, so a new method needs no extra wiring.
  */
 export interface NewOutboxRow {
   destinationId: string;
@@ -61,7 +70,19 @@ export interface StoreStats {
   deadLetters: Record<string, number>;
 }
 
-export interface Store {
+/** A config the relay loaded: when, from where, and its hash (never its contents: it names secrets). */
+export interface ConfigVersion {
+  id: number;
+  loadedAt: number;
+  /** What loaded it: `start`, `SIGHUP`, `file change`. */
+  source: string;
+  /** SHA-256 of the config file's bytes. */
+  sha256: string;
+  /** The destination ids it activated. */
+  destinations: string[];
+}
+
+export interface OutboxStore {
   /** Resolves only once the rows are durably committed: the relay acknowledges after this. */
   enqueue(rows: NewOutboxRow[]): Promise<void>;
   /** Leases up to `limit` due rows of one destination, oldest first, for `leaseMs`. */
@@ -74,9 +95,6 @@ export interface Store {
   release(ids: number[]): Promise<void>;
   /** Moves rows to dead letters with the reason. */
   deadLetter(ids: number[], reason: string, now: number): Promise<void>;
-  listDeadLetters(filter?: { destinationId?: string; limit?: number }): Promise<DeadLetter[]>;
-  /** Moves dead letters back into the outbox with a fresh attempt count; returns how many. */
-  replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number>;
   /**
    * Makes up to `limit` of a destination's rescheduled rows due at `now`, earliest first (all when
    * no limit): a probe of a failing vendor, and the backlog once it answers again. Returns how many.
@@ -85,10 +103,28 @@ export interface Store {
   /** Earliest next attempt time of a destination's unleased rows, or null when none wait. */
   nextDueAt(destinationId: string): Promise<number | null>;
   stats(): Promise<StoreStats>;
+}
+
+export interface DeadLetterStore {
+  listDeadLetters(filter?: { destinationId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Moves dead letters back into the outbox with a fresh attempt count; returns how many. */
+  replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number>;
+}
+
+export interface TrackerStore {
   /** Adds sightings to the tracker inventory (bounded: new combinations stop at 10,000 rows). */
   recordTrackers(sightings: TrackerSighting[], now: number): Promise<void>;
   /** The inventory by origin and kind, most seen first. */
   listTrackers(): Promise<TrackerRecord[]>;
+}
+
+export interface ConfigVersionStore {
+  recordConfigVersion(version: Omit<ConfigVersion, 'id'>): Promise<ConfigVersion>;
+  /** Newest first. */
+  listConfigVersions(limit?: number): Promise<ConfigVersion[]>;
+}
+
+export interface Store extends OutboxStore, DeadLetterStore, TrackerStore, ConfigVersionStore {
   /** Throws when the store cannot write (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,17 +1,20 @@
 /**
  * The relay's Store: the SQLite store running on its own thread (sqlite-worker-entry), reached by
- * messages. Payload JSON is produced and parsed on this side; encryption and I/O happen there.
+ * messages. Any Store method is forwarded as it is (a Proxy: a new Store method needs no code
+ * here); the two that carry payloads are written out, because payload JSON is produced and parsed
+ * on this side and encryption and I/O happen there.
  */
 import { Worker } from 'node:worker_threads';
 import { parseClaimed } from './parse-claimed.js';
 import type { ClaimedJsonRow, SqliteStore } from './sqlite-store.js';
-import type { DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
+import type { NewOutboxRow, OutboxRow, Store } from './store.js';
 
-type Method = 'enqueueJson' | 'claimJson' | 'ack' | 'reschedule' | 'release' | 'deadLetter' | 'listDeadLetters' | 'replayDeadLetters' | 'reviveRetries' | 'nextDueAt' | 'stats' | 'recordTrackers' | 'listTrackers' | 'ping' | 'close';
+/** Methods of the SQLite store the other side may call: the Store's, and the JSON variants. */
+export type ForwardedMethod = Exclude<keyof Store, 'enqueue' | 'claim'> | 'enqueueJson' | 'claimJson';
 
 export interface StoreCall {
   id: number;
-  method: Method & keyof SqliteStore;
+  method: ForwardedMethod & keyof SqliteStore;
   args: unknown[];
 }
 
@@ -24,12 +27,17 @@ export interface WorkerStoreOptions {
   entry?: URL;
 }
 
-export class WorkerStore implements Store {
+/** Every Store method not written out below is forwarded by the Proxy the constructor returns. */
+export interface WorkerStore extends Omit<Store, 'enqueue' | 'claim' | 'close'> {}
+
+export class WorkerStore {
   readonly #worker: Worker;
   readonly #calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #next = 1;
   #pending: StoreCall[] = [];
   #failure: Error | undefined;
+  /** The Proxy callers hold: the full Store, for code here that needs a forwarded method. */
+  #self!: Store;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -49,6 +57,20 @@ export class WorkerStore implements Store {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the store thread exited (${code})`)));
+    // Methods this class does not define go to the store thread under their own name. Its own
+    // methods run on the instance itself (private fields do not pass through a Proxy).
+    const proxy = new Proxy(this, {
+      get(target, property) {
+        if (typeof property !== 'string' || property in target) {
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        }
+        if (property === 'then') return undefined; // not a thenable
+        return (...args: unknown[]) => target.#call(property as ForwardedMethod, ...args);
+      },
+    });
+    this.#self = proxy;
+    return proxy;
   }
 
   static open(options: WorkerStoreOptions): Promise<WorkerStore> {
@@ -63,12 +85,12 @@ export class WorkerStore implements Store {
     });
   }
 
-  #call<T>(method: StoreCall['method'], ...args: unknown[]): Promise<T> {
+  #call<T>(method: ForwardedMethod, ...args: unknown[]): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#pending.push({ id, method, args });
+      this.#pending.push({ id, method: method as StoreCall['method'], args });
       if (this.#pending.length === 1) queueMicrotask(() => this.#post());
     });
   }
@@ -90,55 +112,7 @@ export class WorkerStore implements Store {
   }
 
   async claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
-    return parseClaimed(this, await this.#call<ClaimedJsonRow[]>('claimJson', destinationId, limit, now, leaseMs), now);
-  }
-
-  ack(ids: number[]): Promise<void> {
-    return this.#call('ack', ids);
-  }
-
-  reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void> {
-    return this.#call('reschedule', ids, nextAttemptAt, error, now);
-  }
-
-  release(ids: number[]): Promise<void> {
-    return this.#call('release', ids);
-  }
-
-  deadLetter(ids: number[], reason: string, now: number): Promise<void> {
-    return this.#call('deadLetter', ids, reason, now);
-  }
-
-  listDeadLetters(filter?: { destinationId?: string; limit?: number }): Promise<DeadLetter[]> {
-    return this.#call('listDeadLetters', filter);
-  }
-
-  replayDeadLetters(filter: { destinationId?: string; ids?: number[] }, now: number): Promise<number> {
-    return this.#call('replayDeadLetters', filter, now);
-  }
-
-  reviveRetries(destinationId: string, now: number, limit?: number): Promise<number> {
-    return this.#call('reviveRetries', destinationId, now, limit);
-  }
-
-  nextDueAt(destinationId: string): Promise<number | null> {
-    return this.#call('nextDueAt', destinationId);
-  }
-
-  stats(): Promise<StoreStats> {
-    return this.#call('stats');
-  }
-
-  recordTrackers(sightings: TrackerSighting[], now: number): Promise<void> {
-    return this.#call('recordTrackers', sightings, now);
-  }
-
-  listTrackers(): Promise<TrackerRecord[]> {
-    return this.#call('listTrackers');
-  }
-
-  ping(): Promise<void> {
-    return this.#call('ping');
+    return parseClaimed(this.#self, await this.#call<ClaimedJsonRow[]>('claimJson', destinationId, limit, now, leaseMs), now);
   }
 
   async close(): Promise<void> {
