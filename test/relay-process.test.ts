@@ -2,6 +2,8 @@
  * The real relay process, the real SQLite store, a vendor sandbox on loopback: acknowledged
  * events arrive de-identified, survive vendor outages and SIGKILL, and refused ones can be replayed.
  */
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import {
@@ -183,5 +185,44 @@ describe('relay process end to end', () => {
     }
     for (const canary of CANARIES) expect(everything).not.toContain(canary);
     expect(everything).not.toContain(encodeURIComponent(CANARIES[0]!));
+  });
+});
+
+describe('config hot reload', () => {
+  it('runs with a changed config file and on SIGHUP, refuses a bad one and keeps the old, and records each version', async () => {
+    const { configPath, dataDir } = await start();
+    const config = e2eConfig(sandbox.url) as ReturnType<typeof e2eConfig> & { destinations: Array<Record<string, any>> };
+    // The webhook now takes a second event and a new property; GA4 is removed.
+    const next = { ...config, destinations: [{ ...config.destinations[1]!, allow: { production: { events: ['Appointment Booked', 'Form Viewed'], eventProperties: { seq: 'allow', clinic_id: 'allow' } } } }] };
+    writeFileSync(configPath, JSON.stringify(next));
+    await waitFor(async () => relay!.output().includes('loaded (file change)'), 'reload after the file changed');
+    await send([{ type: 'track', event: 'Form Viewed', anonymousId: 'a', properties: { seq: 1, clinic_id: 'north-7', service_line: 'x' } }]);
+    const hook = await waitFor(async () => {
+      const got = webhookEvents(sandbox.recorder.list('webhook'));
+      return got.length === 1 ? got : undefined;
+    }, 'webhook event under the new config');
+    expect(hook[0]!.properties).toEqual({ seq: 1, clinic_id: 'north-7' });
+    expect(sandbox.recorder.list('ga4')).toEqual([]);
+
+    // A bad config is refused with its problems; the running one stays.
+    writeFileSync(configPath, JSON.stringify({ ...next, destinations: [{ ...next.destinations[0], settings: { url: 'x', secret: 'inline' } }] }));
+    await waitFor(async () => relay!.output().includes('refused (file change)'), 'refusal of a bad config');
+    expect(relay!.output()).toContain('destinations[0].settings.secret: inline secrets are not allowed');
+    await send([{ type: 'track', event: 'Form Viewed', anonymousId: 'a', properties: { seq: 2 } }]);
+    await waitFor(async () => webhookEvents(sandbox.recorder.list('webhook')).length === 2, 'delivery under the kept config');
+
+    // SIGHUP loads the file again (the file watcher may see the write first: either reloads it).
+    const loads = () => relay!.output().split(' loaded (').length;
+    const before = loads();
+    writeFileSync(configPath, JSON.stringify(config));
+    relay!.child.kill('SIGHUP');
+    await waitFor(async () => loads() > before, 'reload on SIGHUP');
+    const db = new Database(`${dataDir}/palisade.db`, { readonly: true });
+    const versions = db.prepare('SELECT source, sha256, destinations FROM config_versions ORDER BY id').all() as Array<{ source: string; sha256: string; destinations: string }>;
+    db.close();
+    expect(versions[0]).toMatchObject({ source: 'start', destinations: '["ga4-main","hook"]' });
+    expect(versions[1]).toMatchObject({ source: 'file change', destinations: '["hook"]' });
+    expect(versions.at(-1)!.destinations).toBe('["ga4-main","hook"]');
+    for (const v of versions) expect(v.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,4 +1,4 @@
-export { startRelay, databasePath, type Relay, type RelayOptions } from './relay.js';
+export { startRelay, databasePath, type LoadedConfig, type Relay, type RelayOptions } from './relay.js';
 export { checkSiteRoot } from './serve-site.js';
 export { configSchema, destinationSchema, configJsonSchema, parseConfig } from './config/config-schema.js';
 export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';

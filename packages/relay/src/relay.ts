@@ -46,12 +46,29 @@ export interface RelayOptions {
   /** Bearer token for /metrics on the public listener; without one /metrics is not served. */
   metricsToken?: string;
   limits?: Partial<ServerLimits>;
+  /** SHA-256 of the config file's bytes, recorded as the first config version. */
+  configSha256?: string;
+}
+
+/** A validated config with its secrets resolved, ready to replace the running one. */
+export interface LoadedConfig {
+  config: PalisadeConfig;
+  maskingKey: Buffer;
+  settings: Record<string, Record<string, unknown>>;
+  /** SHA-256 of the config file's bytes. */
+  sha256: string;
 }
 
 export interface Relay {
   url: string;
   app: FastifyInstance;
   store: Store;
+  /**
+   * Runs with a new config: destinations are activated again and queued rows are delivered under
+   * it; requests already in flight finish under the old one. Recorded as a config version.
+   * Listener settings (host, port, site, metrics token) need a restart.
+   */
+  reload(next: LoadedConfig, source: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,9 +81,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? createLogger();
   const store = await WorkerStore.open({ path: databasePath(options.dataDir), dataKey: options.dataKey, ...(options.storeEntry ? { entry: options.storeEntry } : {}) });
   const metrics = createMetrics(store);
-  const state: IngestState = ingestState(options.config, activateDestinations(options.config, options.maskingKey, options.settings));
-  const workers = new Map(
-    state.destinations.map((d) => [
+  let state: IngestState = ingestState(options.config, activateDestinations(options.config, options.maskingKey, options.settings));
+  const workersFor = (current: IngestState) => new Map(
+    current.destinations.map((d) => [
       d.config.id,
       new DeliveryWorker({
         destination: d,
@@ -79,6 +96,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }),
     ]),
   );
+  let workers = workersFor(state);
   const app = await buildIngestServer({
     state: () => state,
     store,
@@ -101,11 +119,31 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     throw error;
   }
   for (const w of workers.values()) w.start();
+  const recordVersion = (source: string, sha256: string, destinations: string[]) =>
+    store.recordConfigVersion({ loadedAt: Date.now(), source, sha256, destinations });
+  await recordVersion('start', options.configSha256 ?? '', [...workers.keys()]);
   logger.info({ destinations: [...workers.keys()], environments: Object.keys(options.config.environments) }, 'relay started');
+  // One reload at a time: a second waits for the first.
+  let reloading: Promise<void> = Promise.resolve();
   return {
     url: address,
     app,
     store,
+    reload(next, source) {
+      reloading = reloading.then(async () => {
+        const nextState = ingestState(next.config, activateDestinations(next.config, next.maskingKey, next.settings));
+        // Ingest switches at once; workers stop between batches (what they hold is released)
+        // and new ones take the queue under the new config.
+        state = nextState;
+        const old = workers;
+        workers = workersFor(nextState);
+        await Promise.all([...old.values()].map((w) => w.stop()));
+        for (const w of workers.values()) w.start();
+        await recordVersion(source, next.sha256, [...workers.keys()]);
+        logger.info({ source, destinations: [...workers.keys()], environments: Object.keys(next.config.environments) }, 'config reloaded');
+      });
+      return reloading;
+    },
     async stop() {
       await app.close();
       await Promise.all([...workers.values()].map((w) => w.stop()));

@@ -1,8 +1,9 @@
 /** `palisade relay --config FILE`: the production entry point. */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { createLogger, loadConfigFile, resolveSecrets, secretFiles, startRelay, type Env, type Relay } from '@palisade/relay';
+import { basename, dirname, resolve } from 'node:path';
+import { createLogger, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
@@ -34,20 +35,43 @@ export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n');
 }
 
-export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
-  const dataKey = prepareKeys(options.env, options.dataDir, options.log);
-  const loaded = loadConfigFile(options.configPath);
-  if (!loaded.ok) throw new CliError(`invalid config ${options.configPath}:\n${formatProblems(loaded.problems)}`);
-  const config = options.adjustConfig ? options.adjustConfig(loaded.config) : loaded.config;
-  const secrets = resolveSecrets(config, options.env);
-  if (secrets.problems.length > 0 || secrets.maskingKey === undefined) {
-    throw new CliError(`cannot start: ${formatProblems(secrets.problems)}`);
+/** Reads, validates and resolves the config file: a config ready to run, or every problem. */
+type LoadResult = { ok: true; loaded: LoadedConfig } | { ok: false; stage: 'config' | 'secrets'; problems: Problem[] };
+
+export function loadForRelay(options: Pick<RelayCommandOptions, 'configPath' | 'env' | 'adjustConfig'>): LoadResult {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(options.configPath);
+  } catch (error) {
+    return { ok: false, stage: 'config', problems: [{ path: '', message: `cannot read ${options.configPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}` }] };
   }
+  const parsed = parseConfigText(bytes.toString('utf8'));
+  if (!parsed.ok) return { ok: false, stage: 'config', problems: parsed.problems };
+  const config = options.adjustConfig ? options.adjustConfig(parsed.config) : parsed.config;
+  const secrets = resolveSecrets(config, options.env);
+  if (secrets.problems.length > 0 || secrets.maskingKey === undefined) return { ok: false, stage: 'secrets', problems: secrets.problems };
+  return { ok: true, loaded: { config, maskingKey: secrets.maskingKey, settings: secrets.settings, sha256: createHash('sha256').update(bytes).digest('hex') } };
+}
+
+export interface RunningRelay extends Relay {
+  /** Loads the config file again and runs with it; a bad file is refused and the old config stays. */
+  reloadFromFile(source: string): Promise<boolean>;
+}
+
+export async function runRelay(options: RelayCommandOptions): Promise<RunningRelay> {
+  const dataKey = prepareKeys(options.env, options.dataDir, options.log);
+  const first = loadForRelay(options);
+  if (!first.ok) {
+    throw new CliError(first.stage === 'config' ? `invalid config ${options.configPath}:\n${formatProblems(first.problems)}` : `cannot start: ${formatProblems(first.problems)}`);
+  }
+  const { config } = first.loaded;
+  const secrets = resolveSecrets(config, options.env);
   const sdk = sdkFile();
-  return startRelay({
+  const relay = await startRelay({
     config,
-    maskingKey: secrets.maskingKey,
-    settings: secrets.settings,
+    maskingKey: first.loaded.maskingKey,
+    settings: first.loaded.settings,
+    configSha256: first.loaded.sha256,
     dataKey,
     dataDir: resolve(options.dataDir),
     host: options.host,
@@ -59,4 +83,44 @@ export async function runRelay(options: RelayCommandOptions): Promise<Relay> {
     configFile: resolve(options.configPath),
     ...(secrets.metricsToken ? { metricsToken: secrets.metricsToken } : {}),
   });
+
+  let current = first.loaded.sha256;
+  const reloadFromFile = async (source: string): Promise<boolean> => {
+    const next = loadForRelay(options);
+    if (!next.ok) {
+      options.log(`config ${options.configPath} refused (${source}); still running the previous one:\n${formatProblems(next.problems)}`);
+      return false;
+    }
+    if (next.loaded.sha256 === current && source === 'file change') return true;
+    current = next.loaded.sha256;
+    await relay.reload(next.loaded, source);
+    options.log(`config ${options.configPath} loaded (${source})`);
+    return true;
+  };
+
+  // SIGHUP, and a change of the file (editors replace it, so the directory is watched).
+  const onHup = () => void reloadFromFile('SIGHUP');
+  process.on('SIGHUP', onHup);
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const name = basename(options.configPath);
+    watcher = watch(dirname(resolve(options.configPath)), (_event, file) => {
+      if (file !== name) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reloadFromFile('file change'), 200);
+    });
+  } catch {
+    options.log('cannot watch the config file; reload with SIGHUP');
+  }
+  return {
+    ...relay,
+    reloadFromFile,
+    async stop() {
+      process.off('SIGHUP', onHup);
+      clearTimeout(timer);
+      watcher?.close();
+      await relay.stop();
+    },
+  };
 }
