@@ -255,7 +255,7 @@ describe('pixel guard', () => {
   it('lists more than 25 techniques, and without the guard every observable one reaches the third party', async () => {
     expect(techniques.length).toBeGreaterThan(25);
     const { paths, ran } = await visit('/techniques.html?guard=off');
-    expect(ran.main.sort()).toEqual([...techniques].sort());
+    expect(ran.main!.sort()).toEqual([...techniques].sort());
     const missed = techniques.filter((t) => !UNOBSERVABLE.has(t) && !paths.some((p) => p.startsWith(`/t/main/${t}`)));
     expect(missed).toEqual([]);
     // The other realms ran too (the same-origin page, and the about:blank frame's techniques).
@@ -266,9 +266,9 @@ describe('pixel guard', () => {
 
   it('lets nothing created after it runs reach a third party: page, frames and workers', async () => {
     const { paths, browserRequests, connections, ran } = await visit('/techniques.html');
-    expect(ran.main.length).toBe(techniques.length);
-    expect(ran.blank.length).toBe(techniques.length);
-    expect(ran.frame.length).toBe(techniques.length);
+    expect(ran.main!.length).toBe(techniques.length);
+    expect(ran.blank!.length).toBe(techniques.length);
+    expect(ran.frame!.length).toBe(techniques.length);
     expect({ paths, browserRequests, connections }).toEqual({ paths: [], browserRequests: [], connections: 0 });
   });
 

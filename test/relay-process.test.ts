@@ -54,7 +54,7 @@ function phiTrack(seq: number) {
     context: {
       ip: CANARIES[3],
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
-      page: { url: `https://clinic.example/patients/${CANARIES[4]}/book?name=${encodeURIComponent(CANARIES[1])}&phone=${encodeURIComponent(CANARIES[6])}`, title: `Booking for ${CANARIES[1]}` },
+      page: { url: `https://clinic.example/patients/${CANARIES[4]}/book?name=${encodeURIComponent(CANARIES[1]!)}&phone=${encodeURIComponent(CANARIES[6]!)}`, title: `Booking for ${CANARIES[1]}` },
     },
   };
 }

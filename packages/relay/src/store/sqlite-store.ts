@@ -287,7 +287,9 @@ export class SqliteStore implements Store {
     const rows = this.#db.prepare(`
       SELECT id, destination_id, event_id, attempts, created_at, failed_at, reason FROM dead_letters
       WHERE (? IS NULL OR destination_id = ?) ORDER BY id LIMIT ?
-    `).all(filter.destinationId ?? null, filter.destinationId ?? null, filter.limit ?? 1000) as Array<Record<string, never>>;
+    `).all(filter.destinationId ?? null, filter.destinationId ?? null, filter.limit ?? 1000) as Array<{
+      id: number; destination_id: string; event_id: string; attempts: number; created_at: number; failed_at: number; reason: string;
+    }>;
     return rows.map((r) => ({
       id: r.id,
       destinationId: r.destination_id,
