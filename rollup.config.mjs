@@ -11,7 +11,11 @@ export default [
   {
     input: 'packages/sdk/src/script-tag.ts',
     output: { file: 'packages/sdk/dist/palisade.js', format: 'iife', sourcemap: false },
-    plugins: [resolve({ browser: true }), ts({ declaration: false, outDir: 'packages/sdk/dist' }), terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } })],
+    plugins: [
+      resolve({ browser: true }),
+      ts({ declaration: false, outDir: 'packages/sdk/dist' }),
+      terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } }),
+    ],
   },
   {
     input: 'packages/sdk/src/index.ts',

@@ -30,7 +30,11 @@ function message(id, visitor = 1) {
     context: {
       ip: '203.0.113.9',
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-      page: { url: 'https://clinic.example/appointments/48213/confirm?email=jane%40example.com&utm_source=google', referrer: 'https://www.google.com/search?q=anxiety', title: 'Confirm' },
+      page: {
+        url: 'https://clinic.example/appointments/48213/confirm?email=jane%40example.com&utm_source=google',
+        referrer: 'https://www.google.com/search?q=anxiety',
+        title: 'Confirm',
+      },
       library: { name: 'bench', version: '1' },
     },
   };
@@ -142,10 +146,19 @@ async function main() {
     environments: { production: { writeKey: WRITE_KEY } },
     masking: { key: 'env:PALISADE_MASKING_KEY' },
     destinations: [
-      { id: 'ga4', type: 'ga4', settings: { measurementId: 'G-BENCH1234', apiSecret: 'env:GA4_API_SECRET', endpoint: `http://127.0.0.1:${sink.port}/ga4` },
-        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', clinic_id: 'allow', email: 'mask', price: 'allow' } } } },
-      { id: 'hook', type: 'webhook', consent: 'none', settings: { url: `http://127.0.0.1:${sink.port}/hook`, secret: 'env:WEBHOOK_SECRET' },
-        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow' } } } },
+      {
+        id: 'ga4',
+        type: 'ga4',
+        settings: { measurementId: 'G-BENCH1234', apiSecret: 'env:GA4_API_SECRET', endpoint: `http://127.0.0.1:${sink.port}/ga4` },
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', clinic_id: 'allow', email: 'mask', price: 'allow' } } },
+      },
+      {
+        id: 'hook',
+        type: 'webhook',
+        consent: 'none',
+        settings: { url: `http://127.0.0.1:${sink.port}/hook`, secret: 'env:WEBHOOK_SECRET' },
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow' } } },
+      },
     ],
   };
   const configPath = join(dir, 'bench.yaml');
@@ -165,19 +178,23 @@ async function main() {
   floor.proc.kill('SIGTERM');
 
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const relay = spawn(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'relay', '--config', configPath, '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PALISADE_LOG_LEVEL: 'warn',
-      PALISADE_MASKING_KEY: Buffer.alloc(32, 7).toString('base64url'),
-      PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
-      GA4_API_SECRET: 'bench',
-      WEBHOOK_SECRET: 'bench',
-      PALISADE_METRICS_TOKEN: METRICS_TOKEN,
+  const relay = spawn(
+    process.execPath,
+    [join(root, 'packages/cli/dist/bin.js'), 'relay', '--config', configPath, '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PALISADE_LOG_LEVEL: 'warn',
+        PALISADE_MASKING_KEY: Buffer.alloc(32, 7).toString('base64url'),
+        PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
+        GA4_API_SECRET: 'bench',
+        WEBHOOK_SECRET: 'bench',
+        PALISADE_METRICS_TOKEN: METRICS_TOKEN,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const relayUrl = `http://127.0.0.1:${port}`;
   await waitReady(relayUrl);
   rows.push(await measure('relay, 1 event/request', `${relayUrl}/v1/track`, 1, single));
@@ -195,14 +212,18 @@ async function main() {
   const floorSingle = rows[2].rps;
   const floorBatch = rows[3].rps;
   console.log(`\nPalisade relay ingest benchmark (${new Date().toISOString()})`);
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up, fresh message ids per request`);
+  console.log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; wrk, 1 thread, ${CONNECTIONS} connections, ${DURATION} s per row after 2 s warm-up, fresh message ids per request`,
+  );
   console.log('relay: two destinations (GA4 + webhook, delivering to a local sink), SQLite WAL synchronous=FULL, AES-256-GCM outbox\n');
   console.log('| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs bare node | vs floor |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const base = r.events === 1 ? bareSingle : bareBatch;
     const under = r.events === 1 ? floorSingle : floorBatch;
-    console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rps / base, 2)}x | ${fmt(r.rps / under, 2)}x |`);
+    console.log(
+      `| ${r.label} | ${fmt(r.rps)} | ${fmt(r.eventsPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rps / base, 2)}x | ${fmt(r.rps / under, 2)}x |`,
+    );
   }
   console.log('\n| measure | value |');
   console.log('|---|---:|');
@@ -213,7 +234,9 @@ async function main() {
   console.log(`| peak RSS, relay | ${fmt(relayRss, 1)} MB |`);
   console.log(`| peak RSS, bare node:http | ${fmt(bareRss, 1)} MB |`);
   console.log('\ntargets: relay >= 0.35x bare node on 1 event/request; >= 20,000 events/s with 20-event batches');
-  console.log('floor: what masking, encryption and a durable insert alone cost on node:http in one thread (bench/floor-server.mjs); the relay adds validation, reduction, allowlists, vendor mapping and concurrent delivery');
+  console.log(
+    'floor: what masking, encryption and a durable insert alone cost on node:http in one thread (bench/floor-server.mjs); the relay adds validation, reduction, allowlists, vendor mapping and concurrent delivery',
+  );
   rmSync(dir, { recursive: true, force: true });
 
   printHardeningTable(await runHardeningBench(root));

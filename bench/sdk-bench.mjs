@@ -84,24 +84,26 @@ async function measureInChromium(code, clicks) {
     const clickCosts = [];
     for (let run = 0; run < 5; run++) {
       const context = await browser.newContext();
-      await context.route('**/*', (route) => (route.request().url() === 'http://127.0.0.1:9/bench.html'
-        ? route.fulfill({ contentType: 'text/html', body: PAGE(code) })
-        : route.abort('blockedbyclient')));
+      await context.route('**/*', (route) =>
+        route.request().url() === 'http://127.0.0.1:9/bench.html' ? route.fulfill({ contentType: 'text/html', body: PAGE(code) }) : route.abort('blockedbyclient'),
+      );
       const page = await context.newPage();
       await page.goto('http://127.0.0.1:9/bench.html');
       evals.push(await page.evaluate(() => window.__t1 - window.__t0));
       if (clicks) {
         await page.waitForTimeout(200);
-        clickCosts.push(await page.evaluate(() => {
-          const target = document.getElementById('target');
-          const costs = [];
-          for (let i = 0; i < 101; i++) {
-            const t = performance.now();
-            target.click();
-            costs.push(performance.now() - t);
-          }
-          return costs.sort((a, b) => a - b)[50];
-        }));
+        clickCosts.push(
+          await page.evaluate(() => {
+            const target = document.getElementById('target');
+            const costs = [];
+            for (let i = 0; i < 101; i++) {
+              const t = performance.now();
+              target.click();
+              costs.push(performance.now() - t);
+            }
+            return costs.sort((a, b) => a - b)[50];
+          }),
+        );
       }
       await context.close();
     }
@@ -144,9 +146,9 @@ async function measureGuardCost(code) {
       const costs = [];
       for (let run = 0; run < 15; run++) {
         const context = await browser.newContext();
-        await context.route('**/*', (route) => (route.request().url() === 'http://127.0.0.1:9/guard.html'
-          ? route.fulfill({ contentType: 'text/html', body: GUARD_PAGE(code, guard) })
-          : route.abort('blockedbyclient')));
+        await context.route('**/*', (route) =>
+          route.request().url() === 'http://127.0.0.1:9/guard.html' ? route.fulfill({ contentType: 'text/html', body: GUARD_PAGE(code, guard) }) : route.abort('blockedbyclient'),
+        );
         const page = await context.newPage();
         await page.goto('http://127.0.0.1:9/guard.html');
         costs.push(await page.evaluate(() => window.__cost));
@@ -190,7 +192,9 @@ export function printSdkTable({ rows, baseline, guard }) {
   }
   console.log(`| (page without any SDK) | 0 | 0 | ${baseline.evalMs.toFixed(2)} | ${baseline.clickMs.toFixed(3)} |`);
   const own = rows[0];
-  console.log(`\nbudget: Palisade IIFE <= 8 KB (8,192 bytes) min+gzip with the guard and shims; now ${own.gzip.toLocaleString('en-US')} bytes (${own.gzip <= 8192 ? 'within' : 'OVER'} budget)`);
+  console.log(
+    `\nbudget: Palisade IIFE <= 8 KB (8,192 bytes) min+gzip with the guard and shims; now ${own.gzip.toLocaleString('en-US')} bytes (${own.gzip <= 8192 ? 'within' : 'OVER'} budget)`,
+  );
   console.log('\nPixel guard main-thread cost (Chromium, median of 15 loads): a script inserts 50 scripts and 200 images (src + srcset), then 200 images as one HTML string\n');
   console.log('| guard | ms |');
   console.log('|---|---:|');

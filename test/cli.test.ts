@@ -23,7 +23,9 @@ describe('palisade config', () => {
 
   it('check prints every problem with its path and exits 1', async () => {
     const file = join(dir(), 'bad.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 environments:
   production: { writeKey: pk_live_0123456789 }
 masking: { key: env:PALISADE_MASKING_KEY }
@@ -38,18 +40,21 @@ destinations:
     settings: { url: https://hooks.example, secret: whsec_inline_value }
     allow: { staging: { events: [x] } }
     colour: blue
-`);
+`,
+    );
     const r = await runCli(['config', 'check', file]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toEqual(expect.arrayContaining([
-      'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
-      'destinations[1].colour: unknown key',
-      'destinations[1].id: duplicate destination id ga4',
-      'destinations[0].connection: HIPAA mode cannot be used with a client-side connection; use connection: server',
-      'destinations[1].hipaa.enabled: HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)',
-      'destinations[1].allow.staging: unknown environment staging; known: production',
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
+        'destinations[1].colour: unknown key',
+        'destinations[1].id: duplicate destination id ga4',
+        'destinations[0].connection: HIPAA mode cannot be used with a client-side connection; use connection: server',
+        'destinations[1].hipaa.enabled: HIPAA mode can only be turned off when a BAA is recorded (hipaa.baa.signed: true)',
+        'destinations[1].allow.staging: unknown environment staging; known: production',
+      ]),
+    );
     expect(r.stdout).not.toContain('whsec_inline_value');
   });
 
@@ -93,11 +98,14 @@ describe('palisade csp and trackers', () => {
   it('trackers lists the inventory as a table', async () => {
     const d = dir();
     const store = new SqliteStore({ path: join(d, 'palisade.db'), cipher: new PayloadCipher(Buffer.from(DATA_KEY, 'base64url')) });
-    await store.recordTrackers([
-      { origin: 'https://connect.facebook.net', kind: 'script', page: '/book', vendor: 'Meta (Facebook)' },
-      { origin: 'https://connect.facebook.net', kind: 'script', page: '/', vendor: 'Meta (Facebook)' },
-      { origin: 'https://unknown.example', kind: 'image', page: '/' },
-    ], Date.parse('2026-11-24T10:00:00Z'));
+    await store.recordTrackers(
+      [
+        { origin: 'https://connect.facebook.net', kind: 'script', page: '/book', vendor: 'Meta (Facebook)' },
+        { origin: 'https://connect.facebook.net', kind: 'script', page: '/', vendor: 'Meta (Facebook)' },
+        { origin: 'https://unknown.example', kind: 'image', page: '/' },
+      ],
+      Date.parse('2026-11-24T10:00:00Z'),
+    );
     await store.close();
     const r = await runCli(['trackers', '--data-dir', d]);
     expect(r.code).toBe(0);
@@ -144,7 +152,12 @@ describe('palisade csp and trackers', () => {
 describe('palisade keys and start-up checks', () => {
   it('keys generate prints two strong keys', async () => {
     const r = await runCli(['keys', 'generate']);
-    const keys = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
+    const keys = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
     expect(Buffer.from(keys.PALISADE_MASKING_KEY!, 'base64url')).toHaveLength(32);
     expect(Buffer.from(keys.PALISADE_DATA_KEY!, 'base64url')).toHaveLength(32);
     expect(keys.PALISADE_MASKING_KEY).not.toBe(keys.PALISADE_DATA_KEY);
@@ -185,10 +198,15 @@ describe('palisade start (the demo)', () => {
       await waitFor(async () => out.includes('Vendor sandbox'), 'demo start-up');
       expect(out).toContain(`http://127.0.0.1:${port}`);
       expect(statSync(join(d, 'dev-keys.json')).mode & 0o777).toBe(0o600);
-      const r = await post(`http://127.0.0.1:${port}/v1/track`, {
-        event: 'Appointment Booked', anonymousId: 'visitor-1',
-        properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'anxiety' },
-      }, 'pk_dev_demo_clinic');
+      const r = await post(
+        `http://127.0.0.1:${port}/v1/track`,
+        {
+          event: 'Appointment Booked',
+          anonymousId: 'visitor-1',
+          properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'anxiety' },
+        },
+        'pk_dev_demo_clinic',
+      );
       expect(r.status).toBe(200);
       // The demo pages are served on the chosen port: their origin is allowed too.
       const fromSite = await fetch(`http://127.0.0.1:${port}/v1/batch`, {
@@ -199,7 +217,9 @@ describe('palisade start (the demo)', () => {
       expect(fromSite.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/book.html`)).status).toBe(200);
       const received = await waitFor(async () => {
-        const items = await (await fetch(`http://127.0.0.1:${sandboxPort}/api/received?vendor=ga4`)).json() as Array<{ body: { events: Array<{ params: Record<string, unknown> }> } }>;
+        const items = (await (await fetch(`http://127.0.0.1:${sandboxPort}/api/received?vendor=ga4`)).json()) as Array<{
+          body: { events: Array<{ params: Record<string, unknown> }> };
+        }>;
         return items.length > 0 ? items : undefined;
       }, 'GA4 stand-in receipt');
       const params = received[0]!.body.events[0]!.params;

@@ -27,8 +27,6 @@ const SDK = join(ROOT, 'packages/sdk/dist/palisade.js');
 
 /** Techniques whose request the browser does not make observable here (DNS only, TCP only). */
 const UNOBSERVABLE = new Set(['link-dns-prefetch', 'link-preconnect', 'img-attributionsrc']);
-/** Techniques that only work while the document is parsed (document.write). */
-const PARSING_ONLY = new Set(['script-document-write', 'script-document-writeln']);
 
 interface ThirdParty {
   server: Server;
@@ -114,7 +112,9 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
         });
       case '/techniques.html': {
         const srcdoc = `<!doctype html><body><script src="/techniques.js"></script><script>${run('srcdoc')}</script>`;
-        return html(res, `<!doctype html><html><head>${sdk}</head><body>
+        return html(
+          res,
+          `<!doctype html><html><head>${sdk}</head><body>
 <script>window.ran = ${run('main')};</script>
 <script>
   // A fresh same-origin iframe (about:blank): every technique with its realm's own objects.
@@ -127,19 +127,23 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
   bd.close();
   // A srcdoc document: a new realm whose own scripts run the techniques.
   var doc = document.createElement('iframe');
-  doc.srcdoc = ${JSON.stringify(srcdoc).replace(/</g, "\\u003c")};
+  doc.srcdoc = ${JSON.stringify(srcdoc).replace(/</g, '\\u003c')};
   document.body.appendChild(doc);
   // A same-origin page of the site, with Palisade's script like every page.
   var page = document.createElement('iframe');
   page.src = '/frame.html?${url.searchParams.toString()}';
   document.body.appendChild(page);
-</script></body></html>`, withCsp);
+</script></body></html>`,
+          withCsp,
+        );
       }
       case '/frame.html':
         return html(res, `<!doctype html><html><head>${sdk}</head><body><script>window.ran = ${run('frame')};</script></body></html>`, withCsp);
       case '/static.html':
         // Markup after the guard and requests no runtime patch can see: the CSP's part.
-        return html(res, `<!doctype html><html><head>${sdk}
+        return html(
+          res,
+          `<!doctype html><html><head>${sdk}
 <link rel="stylesheet" href="${thirdParty}/t/static/parser-link">
 <script src="${thirdParty}/t/static/parser-script"></script>
 </head><body>
@@ -147,10 +151,16 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
 <div style="background-image: url(${thirdParty}/t/static/css-url)">x</div>
 <style>body { background: url(${thirdParty}/t/static/css-style-url) }</style>
 <script type="module">import(${JSON.stringify(`${thirdParty}/t/static/dynamic-import`)}).catch(() => {});</script>
-</body></html>`, withCsp);
+</body></html>`,
+          withCsp,
+        );
       case '/first-party.html':
-        return html(res, `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
-<script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`, withCsp);
+        return html(
+          res,
+          `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
+<script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`,
+          withCsp,
+        );
       case '/first-party.js':
         return reply('text/javascript', file('first-party.js'));
       case '/ok.js':
@@ -234,7 +244,7 @@ async function visit(path: string): Promise<{ paths: string[]; browserRequests: 
 }
 
 describe('pixel guard', () => {
-  it('changes nothing for the page\'s own origin and the origins it allowed', async () => {
+  it("changes nothing for the page's own origin and the origins it allowed", async () => {
     const results = async (path: string) => {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -244,9 +254,21 @@ describe('pixel guard', () => {
       return r;
     };
     const expected = {
-      script: 'load:true', image: 'load:1', innerHTML: 'load', stylesheet: 'rgb(1, 2, 3)', fetch: true, xhr: '200:{"ok":true}', beacon: true,
-      eventsource: 'hello', allowedOrigin: 200, workerUrl: '?from=url:true', workerBlob: 'blob:true', srcdoc: 'framed:true', formPost: 'q=v',
-      canonicalLink: 'https://www.clinic.example/', outboundLink: 'https://www.clinic.example/about',
+      script: 'load:true',
+      image: 'load:1',
+      innerHTML: 'load',
+      stylesheet: 'rgb(1, 2, 3)',
+      fetch: true,
+      xhr: '200:{"ok":true}',
+      beacon: true,
+      eventsource: 'hello',
+      allowedOrigin: 200,
+      workerUrl: '?from=url:true',
+      workerBlob: 'blob:true',
+      srcdoc: 'framed:true',
+      formPost: 'q=v',
+      canonicalLink: 'https://www.clinic.example/',
+      outboundLink: 'https://www.clinic.example/about',
     };
     expect(await results('/first-party.html?guard=off')).toEqual(expected);
     expect(await results('/first-party.html')).toEqual(expected);
@@ -313,7 +335,12 @@ describe('pixel guard', () => {
         const events: string[] = [];
         const x = new XMLHttpRequest();
         x.open('POST', `${target}/t/fails/xhr`);
-        for (const type of ['load', 'error', 'loadend']) x.addEventListener(type, () => (events.push(type), type === 'loadend' && resolve(events)));
+        for (const type of ['load', 'error', 'loadend']) {
+          x.addEventListener(type, () => {
+            events.push(type);
+            if (type === 'loadend') resolve(events);
+          });
+        }
         x.send('x');
       });
       let sync = 'sent';
@@ -324,7 +351,10 @@ describe('pixel guard', () => {
       } catch (e) {
         sync = (e as Error).name;
       }
-      const fetched = await fetch(`${target}/t/fails/fetch`).then(() => 'resolved', (e: Error) => e.name);
+      const fetched = await fetch(`${target}/t/fails/fetch`).then(
+        () => 'resolved',
+        (e: Error) => e.name,
+      );
       return { xhr, sync, fetched, beacon: navigator.sendBeacon(`${target}/t/fails/beacon`, 'x') };
     }, tp.origin);
     await page.waitForTimeout(300);

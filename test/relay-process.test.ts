@@ -7,8 +7,23 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import {
-  DATA_KEY, GA4_SECRET, MASKING_KEY, WEBHOOK_SECRET, e2eConfig, ga4Events, post, removeDir, runCli, startE2eSandbox,
-  startRelayProcess, tempDir, waitFor, webhookEvents, writeConfig, cliEnv, type RelayProcess,
+  DATA_KEY,
+  GA4_SECRET,
+  MASKING_KEY,
+  WEBHOOK_SECRET,
+  e2eConfig,
+  ga4Events,
+  post,
+  removeDir,
+  runCli,
+  startE2eSandbox,
+  startRelayProcess,
+  tempDir,
+  waitFor,
+  webhookEvents,
+  writeConfig,
+  cliEnv,
+  type RelayProcess,
 } from './helpers/processes.js';
 
 const CANARIES = ['jane.canary@example.com', 'Janet Canaryworth', '078-05-1120', '198.51.100.77', 'MRN-88231947', '1961-04-12', '(555) 010-4477'];
@@ -54,7 +69,10 @@ function phiTrack(seq: number) {
     context: {
       ip: CANARIES[3],
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
-      page: { url: `https://clinic.example/patients/${CANARIES[4]}/book?name=${encodeURIComponent(CANARIES[1]!)}&phone=${encodeURIComponent(CANARIES[6]!)}`, title: `Booking for ${CANARIES[1]}` },
+      page: {
+        url: `https://clinic.example/patients/${CANARIES[4]}/book?name=${encodeURIComponent(CANARIES[1]!)}&phone=${encodeURIComponent(CANARIES[6]!)}`,
+        title: `Booking for ${CANARIES[1]}`,
+      },
     },
   };
 }
@@ -87,7 +105,10 @@ describe('relay process end to end', () => {
     for (const r of sandbox.recorder.list('ga4')) {
       expect(r.validation).toEqual({ validationMessages: [], apiSecretValid: true });
     }
-    expect(hook.map((e) => e.properties)).toEqual([{ seq: 1, service_line: 'behavioral-health' }, { seq: 2, service_line: 'behavioral-health' }]);
+    expect(hook.map((e) => e.properties)).toEqual([
+      { seq: 1, service_line: 'behavioral-health' },
+      { seq: 2, service_line: 'behavioral-health' },
+    ]);
     // Per-destination keys: the same user has different masked ids at each vendor.
     expect(hook[0]!.userId).not.toBe(booked.user_id);
     const everything = JSON.stringify(sandbox.recorder.list());
@@ -132,7 +153,10 @@ describe('relay process end to end', () => {
       const rows = JSON.parse(r.stdout) as Array<{ destinationId: string; reason: string }>;
       return rows.length === 2 ? rows : undefined;
     }, 'dead letters');
-    expect(listed.map((r) => [r.destinationId, r.reason])).toEqual([['hook', 'HTTP 400'], ['hook', 'HTTP 400']]);
+    expect(listed.map((r) => [r.destinationId, r.reason])).toEqual([
+      ['hook', 'HTTP 400'],
+      ['hook', 'HTTP 400'],
+    ]);
     const table = await runCli(['dlq', 'list', '--data-dir', dataDir], env);
     expect(table.stdout).toMatch(/id\s+destination\s+attempts\s+failed at\s+reason/);
     expect(table.stdout).toContain('HTTP 400');
@@ -160,10 +184,14 @@ describe('relay process end to end', () => {
     outputs.push(relay!.output());
     sandbox.faults.clear();
     relay = await startRelayProcess(configPath, dataDir);
-    const ga4 = await waitFor(async () => {
-      const seqs = new Set(ga4Events(sandbox.recorder.list('ga4')).map((e) => e.params.seq));
-      return seqs.size === N ? seqs : undefined;
-    }, 'all GA4 events after restart', 30_000);
+    const ga4 = await waitFor(
+      async () => {
+        const seqs = new Set(ga4Events(sandbox.recorder.list('ga4')).map((e) => e.params.seq));
+        return seqs.size === N ? seqs : undefined;
+      },
+      'all GA4 events after restart',
+      30_000,
+    );
     expect(ga4.size).toBe(N);
     await waitFor(async () => new Set(webhookEvents(sandbox.recorder.list('webhook')).map((e) => e.properties.seq)).size === N, 'all webhook events after restart', 30_000);
   });
@@ -193,7 +221,12 @@ describe('config hot reload', () => {
     const { configPath, dataDir } = await start();
     const config = e2eConfig(sandbox.url) as ReturnType<typeof e2eConfig> & { destinations: Array<Record<string, any>> };
     // The webhook now takes a second event and a new property; GA4 is removed.
-    const next = { ...config, destinations: [{ ...config.destinations[1]!, allow: { production: { events: ['Appointment Booked', 'Form Viewed'], eventProperties: { seq: 'allow', clinic_id: 'allow' } } } }] };
+    const next = {
+      ...config,
+      destinations: [
+        { ...config.destinations[1]!, allow: { production: { events: ['Appointment Booked', 'Form Viewed'], eventProperties: { seq: 'allow', clinic_id: 'allow' } } } },
+      ],
+    };
     writeFileSync(configPath, JSON.stringify(next));
     await waitFor(async () => relay!.output().includes('loaded (file change)'), 'reload after the file changed');
     await send([{ type: 'track', event: 'Form Viewed', anonymousId: 'a', properties: { seq: 1, clinic_id: 'north-7', service_line: 'x' } }]);

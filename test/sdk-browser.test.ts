@@ -10,7 +10,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
 import {
-  ROOT, demoConfig, freePort, ga4Events, removeDir, runCli, startE2eSandbox, startRelayProcess, tempDir, waitFor, webhookEvents, writeConfig,
+  ROOT,
+  demoConfig,
+  freePort,
+  ga4Events,
+  removeDir,
+  runCli,
+  startE2eSandbox,
+  startRelayProcess,
+  tempDir,
+  waitFor,
+  webhookEvents,
+  writeConfig,
   type RelayProcess,
 } from './helpers/processes.js';
 
@@ -148,7 +159,7 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     expect(JSON.stringify(inventory)).not.toMatch(/GTM-K7PX2QD|914305718822301|\?/);
   });
 
-  it('turns the page\'s own gtag, dataLayer and fbq calls into first-party events', async () => {
+  it("turns the page's own gtag, dataLayer and fbq calls into first-party events", async () => {
     await page.goto(`${relay.url}/book.html`);
     await fillEverything(page);
     await Promise.all([page.waitForURL('**/thank-you.html'), page.click('#book-submit')]);
@@ -189,9 +200,11 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     // from a plain loopback server, stays up.
     const ingestPort = await freePort();
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
-    const host = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Outage</title>
+    const host = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Outage</title>
       <script src="${relay.url}/palisade.js" data-write-key="pk_dev_demo_clinic" data-api="${ingestUrl}" data-autotrack="off"></script>
-      </head><body>outage</body></html>`));
+      </head><body>outage</body></html>`),
+    );
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     const pageUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/outage.html`;
     const config = demoConfig(sandbox.url, relay.port);
@@ -212,10 +225,14 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
       expect(hookEvents().filter((e) => e.properties.service_line === 'during-outage')).toEqual([]);
       ingest = await startRelayProcess(configPath, ingestDir, undefined, ingestPort);
       await page.reload();
-      const delivered = await waitFor(async () => {
-        const got = hookEvents().filter((e) => e.properties.service_line === 'during-outage');
-        return got.length > 0 ? got : undefined;
-      }, 'events queued during the outage', 30_000);
+      const delivered = await waitFor(
+        async () => {
+          const got = hookEvents().filter((e) => e.properties.service_line === 'during-outage');
+          return got.length > 0 ? got : undefined;
+        },
+        'events queued during the outage',
+        30_000,
+      );
       expect(delivered).toHaveLength(1);
     } finally {
       await ingest.stop();
@@ -263,13 +280,18 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
       });
     }
     await Promise.all([page.goto(`${relay.url}/find-a-doctor.html`), second.goto(`${relay.url}/find-a-doctor.html`)]);
-    await Promise.all([page, second].map((p, tab) => p.evaluate(async (t) => {
-      const api = (window as unknown as { palisade: { track(e: string, p: object): void; flush(): Promise<void> } }).palisade;
-      for (let i = 0; i < 15; i++) api.track('Appointment Booked', { service_line: `tab-${t}` });
-      await Promise.all([api.flush(), api.flush()]);
-    }, tab)));
+    await Promise.all(
+      [page, second].map((p, tab) =>
+        p.evaluate(async (t) => {
+          const api = (window as unknown as { palisade: { track(e: string, p: object): void; flush(): Promise<void> } }).palisade;
+          for (let i = 0; i < 15; i++) api.track('Appointment Booked', { service_line: `tab-${t}` });
+          await Promise.all([api.flush(), api.flush()]);
+        }, tab),
+      ),
+    );
     await Promise.all([page, second].map((p) => p.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush())));
-    const ids = bodies.flatMap((b) => (JSON.parse(b) as { batch: Array<{ messageId: string; event?: string }> }).batch)
+    const ids = bodies
+      .flatMap((b) => (JSON.parse(b) as { batch: Array<{ messageId: string; event?: string }> }).batch)
       .filter((m) => m.event === 'Appointment Booked')
       .map((m) => m.messageId);
     expect(ids).toHaveLength(30);

@@ -2,16 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Sandbox } from '@palisade/vendor-sandbox';
 import { ROOT, startE2eStack, type E2eStack, type RelayProcess } from './helpers/processes.js';
 
 let stack: E2eStack;
-let sandbox: Sandbox;
 let relay: RelayProcess;
 
 beforeAll(async () => {
   stack = await startE2eStack();
-  ({ sandbox, relay } = stack);
+  ({ relay } = stack);
 });
 afterAll(() => stack.stop());
 

@@ -39,7 +39,10 @@ it('delivers Segment library calls through the relay', async () => {
   expect(byName.appointment_booked!.params).not.toHaveProperty('reason');
   expect(byName.join_group!.params).toMatchObject({ clinic_type: 'cardiology', group_id: expect.stringMatching(/^k1:/) });
   expect(byName.join_group!.params).not.toHaveProperty('street_address');
-  const identify = sandbox.recorder.list('ga4').map((r) => r.body as { user_properties?: object }).find((b) => b.user_properties);
+  const identify = sandbox.recorder
+    .list('ga4')
+    .map((r) => r.body as { user_properties?: object })
+    .find((b) => b.user_properties);
   expect(identify?.user_properties).toEqual({ plan: { value: 'premium' } });
   for (const e of events) expect(e.user_id).toMatch(/^k1:[A-Za-z0-9_-]{43}$/);
   const everything = JSON.stringify(sandbox.recorder.list());

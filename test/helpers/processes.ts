@@ -109,7 +109,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
 /** Starts `palisade relay --config FILE` and resolves once /readyz answers. */
 export async function startRelayProcess(configPath: string, dataDir: string, env = cliEnv(), port?: number, extraArgs: string[] = []): Promise<RelayProcess> {
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [BIN, 'relay', '--config', configPath, '--data-dir', dataDir, '--port', String(p), '--host', '127.0.0.1', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'relay', '--config', configPath, '--data-dir', dataDir, '--port', String(p), '--host', '127.0.0.1', ...extraArgs], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

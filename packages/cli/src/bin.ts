@@ -52,7 +52,10 @@ function onSignals(stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     note(`${signal}: stopping`);
-    stop().then(() => process.exit(0), () => process.exit(1));
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

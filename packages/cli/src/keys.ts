@@ -22,7 +22,7 @@ export function devKeysPath(dataDir: string): string {
 export function loadOrCreateDevKeys(dataDir: string): DevKeys {
   const path = devKeysPath(dataDir);
   const fresh = () => ({ maskingKey: generateKey(), dataKey: generateKey(), ga4ApiSecret: generateKey(), webhookSecret: generateKey(), metricsToken: generateKey() });
-  const existing = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as Partial<DevKeys> : undefined;
+  const existing = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<DevKeys>) : undefined;
   // Keys added since the file was written are generated; the ones in it are kept.
   const keys: DevKeys = { ...fresh(), ...existing };
   if (existing && Object.keys(existing).length === Object.keys(keys).length) return keys;

@@ -55,9 +55,20 @@ export function createMetrics(store: Store): RelayMetrics {
     delivered: tally(registry, 'palisade_delivery_events_total', 'Delivery results per destination (delivered, retried, dead_lettered)', ['destination', 'outcome']),
     requests: tally(registry, 'palisade_vendor_requests_total', 'Vendor requests by HTTP status (or network)', ['destination', 'status']),
     cspReports: tally(registry, 'palisade_csp_violations_total', 'Third-party requests blocked or reported by the Content-Security-Policy', []),
-    refusedValues: tally(registry, 'palisade_pipeline_values_refused_total', 'Allowed property values not forwarded, per destination and reason (too long, looks like an email, ...)', ['destination', 'reason']),
+    refusedValues: tally(
+      registry,
+      'palisade_pipeline_values_refused_total',
+      'Allowed property values not forwarded, per destination and reason (too long, looks like an email, ...)',
+      ['destination', 'reason'],
+    ),
     sightingsLimited: tally(registry, 'palisade_tracker_sightings_limited_total', 'Tracker sightings not recorded because their client sent too many', []),
-    requestSeconds: new Histogram({ name: 'palisade_vendor_request_seconds', help: 'Vendor request latency', labelNames: ['destination'], registers: [registry], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] }),
+    requestSeconds: new Histogram({
+      name: 'palisade_vendor_request_seconds',
+      help: 'Vendor request latency',
+      labelNames: ['destination'],
+      registers: [registry],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
   };
   // The store keeps these counts up to date as rows come and go: a scrape reads counters, it never
   // counts the outbox (a scan per scrape of a large backlog held up ingest on the store thread).

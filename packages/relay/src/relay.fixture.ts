@@ -24,7 +24,14 @@ export function testConfig(ga4Endpoint = 'http://127.0.0.1:9/ga4', webhookUrl = 
         id: 'ga4-main',
         type: 'ga4',
         settings: { measurementId: 'G-TEST1234', apiSecret: 'env:GA4_API_SECRET', endpoint: ga4Endpoint },
-        allow: { production: { events: ['Appointment Booked', '$pageview', '$identify', '$group'], eventProperties: { service_line: 'allow', email: 'mask' }, userProperties: { plan: 'allow' }, groupProperties: { clinic_type: 'allow' } } },
+        allow: {
+          production: {
+            events: ['Appointment Booked', '$pageview', '$identify', '$group'],
+            eventProperties: { service_line: 'allow', email: 'mask' },
+            userProperties: { plan: 'allow' },
+            groupProperties: { clinic_type: 'allow' },
+          },
+        },
         delivery: { retryBaseMs: 20, retryMaxMs: 200, maxAttempts: 3, maxAgeHours: 0.0001, timeoutMs: 2000 },
       },
       {
@@ -47,7 +54,12 @@ export interface TestRelay extends Relay {
 export async function startTestRelay(config = testConfig(), overrides: Partial<RelayOptions> = {}): Promise<TestRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'palisade-relay-'));
   let logs = '';
-  const sink = new Writable({ write(chunk, _enc, done) { logs += chunk.toString(); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
   const relay = await startRelay({
     config: configSchema.parse(config),
     maskingKey: MASKING_KEY,

@@ -82,20 +82,21 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const store = await WorkerStore.open({ path: databasePath(options.dataDir), dataKey: options.dataKey, ...(options.storeEntry ? { entry: options.storeEntry } : {}) });
   const metrics = createMetrics(store);
   let state: IngestState = ingestState(options.config, activateDestinations(options.config, options.maskingKey, options.settings));
-  const workersFor = (current: IngestState) => new Map(
-    current.destinations.map((d) => [
-      d.config.id,
-      new DeliveryWorker({
-        destination: d,
-        store,
-        log: logger,
-        metrics,
-        backoff: { baseMs: d.config.delivery.retryBaseMs, maxMs: d.config.delivery.retryMaxMs },
-        ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-        ...(options.send === undefined ? {} : { send: options.send }),
-      }),
-    ]),
-  );
+  const workersFor = (current: IngestState) =>
+    new Map(
+      current.destinations.map((d) => [
+        d.config.id,
+        new DeliveryWorker({
+          destination: d,
+          store,
+          log: logger,
+          metrics,
+          backoff: { baseMs: d.config.delivery.retryBaseMs, maxMs: d.config.delivery.retryMaxMs },
+          ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+          ...(options.send === undefined ? {} : { send: options.send }),
+        }),
+      ]),
+    );
   let workers = workersFor(state);
   const app = await buildIngestServer({
     state: () => state,
@@ -119,8 +120,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     throw error;
   }
   for (const w of workers.values()) w.start();
-  const recordVersion = (source: string, sha256: string, destinations: string[]) =>
-    store.recordConfigVersion({ loadedAt: Date.now(), source, sha256, destinations });
+  const recordVersion = (source: string, sha256: string, destinations: string[]) => store.recordConfigVersion({ loadedAt: Date.now(), source, sha256, destinations });
   await recordVersion('start', options.configSha256 ?? '', [...workers.keys()]);
   logger.info({ destinations: [...workers.keys()], environments: Object.keys(options.config.environments) }, 'relay started');
   // One reload at a time: a second waits for the first.

@@ -38,7 +38,12 @@ beforeAll(async () => {
 afterAll(() => relay.stop());
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const r = await relay.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: auth, ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await relay.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', authorization: auth, ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: r.statusCode, body: r.json() as Record<string, any> };
 }
 
@@ -53,8 +58,20 @@ describe('the PHI screen under the largest body the relay accepts', () => {
   it('answers with every hostile value dropped, and the values over the limit dropped unscreened', async () => {
     // ~500 KB of properties built against each detector: digit runs, separators, @ runs, colon
     // runs, percent-encoding, base64-looking words. Each value is at the 1,024-character limit.
-    const hostile = ['1'.repeat(1024), '1 '.repeat(512), '+1 '.repeat(341) + 'x', '@'.repeat(1024), 'a@'.repeat(512),
-      ':'.repeat(1024), 'a:'.repeat(512), '1.'.repeat(512), '%25'.repeat(341) + 'x', 'QUFB'.repeat(256), '٠'.repeat(1024), 'may 1 '.repeat(170) + 'xxxx'];
+    const hostile = [
+      '1'.repeat(1024),
+      '1 '.repeat(512),
+      `${'+1 '.repeat(341)}x`,
+      '@'.repeat(1024),
+      'a@'.repeat(512),
+      ':'.repeat(1024),
+      'a:'.repeat(512),
+      '1.'.repeat(512),
+      `${'%25'.repeat(341)}x`,
+      'QUFB'.repeat(256),
+      '٠'.repeat(1024),
+      `${'may 1 '.repeat(170)}xxxx`,
+    ];
     const properties: Record<string, string> = {};
     for (let i = 0; Buffer.byteLength(JSON.stringify(properties)) < 480 * 1024; i++) properties[`p${i}`] = hostile[i % hostile.length]!;
     properties.note = `${'x'.repeat(1024)}${CANARY}`;
@@ -72,7 +89,10 @@ describe('the PHI screen under the largest body the relay accepts', () => {
 describe('context fields are untrusted input', () => {
   it('lets no canary through campaign, locale, timezone, library, session id, user agent, page host, referrer or title', async () => {
     const r = await post('/v1/track', {
-      type: 'track', event: 'Appointment Booked', anonymousId: 'a2', properties: { service_line: 'cardiology' },
+      type: 'track',
+      event: 'Appointment Booked',
+      anonymousId: 'a2',
+      properties: { service_line: 'cardiology' },
       context: {
         campaign: { source: CANARY, medium: CANARY, name: CANARY, term: CANARY },
         locale: `en-US-x-${'janecanary'.slice(0, 8)}`,
@@ -99,10 +119,17 @@ describe('context fields are untrusted input', () => {
   });
 
   it('screens non-ASCII path segments and refuses long or expanding query values', async () => {
-    const r = await post('/v1/track', { type: 'track', event: 'Appointment Booked', anonymousId: 'a5', context: { page: {
-      path: '/u/jane＠example．com/٠٧٨-٠٥-١١٢٠',
-      url: `https://clinic.example/?utm_source=${'\uFDFA'.repeat(300)}&utm_medium=${'x'.repeat(300)}`,
-    } } });
+    const r = await post('/v1/track', {
+      type: 'track',
+      event: 'Appointment Booked',
+      anonymousId: 'a5',
+      context: {
+        page: {
+          path: '/u/jane＠example．com/٠٧٨-٠٥-١١٢٠',
+          url: `https://clinic.example/?utm_source=${'\uFDFA'.repeat(300)}&utm_medium=${'x'.repeat(300)}`,
+        },
+      },
+    });
     expect(r.status).toBe(200);
     const event = JSON.parse(await webhookPayloads())[0];
     expect(event.context.page).toEqual({ url: 'https://clinic.example/', path: '/u/:id/:id' });
@@ -111,27 +138,50 @@ describe('context fields are untrusted input', () => {
   it('keeps what is valid: a known SDK, an IANA zone, a recent session, an allowed origin', async () => {
     const session = Math.floor(Date.now() / 1000) - 60;
     await post('/v1/track', {
-      type: 'track', event: 'Appointment Booked', anonymousId: 'a3',
-      context: { library: { name: 'analytics.js', version: 'npm:next-1.84.3' }, timezone: 'America/New_York', sessionId: session, locale: 'pt_br', page: { url: 'https://clinic.example/book' } },
+      type: 'track',
+      event: 'Appointment Booked',
+      anonymousId: 'a3',
+      context: {
+        library: { name: 'analytics.js', version: 'npm:next-1.84.3' },
+        timezone: 'America/New_York',
+        sessionId: session,
+        locale: 'pt_br',
+        page: { url: 'https://clinic.example/book' },
+      },
     });
     const event = JSON.parse(await webhookPayloads())[0];
-    expect(event.context).toMatchObject({ library: { name: 'analytics.js', version: 'npm:next-1.84.3' }, timezone: 'America/New_York', sessionId: session, locale: 'pt-BR', page: { url: 'https://clinic.example/book' } });
+    expect(event.context).toMatchObject({
+      library: { name: 'analytics.js', version: 'npm:next-1.84.3' },
+      timezone: 'America/New_York',
+      sessionId: session,
+      locale: 'pt-BR',
+      page: { url: 'https://clinic.example/book' },
+    });
   });
 });
 
 describe('one bad message', () => {
   it('is rejected alone: a timestamp at the end of the Date range with a future sentAt is no 500', async () => {
-    const r = await post('/v1/batch', { sentAt: '+275760-09-13T00:00:00.000Z', batch: [
-      { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: '-271821-04-20T00:00:00.000Z' },
-      { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: new Date().toISOString() },
-    ] });
+    const r = await post('/v1/batch', {
+      sentAt: '+275760-09-13T00:00:00.000Z',
+      batch: [
+        { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: '-271821-04-20T00:00:00.000Z' },
+        { type: 'track', event: 'Appointment Booked', anonymousId: 'a4', timestamp: new Date().toISOString() },
+      ],
+    });
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(2);
     await webhookPayloads(2);
   });
 
   it('fits the documented 2,500-message batch', async () => {
-    const batch = Array.from({ length: 2500 }, (_, i) => ({ type: 'track', event: 'Appointment Booked', anonymousId: `b${i}`, properties: { service_line: 'x' }, context: { page: { url: 'https://clinic.example/', path: '/' } } }));
+    const batch = Array.from({ length: 2500 }, (_, i) => ({
+      type: 'track',
+      event: 'Appointment Booked',
+      anonymousId: `b${i}`,
+      properties: { service_line: 'x' },
+      context: { page: { url: 'https://clinic.example/', path: '/' } },
+    }));
     const r = await post('/v1/batch', { batch });
     expect(r.body).toEqual({ accepted: 2500, rejected: [] });
     await webhookPayloads(2500);
@@ -167,7 +217,10 @@ describe('tracker inventory', () => {
   it('takes a bounded number of sightings per client, so junk cannot crowd it', async () => {
     const before = (await relay.store.listTrackers()).length;
     for (let i = 0; i < 10; i++) {
-      const reports = Array.from({ length: 100 }, (_, j) => ({ type: 'csp-violation', body: { documentURL: 'https://clinic.example/patients/jane-doe-1961/chart', blockedURL: `https://junk-${i}-${j}.example/x`, effectiveDirective: 'img-src' } }));
+      const reports = Array.from({ length: 100 }, (_, j) => ({
+        type: 'csp-violation',
+        body: { documentURL: 'https://clinic.example/patients/jane-doe-1961/chart', blockedURL: `https://junk-${i}-${j}.example/x`, effectiveDirective: 'img-src' },
+      }));
       await relay.app.inject({ method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/reports+json' }, payload: JSON.stringify(reports) });
     }
     const after = await relay.store.listTrackers();
@@ -206,7 +259,11 @@ describe('slow and hostile clients', () => {
 
   it('refuses an unknown Basic write key before reading the body', async () => {
     const bad = Buffer.from('pk_unknown_000000:').toString('base64');
-    const answer = await raw(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Basic ${bad}\r\nContent-Length: 400000\r\n\r\n`, '{"batch":[', 3000);
+    const answer = await raw(
+      `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Basic ${bad}\r\nContent-Length: 400000\r\n\r\n`,
+      '{"batch":[',
+      3000,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
   });
 
@@ -309,8 +366,23 @@ describe('the site server', () => {
 
   it('never serves dotfiles, config, databases or files behind symlinks; odd paths are 404, not 500', async () => {
     expect((await site.app.inject({ url: '/' })).statusCode).toBe(200);
-    for (const url of ['/.palisade/dev-keys.json', '/.env', '/%2epalisade/dev-keys.json', '/palisade.config.yaml', '/palisade.config', '/data.db',
-      '/link.txt', '/linked-dir/secret.txt', '/x%2541.txt', '/xA.txt', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00b', '/%E0%A4%A', '/....//....//etc/passwd']) {
+    for (const url of [
+      '/.palisade/dev-keys.json',
+      '/.env',
+      '/%2epalisade/dev-keys.json',
+      '/palisade.config.yaml',
+      '/palisade.config',
+      '/data.db',
+      '/link.txt',
+      '/linked-dir/secret.txt',
+      '/x%2541.txt',
+      '/xA.txt',
+      '/..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/a%00b',
+      '/%E0%A4%A',
+      '/....//....//etc/passwd',
+    ]) {
       const r = await site.app.inject({ url });
       // Malformed percent-encoding is a bad request (400); everything else is simply not found.
       expect([400, 404], url).toContain(r.statusCode);
@@ -326,7 +398,12 @@ describe('the site server', () => {
   });
 
   it('refuses a large demo form body', async () => {
-    const r = await site.app.inject({ method: 'POST', url: '/demo/thank-you', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `a=${'x'.repeat(200_000)}` });
+    const r = await site.app.inject({
+      method: 'POST',
+      url: '/demo/thank-you',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `a=${'x'.repeat(200_000)}`,
+    });
     expect(r.statusCode).toBe(413);
   });
 

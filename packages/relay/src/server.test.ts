@@ -12,7 +12,12 @@ const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 const track = (extra: Record<string, unknown> = {}) => ({ type: 'track', event: 'Appointment Booked', anonymousId: 'a1', properties: { service_line: 'x' }, ...extra });
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const r = await relay.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: auth, ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await relay.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', authorization: auth, ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: r.statusCode, body: r.json(), headers: r.headers };
 }
 
@@ -52,7 +57,7 @@ describe('ingest', () => {
     expect((await post('/v1/batch', JSON.stringify({ batch: [track()] }), { 'content-type': 'text/plain;charset=UTF-8' })).status).toBe(200);
   });
 
-  it('allows CORS only for the environment\'s origins', async () => {
+  it("allows CORS only for the environment's origins", async () => {
     const pre = await relay.app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://clinic.example', 'access-control-request-method': 'POST' } });
     expect(pre.headers['access-control-allow-origin']).toBe('https://clinic.example');
     const evil = await relay.app.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
@@ -71,17 +76,26 @@ describe('ingest', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { d: deep };
     // A deep or prototype-polluting message is one rejected message; the rest of its batch goes on.
-    const mixed = await post('/v1/batch', `{"batch":[${JSON.stringify(track())},{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}},${JSON.stringify(track({ properties: deep }))}]}`);
+    const mixed = await post(
+      '/v1/batch',
+      `{"batch":[${JSON.stringify(track())},{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}},${JSON.stringify(track({ properties: deep }))}]}`,
+    );
     expect(mixed.status).toBe(200);
-    expect(mixed.body).toEqual({ accepted: 1, rejected: [
-      { index: 1, code: 'invalid_message', message: 'message contains a forbidden key (__proto__, constructor or prototype)' },
-      { index: 2, code: 'invalid_message', message: 'message nested deeper than 32 levels' },
-    ] });
+    expect(mixed.body).toEqual({
+      accepted: 1,
+      rejected: [
+        { index: 1, code: 'invalid_message', message: 'message contains a forbidden key (__proto__, constructor or prototype)' },
+        { index: 2, code: 'invalid_message', message: 'message nested deeper than 32 levels' },
+      ],
+    });
     const proto = await post('/v1/track', `{"type":"track","event":"x","anonymousId":"a","properties":{"__proto__":{"admin":true}}}`);
     expect(proto.status).toBe(400);
     expect(proto.body.accepted).toBe(0);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
-    expect((await relay.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth }, payload: 'a=b' })).statusCode).toBe(415);
+    expect(
+      (await relay.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth }, payload: 'a=b' }))
+        .statusCode,
+    ).toBe(415);
   });
 
   it('serves health, readiness and metrics without values', async () => {
@@ -146,20 +160,33 @@ describe('start-up', () => {
 describe('CSP reports', () => {
   it('turns both report formats into tracker inventory, without paths or queries', async () => {
     const legacy = await relay.app.inject({
-      method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/csp-report' },
-      payload: JSON.stringify({ 'csp-report': { 'document-uri': 'https://clinic.example/patients/48213', 'blocked-uri': 'https://www.facebook.com/tr?ud[em]=jane', 'effective-directive': 'img-src' } }),
+      method: 'POST',
+      url: '/v1/csp-report',
+      headers: { 'content-type': 'application/csp-report' },
+      payload: JSON.stringify({
+        'csp-report': { 'document-uri': 'https://clinic.example/patients/48213', 'blocked-uri': 'https://www.facebook.com/tr?ud[em]=jane', 'effective-directive': 'img-src' },
+      }),
     });
     expect(legacy.statusCode).toBe(204);
     const modern = await relay.app.inject({
-      method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/reports+json' },
-      payload: JSON.stringify([{ type: 'csp-violation', body: { documentURL: 'https://clinic.example/', blockedURL: 'https://www.googletagmanager.com/gtm.js?id=GTM-1', effectiveDirective: 'script-src-elem' } }]),
+      method: 'POST',
+      url: '/v1/csp-report',
+      headers: { 'content-type': 'application/reports+json' },
+      payload: JSON.stringify([
+        {
+          type: 'csp-violation',
+          body: { documentURL: 'https://clinic.example/', blockedURL: 'https://www.googletagmanager.com/gtm.js?id=GTM-1', effectiveDirective: 'script-src-elem' },
+        },
+      ]),
     });
     expect(modern.statusCode).toBe(204);
     const inventory = await relay.store.listTrackers();
-    expect(inventory.map((t) => [t.origin, t.kind, t.pages])).toEqual(expect.arrayContaining([
-      ['https://www.facebook.com', 'image', ['/patients/:id']],
-      ['https://www.googletagmanager.com', 'script', ['/']],
-    ]));
+    expect(inventory.map((t) => [t.origin, t.kind, t.pages])).toEqual(
+      expect.arrayContaining([
+        ['https://www.facebook.com', 'image', ['/patients/:id']],
+        ['https://www.googletagmanager.com', 'script', ['/']],
+      ]),
+    );
     expect(JSON.stringify(inventory)).not.toContain('jane');
     const bad = await relay.app.inject({ method: 'POST', url: '/v1/csp-report', headers: { 'content-type': 'application/json' }, payload: '{"x":1}' });
     expect(bad.statusCode).toBe(400);

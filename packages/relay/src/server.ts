@@ -41,17 +41,22 @@ type EnvironmentConfig = PalisadeConfig['environments'][string];
 
 export function ingestState(config: PalisadeConfig, destinations: ActiveDestination[]): IngestState {
   const { privacy } = config;
-  const environments = new Map(Object.entries(config.environments).map(([name, env]) => [env.writeKey, {
-    name,
-    env,
-    rules: {
-      keepQueryParams: new Set(privacy.keepQueryParams),
-      pageOrigins: new Set(env.allowedOrigins),
-      libraries: new Set(privacy.libraries),
-      maxValueLength: privacy.maxValueLength,
-      maxValueLengths: privacy.maxValueLengths,
-    },
-  }]));
+  const environments = new Map(
+    Object.entries(config.environments).map(([name, env]) => [
+      env.writeKey,
+      {
+        name,
+        env,
+        rules: {
+          keepQueryParams: new Set(privacy.keepQueryParams),
+          pageOrigins: new Set(env.allowedOrigins),
+          libraries: new Set(privacy.libraries),
+          maxValueLength: privacy.maxValueLength,
+          maxValueLengths: privacy.maxValueLengths,
+        },
+      },
+    ]),
+  );
   const allowedOrigins = new Set(Object.values(config.environments).flatMap((e) => e.allowedOrigins));
   return { config, destinations, environments, allowedOrigins };
 }
@@ -161,7 +166,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     if (!found) return reply.code(401).send(apiError('unauthorized', 'unknown or missing write key'));
     const origin = request.headers.origin;
     if (origin !== undefined && !found.env.allowedOrigins.includes(origin)) {
-      return reply.code(403).send(apiError('origin_not_allowed', 'this origin is not in allowedOrigins of the write key\'s environment'));
+      return reply.code(403).send(apiError('origin_not_allowed', "this origin is not in allowedOrigins of the write key's environment"));
     }
 
     let raw: unknown[];

@@ -12,15 +12,18 @@ const PROPERTY_PATH = /^(?!.*(?:^|\.)(?:__proto__|constructor|prototype)(?:\.|$)
 
 const environmentName = z.string().regex(NAME, 'environment names are lower-case letters, digits, - and _');
 
-const origin = z.string().refine((s) => {
-  try {
-    const u = new URL(s);
-    // No wildcards: `*.example.com` would admit any subdomain, including a taken-over one.
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && !u.hostname.includes('*');
-  } catch {
-    return false;
-  }
-}, { message: 'must be an origin such as https://clinic.example (scheme, host and optional port only)' });
+const origin = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      // No wildcards: `*.example.com` would admit any subdomain, including a taken-over one.
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && !u.hostname.includes('*');
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an origin such as https://clinic.example (scheme, host and optional port only)' },
+);
 
 export const environmentSchema = z.strictObject({
   writeKey: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'write keys are 8 to 128 letters, digits, - or _'),
@@ -30,10 +33,7 @@ export const environmentSchema = z.strictObject({
 export const propertyRuleSchema = z.enum(['allow', 'mask']);
 export type PropertyRule = z.infer<typeof propertyRuleSchema>;
 
-const propertyAllowlist = z.record(
-  z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'),
-  propertyRuleSchema,
-).default({});
+const propertyAllowlist = z.record(z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'), propertyRuleSchema).default({});
 
 export const allowlistSchema = z.strictObject({
   /**
@@ -55,45 +55,61 @@ export const allowlistSchema = z.strictObject({
 });
 export type Allowlist = z.output<typeof allowlistSchema>;
 
-const hipaaSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  baa: z.strictObject({
-    signed: z.boolean(),
-    signedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-01-31').optional(),
-    reference: z.string().max(200).optional(),
-  }).optional(),
-}).default({ enabled: true });
+const hipaaSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    baa: z
+      .strictObject({
+        signed: z.boolean(),
+        signedOn: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-01-31')
+          .optional(),
+        reference: z.string().max(200).optional(),
+      })
+      .optional(),
+  })
+  .default({ enabled: true });
 
-const deliverySchema = z.strictObject({
-  /** Attempts before an event goes to dead letters (together with maxAgeHours). */
-  maxAttempts: z.number().int().min(1).max(1000).default(10),
-  /** Hours after the first attempt before a failing event goes to dead letters. */
-  maxAgeHours: z.number().positive().max(24 * 30).default(4),
-  /** Upper bound for one request; the connector's own vendor limit applies too. */
-  batchSize: z.number().int().min(1).max(1000).optional(),
-  /** Vendor requests in flight at once for this destination. */
-  concurrency: z.number().int().min(1).max(64).default(4),
-  /** Requests per second to this vendor; unlimited when absent. */
-  ratePerSecond: z.number().positive().max(10_000).optional(),
-  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-  /** Backoff between attempts: random(0, min(retryMaxMs, retryBaseMs * 2^attempt)). */
-  retryBaseMs: z.number().int().min(1).max(3_600_000).default(1000),
-  retryMaxMs: z.number().int().min(1).max(86_400_000).default(600_000),
-  /** A vendor's Retry-After is honoured up to this (a `Retry-After: 3600` must not stop delivery for an hour). */
-  maxRetryAfterMs: z.number().int().min(0).max(86_400_000).default(300_000),
-  /** While a vendor fails, one batch probes it at least this often; when it answers, every waiting event goes at once. */
-  probeIntervalMs: z.number().int().min(10).max(3_600_000).default(30_000),
-}).default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000, maxRetryAfterMs: 300_000, probeIntervalMs: 30_000 });
+const deliverySchema = z
+  .strictObject({
+    /** Attempts before an event goes to dead letters (together with maxAgeHours). */
+    maxAttempts: z.number().int().min(1).max(1000).default(10),
+    /** Hours after the first attempt before a failing event goes to dead letters. */
+    maxAgeHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(4),
+    /** Upper bound for one request; the connector's own vendor limit applies too. */
+    batchSize: z.number().int().min(1).max(1000).optional(),
+    /** Vendor requests in flight at once for this destination. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** Requests per second to this vendor; unlimited when absent. */
+    ratePerSecond: z.number().positive().max(10_000).optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Backoff between attempts: random(0, min(retryMaxMs, retryBaseMs * 2^attempt)). */
+    retryBaseMs: z.number().int().min(1).max(3_600_000).default(1000),
+    retryMaxMs: z.number().int().min(1).max(86_400_000).default(600_000),
+    /** A vendor's Retry-After is honoured up to this (a `Retry-After: 3600` must not stop delivery for an hour). */
+    maxRetryAfterMs: z.number().int().min(0).max(86_400_000).default(300_000),
+    /** While a vendor fails, one batch probes it at least this often; when it answers, every waiting event goes at once. */
+    probeIntervalMs: z.number().int().min(10).max(3_600_000).default(30_000),
+  })
+  .default({ maxAttempts: 10, maxAgeHours: 4, concurrency: 4, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 600_000, maxRetryAfterMs: 300_000, probeIntervalMs: 30_000 });
 
 /** An http(s) URL setting (a vendor endpoint, a webhook). */
-export const httpUrl = z.string().refine((s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, { message: 'must be an http(s) URL' });
+export const httpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http(s) URL' },
+);
 
 const scalar = z.union([z.string().max(500), z.number(), z.boolean()]);
 const vendorName = z.string().min(1).max(100);
@@ -136,13 +152,16 @@ export function buildDestinationSchema(settingsByType: Record<string, z.ZodObjec
   const types = Object.keys(settingsByType);
   if (types.length === 0) throw new Error('no destination types registered');
   const variants = types.map((type) => z.strictObject({ ...destinationBase, type: z.literal(type), settings: settingsByType[type]! }));
-  return z.discriminatedUnion('type', variants as unknown as [typeof variants[number], ...typeof variants]);
+  return z.discriminatedUnion('type', variants as unknown as [(typeof variants)[number], ...typeof variants]);
 }
 
 export const maskingSchema = z.strictObject({
   key: secretRefSchema,
   /** Prefix of every masked value, so a rotated key's values can be told apart. */
-  keyId: z.string().regex(/^[a-z0-9]{1,8}$/, '1 to 8 lower-case letters or digits').default('k1'),
+  keyId: z
+    .string()
+    .regex(/^[a-z0-9]{1,8}$/, '1 to 8 lower-case letters or digits')
+    .default('k1'),
   /** Derive a key per destination (HKDF) so one person cannot be joined across vendors. */
   perDestination: z.boolean().default(true),
 });
@@ -154,39 +173,42 @@ const PRIVACY_DEFAULTS = {
   libraries: [],
 };
 
-export const privacySchema = z.strictObject({
-  /** Query parameters kept in page URLs (their values still pass the PHI screen). */
-  keepQueryParams: z.array(z.string().min(1).max(64)).default(PRIVACY_DEFAULTS.keepQueryParams),
-  /** Longest string value forwarded to any vendor, in characters; longer values are dropped. */
-  maxValueLength: z.number().int().min(1).max(65_536).default(PRIVACY_DEFAULTS.maxValueLength),
-  /** Per property path (`search_term: 200`), overriding maxValueLength. */
-  maxValueLengths: z.record(
-    z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'),
-    z.number().int().min(1).max(65_536),
-  ).default({}),
-  /** Library names (context.library.name) forwarded besides the known SDKs. */
-  libraries: z.array(z.string().min(1).max(64)).default([]),
-}).default(PRIVACY_DEFAULTS);
+export const privacySchema = z
+  .strictObject({
+    /** Query parameters kept in page URLs (their values still pass the PHI screen). */
+    keepQueryParams: z.array(z.string().min(1).max(64)).default(PRIVACY_DEFAULTS.keepQueryParams),
+    /** Longest string value forwarded to any vendor, in characters; longer values are dropped. */
+    maxValueLength: z.number().int().min(1).max(65_536).default(PRIVACY_DEFAULTS.maxValueLength),
+    /** Per property path (`search_term: 200`), overriding maxValueLength. */
+    maxValueLengths: z.record(z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'), z.number().int().min(1).max(65_536)).default({}),
+    /** Library names (context.library.name) forwarded besides the known SDKs. */
+    libraries: z.array(z.string().min(1).max(64)).default([]),
+  })
+  .default(PRIVACY_DEFAULTS);
 
-export const browserSchema = z.strictObject({
-  /** Origins the site's pages may contact besides their own and the relay's (a CDN, web fonts). */
-  allowOrigins: z.array(origin).default([]),
-  /** Origins that may be framed (a video or map embed); nothing else may. */
-  allowEmbeds: z.array(origin).default([]),
-  /** The relay's public origin, when the pages are served from another origin than the relay. */
-  relayOrigin: origin.optional(),
-  csp: z.strictObject({
-    /** Roll out with report-only first: violations are reported, nothing is blocked. */
-    mode: z.enum(['report-only', 'enforce']).default('report-only'),
-    /** Existing tag snippets are inline scripts; false drops 'unsafe-inline' from script-src. */
-    inlineScripts: z.boolean().default(true),
-    /**
-     * Also report through the Reporting API (`report-to`). Off by default: where it is present,
-     * Chromium ignores `report-uri` and delivers reports in delayed batches instead of at once.
-     */
-    reportTo: z.boolean().default(false),
-  }).default({ mode: 'report-only', inlineScripts: true, reportTo: false }),
-}).default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true, reportTo: false } });
+export const browserSchema = z
+  .strictObject({
+    /** Origins the site's pages may contact besides their own and the relay's (a CDN, web fonts). */
+    allowOrigins: z.array(origin).default([]),
+    /** Origins that may be framed (a video or map embed); nothing else may. */
+    allowEmbeds: z.array(origin).default([]),
+    /** The relay's public origin, when the pages are served from another origin than the relay. */
+    relayOrigin: origin.optional(),
+    csp: z
+      .strictObject({
+        /** Roll out with report-only first: violations are reported, nothing is blocked. */
+        mode: z.enum(['report-only', 'enforce']).default('report-only'),
+        /** Existing tag snippets are inline scripts; false drops 'unsafe-inline' from script-src. */
+        inlineScripts: z.boolean().default(true),
+        /**
+         * Also report through the Reporting API (`report-to`). Off by default: where it is present,
+         * Chromium ignores `report-uri` and delivers reports in delayed batches instead of at once.
+         */
+        reportTo: z.boolean().default(false),
+      })
+      .default({ mode: 'report-only', inlineScripts: true, reportTo: false }),
+  })
+  .default({ allowOrigins: [], allowEmbeds: [], csp: { mode: 'report-only', inlineScripts: true, reportTo: false } });
 export type BrowserConfig = z.output<typeof browserSchema>;
 
 /**
@@ -194,22 +216,24 @@ export type BrowserConfig = z.output<typeof browserSchema>;
  * schema, from the relay's connector registry). The relay exports the built schema.
  */
 export function buildConfigSchema(settingsByType: Record<string, z.ZodObject>) {
-  return z.strictObject({
-    $schema: z.string().optional(),
-    version: z.literal(1).default(1),
-    environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, {
-      message: 'at least one environment is required',
-    }),
-    masking: maskingSchema,
-    privacy: privacySchema,
-    browser: browserSchema,
-    /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
-    metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
-    destinations: z.array(buildDestinationSchema(settingsByType)).default([]),
-  }).superRefine((config, ctx) => crossCheck(config, ctx), {
-    // Run even when fields already failed, so `config check` reports every problem in one pass.
-    when: () => true,
-  });
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      version: z.literal(1).default(1),
+      environments: z.record(environmentName, environmentSchema).refine((e) => Object.keys(e).length > 0, {
+        message: 'at least one environment is required',
+      }),
+      masking: maskingSchema,
+      privacy: privacySchema,
+      browser: browserSchema,
+      /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
+      metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
+      destinations: z.array(buildDestinationSchema(settingsByType)).default([]),
+    })
+    .superRefine((config, ctx) => crossCheck(config, ctx), {
+      // Run even when fields already failed, so `config check` reports every problem in one pass.
+      when: () => true,
+    });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -260,7 +284,11 @@ function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
     }
     for (const path of Object.keys(mapping)) {
       if (!admitted.has(path)) {
-        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'mapping', 'properties', path], message: `${path} is not in this destination's allowlist; a mapping can only rename allowed properties` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'mapping', 'properties', path],
+          message: `${path} is not in this destination's allowlist; a mapping can only rename allowed properties`,
+        });
       }
     }
   });

@@ -28,7 +28,9 @@ export function secret() {
 
 /** The names of a settings schema's secret fields. */
 export function secretFields(settings: z.ZodObject): string[] {
-  return Object.entries(settings.shape).filter(([, field]) => isSecretSchema(field as z.ZodType)).map(([name]) => name);
+  return Object.entries(settings.shape)
+    .filter(([, field]) => isSecretSchema(field as z.ZodType))
+    .map(([name]) => name);
 }
 
 function isSecretSchema(field: z.ZodType): boolean {

@@ -13,43 +13,52 @@ const MAX_NAME = 200;
  * with a record schema would cost more than the rest of the message; the body parser has already
  * bounded depth and key count, and the pipeline copies nothing from these but allowlisted paths.
  */
-const jsonObject = z.custom<Record<string, unknown>>(
-  (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-  { message: 'must be an object' },
-);
+const jsonObject = z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { message: 'must be an object' });
 
-const identifier = z.union([z.string().min(1).max(MAX_ID), z.number().finite()])
-  .transform((v) => String(v));
+const identifier = z.union([z.string().min(1).max(MAX_ID), z.number().finite()]).transform((v) => String(v));
 
 /** ISO-8601 date-time or a Date serialised by JSON; refused when not parseable. */
-const timestamp = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), {
-  message: 'must be an ISO-8601 date-time',
-});
+const timestamp = z
+  .string()
+  .max(64)
+  .refine((s) => !Number.isNaN(Date.parse(s)), {
+    message: 'must be an ISO-8601 date-time',
+  });
 
-export const pageContextSchema = z.object({
-  url: z.string().max(8192).optional(),
-  path: z.string().max(4096).optional(),
-  referrer: z.string().max(8192).optional(),
-  title: z.string().max(2048).optional(),
-  search: z.string().max(8192).optional(),
-}).loose();
+export const pageContextSchema = z
+  .object({
+    url: z.string().max(8192).optional(),
+    path: z.string().max(4096).optional(),
+    referrer: z.string().max(8192).optional(),
+    title: z.string().max(2048).optional(),
+    search: z.string().max(8192).optional(),
+  })
+  .loose();
 
-export const contextSchema = z.object({
-  page: pageContextSchema.optional(),
-  userAgent: z.string().max(2048).optional(),
-  locale: z.string().max(64).optional(),
-  timezone: z.string().max(128).optional(),
-  ip: z.string().max(64).optional(),
-  library: z.object({ name: z.string().max(128), version: z.string().max(64).optional() }).loose().optional(),
-  consent: z.object({
-    categoryPreferences: z.record(z.string(), z.boolean()).optional(),
-  }).loose().optional(),
-  campaign: jsonObject.optional(),
-  /** Session id (number, e.g. the session start in seconds) as GA4 and Amplitude need it. */
-  sessionId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).optional(),
-  /** Source of an event produced by a tag shim (gtag, fbq, ...), set by the SDK. */
-  shim: z.string().max(64).optional(),
-}).loose();
+export const contextSchema = z
+  .object({
+    page: pageContextSchema.optional(),
+    userAgent: z.string().max(2048).optional(),
+    locale: z.string().max(64).optional(),
+    timezone: z.string().max(128).optional(),
+    ip: z.string().max(64).optional(),
+    library: z
+      .object({ name: z.string().max(128), version: z.string().max(64).optional() })
+      .loose()
+      .optional(),
+    consent: z
+      .object({
+        categoryPreferences: z.record(z.string(), z.boolean()).optional(),
+      })
+      .loose()
+      .optional(),
+    campaign: jsonObject.optional(),
+    /** Session id (number, e.g. the session start in seconds) as GA4 and Amplitude need it. */
+    sessionId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).optional(),
+    /** Source of an event produced by a tag shim (gtag, fbq, ...), set by the SDK. */
+    shim: z.string().max(64).optional(),
+  })
+  .loose();
 
 const common = {
   messageId: z.string().min(1).max(MAX_ID).optional(),
@@ -63,7 +72,9 @@ const common = {
 
 const track = z.object({ ...common, type: z.literal('track'), event: z.string().min(1).max(MAX_NAME), properties: jsonObject.optional() }).loose();
 const identify = z.object({ ...common, type: z.literal('identify'), traits: jsonObject.optional() }).loose();
-const page = z.object({ ...common, type: z.literal('page'), name: z.string().max(MAX_NAME).optional(), category: z.string().max(MAX_NAME).optional(), properties: jsonObject.optional() }).loose();
+const page = z
+  .object({ ...common, type: z.literal('page'), name: z.string().max(MAX_NAME).optional(), category: z.string().max(MAX_NAME).optional(), properties: jsonObject.optional() })
+  .loose();
 const screen = z.object({ ...common, type: z.literal('screen'), name: z.string().max(MAX_NAME).optional(), properties: jsonObject.optional() }).loose();
 const group = z.object({ ...common, type: z.literal('group'), groupId: identifier, traits: jsonObject.optional() }).loose();
 const alias = z.object({ ...common, type: z.literal('alias'), previousId: identifier }).loose();
@@ -71,23 +82,24 @@ const alias = z.object({ ...common, type: z.literal('alias'), previousId: identi
 export const messageTypes = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type MessageType = (typeof messageTypes)[number];
 
-export const messageSchema = z.discriminatedUnion('type', [track, identify, page, screen, group, alias])
-  .refine((m) => m.userId !== undefined || m.anonymousId !== undefined, {
-    message: 'either userId or anonymousId is required',
-    path: ['anonymousId'],
-  });
+export const messageSchema = z.discriminatedUnion('type', [track, identify, page, screen, group, alias]).refine((m) => m.userId !== undefined || m.anonymousId !== undefined, {
+  message: 'either userId or anonymousId is required',
+  path: ['anonymousId'],
+});
 
 export type Message = z.infer<typeof messageSchema>;
 export type TrackMessage = z.infer<typeof track>;
 
 /** Envelope of POST /v1/batch. Messages are validated one by one afterwards. */
-export const batchEnvelopeSchema = z.object({
-  batch: z.array(z.unknown()).min(1).max(2500),
-  sentAt: timestamp.optional(),
-  writeKey: z.string().max(256).optional(),
-  context: jsonObject.optional(),
-  integrations: jsonObject.optional(),
-}).loose();
+export const batchEnvelopeSchema = z
+  .object({
+    batch: z.array(z.unknown()).min(1).max(2500),
+    sentAt: timestamp.optional(),
+    writeKey: z.string().max(256).optional(),
+    context: jsonObject.optional(),
+    integrations: jsonObject.optional(),
+  })
+  .loose();
 
 /** Reserved autotrack and guard event names (see DESIGN.md). */
 export const reservedEvents = ['$pageview', '$click', '$submit', '$change', '$blocked'] as const;

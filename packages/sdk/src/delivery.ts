@@ -64,7 +64,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
     }
     const ids = batch.map((m) => m.messageId);
     await store.remove(ids);
-    ids.forEach((id) => unsent.delete(id));
+    for (const id of ids) unsent.delete(id);
     return true;
   };
 
@@ -90,13 +90,18 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
   };
 
   const flush = (): Promise<void> => {
+    // One drain at a time; calls during it share one more drain after it.
     if (running) {
-      return (again ??= running.then(() => {
+      again ??= running.then(() => {
         again = undefined;
         return flush();
-      }));
+      });
+      return again;
     }
-    return (running = drain().finally(() => (running = undefined)));
+    running = drain().finally(() => {
+      running = undefined;
+    });
+    return running;
   };
 
   const sendOnHide = (): void => {
@@ -110,7 +115,14 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
   addEventListener('pagehide', sendOnHide);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && sendOnHide());
   // Events left by an earlier page (relay down, tab closed) go out soon after start-up.
-  setTimeout(() => void store.all().then((left) => left.length > 0 && schedule(0), () => undefined), 0);
+  setTimeout(
+    () =>
+      void store.all().then(
+        (left) => left.length > 0 && schedule(0),
+        () => undefined,
+      ),
+    0,
+  );
 
   return {
     enqueue(message) {
@@ -118,11 +130,14 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
       toWrite.push(message);
       // Storage happens after the current task: a click handler or page start-up never waits on it.
       if (toWrite.length === 1) {
-        written = written.then(() => new Promise((r) => setTimeout(r, 0))).then(() => {
-          const batch = toWrite;
-          toWrite = [];
-          return Promise.all(batch.map((m) => store.put(m)));
-        }).catch(() => undefined);
+        written = written
+          .then(() => new Promise((r) => setTimeout(r, 0)))
+          .then(() => {
+            const batch = toWrite;
+            toWrite = [];
+            return Promise.all(batch.map((m) => store.put(m)));
+          })
+          .catch(() => undefined);
       }
       schedule(unsent.size >= flushAt ? 0 : flushInterval);
     },

@@ -31,7 +31,10 @@ function write(key: string, value: string | undefined): void {
 
 /** Our cookies hold UUIDs and numbers only: nothing to encode or decode. */
 function readCookie(name: string): string | undefined {
-  return document.cookie.split('; ').find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+  return document.cookie
+    .split('; ')
+    .find((c) => c.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }
 
 /** A cookie for this site only; without maxAge it ends with the browser session. */
@@ -80,7 +83,10 @@ export function identity(): Identity {
       let [id, last] = current;
       if (!id || !(now - last < SESSION_IDLE_MS)) id = Math.floor(now / 1000);
       // The cookie only needs to move when a session starts or the idle clock would run out.
-      if (id !== current[0] || !(now - last < 60_000)) writeCookie(SESSION, `${id}.${(last = now)}`);
+      if (id !== current[0] || !(now - last < 60_000)) {
+        last = now;
+        writeCookie(SESSION, `${id}.${last}`);
+      }
       current = [id, last];
       return id;
     },

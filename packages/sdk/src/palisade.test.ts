@@ -63,13 +63,16 @@ describe('API', () => {
     const relay = relayStandIn();
     const p = make();
     const page = { url: 'https://clinic.example/earlier', path: '/earlier', referrer: '', title: 'Earlier', search: '' };
-    p.replay([{ method: 'track', args: ['Early'], page, timestamp: '2026-01-01T00:00:00.000Z' }, { method: 'nope', args: [] }, { method: 'track', args: ['Now'] }]);
+    p.replay([
+      { method: 'track', args: ['Early'], page, timestamp: '2026-01-01T00:00:00.000Z' },
+      { method: 'nope', args: [] },
+      { method: 'track', args: ['Now'] },
+    ]);
     await p.flush();
     const [early, now] = relay.messages();
     expect(early).toMatchObject({ event: 'Early', timestamp: '2026-01-01T00:00:00.000Z', context: { page: { path: '/earlier' } } });
     expect(now).toMatchObject({ event: 'Now', context: { page: { path: '/' } } });
   });
-
 });
 
 describe('consent', () => {
@@ -133,12 +136,17 @@ describe('delivery', () => {
   it('splits a batch the relay refused as a whole and keeps every event but the bad one', async () => {
     // As an older relay answered a message with a forbidden key: the whole body, 400 {error}.
     const sent: string[][] = [];
-    vi.stubGlobal('fetch', vi.fn(async (_url: string, init: RequestInit) => {
-      const batch = (JSON.parse(String(init.body)) as { batch: Array<{ event: string }> }).batch;
-      sent.push(batch.map((m) => m.event));
-      const poisoned = batch.some((m) => m.event === 'poison');
-      return new Response(JSON.stringify(poisoned ? { error: { code: 'invalid_body', message: 'x' } } : { accepted: batch.length, rejected: [] }), { status: poisoned ? 400 : 200 });
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const batch = (JSON.parse(String(init.body)) as { batch: Array<{ event: string }> }).batch;
+        sent.push(batch.map((m) => m.event));
+        const poisoned = batch.some((m) => m.event === 'poison');
+        return new Response(JSON.stringify(poisoned ? { error: { code: 'invalid_body', message: 'x' } } : { accepted: batch.length, rejected: [] }), {
+          status: poisoned ? 400 : 200,
+        });
+      }),
+    );
     const store = (await import('./queue-store.js')).memoryStore();
     const p = createPalisade({ writeKey: 'pk_test_0123456789', autotrack: false, flushAt: 10, flushInterval: 10_000 }, store);
     for (const event of ['a', 'b', 'poison', 'c', 'd']) p.track(event);

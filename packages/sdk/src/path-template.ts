@@ -6,5 +6,8 @@
 const IDENTIFIER = /\d{3}|@|^[0-9a-f-]{16,}$|^[\w-]{24,}$/i;
 
 export function pathTemplate(path: string): string {
-  return path.split('/').map((s) => (IDENTIFIER.test(s) ? ':id' : s)).join('/');
+  return path
+    .split('/')
+    .map((s) => (IDENTIFIER.test(s) ? ':id' : s))
+    .join('/');
 }

@@ -18,7 +18,9 @@ export function memoryStore(): QueueStore {
   return {
     put: async (m) => void items.set(m.messageId, m),
     all: async () => [...items.values()],
-    remove: async (ids) => ids.forEach((id) => items.delete(id)),
+    remove: async (ids) => {
+      for (const id of ids) items.delete(id);
+    },
   };
 }
 
@@ -45,25 +47,45 @@ export function durableStore(): QueueStore {
   let db: Promise<IDBDatabase> | undefined;
   let broken = false;
   /** One transaction on the queue; resolves with `op`'s request result when it has committed. */
-  const run = <T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T> | void, degraded: () => Promise<T>): Promise<T> => {
+  const run = <T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T> | undefined, degraded: () => Promise<T>): Promise<T> => {
     if (broken) return degraded();
     if (!db) {
       const open = indexedDB.open(DB);
       open.onupgradeneeded = () => open.result.createObjectStore(STORE);
       db = settled(open, () => open.result);
     }
-    return db.then((d) => {
-      const tx = d.transaction(STORE, mode);
-      const request = op(tx.objectStore(STORE));
-      return settled(tx, () => request?.result as T);
-    }).catch(() => {
-      broken = true;
-      return degraded();
-    });
+    return db
+      .then((d) => {
+        const tx = d.transaction(STORE, mode);
+        const request = op(tx.objectStore(STORE));
+        return settled(tx, () => request?.result as T);
+      })
+      .catch(() => {
+        broken = true;
+        return degraded();
+      });
   };
   return {
-    put: (m) => run('readwrite', (s) => void s.put(m, m.messageId), () => fallback.put(m)),
-    all: () => run('readonly', (s) => s.getAll(), () => fallback.all()),
-    remove: (ids) => run('readwrite', (s) => ids.forEach((id) => s.delete(id)), () => fallback.remove(ids)),
+    put: (m) =>
+      run(
+        'readwrite',
+        (s) => void s.put(m, m.messageId),
+        () => fallback.put(m),
+      ),
+    all: () =>
+      run(
+        'readonly',
+        (s) => s.getAll(),
+        () => fallback.all(),
+      ),
+    remove: (ids) =>
+      run(
+        'readwrite',
+        (s) => {
+          for (const id of ids) s.delete(id);
+          return undefined;
+        },
+        () => fallback.remove(ids),
+      ),
   };
 }

@@ -50,7 +50,7 @@ export async function send(url: string, writeKey: string, batch: WireMessage[], 
     if (s === 408 || s === 429 || s >= 500) return RETRY;
     // A wrong write key or origin loses every event: say so where the site's developers look.
     if (s === 401 || s === 403) console.warn(`[palisade] relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
-    if (s === 400 && batch.length > 1 && 'error' in await response.json().catch(() => ({}))) return REFUSED;
+    if (s === 400 && batch.length > 1 && 'error' in (await response.json().catch(() => ({})))) return REFUSED;
     return DONE;
   } catch {
     return RETRY;

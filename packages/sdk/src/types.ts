@@ -35,13 +35,14 @@ interface Base {
   context: WireContext;
 }
 
-export type WireMessage = Base & (
-  | { type: 'track'; event: string; properties: Properties }
-  | { type: 'page'; name?: string; properties: Properties }
-  | { type: 'identify'; traits: Properties }
-  | { type: 'group'; groupId: string; traits: Properties }
-  | { type: 'alias'; previousId: string }
-);
+export type WireMessage = Base &
+  (
+    | { type: 'track'; event: string; properties: Properties }
+    | { type: 'page'; name?: string; properties: Properties }
+    | { type: 'identify'; traits: Properties }
+    | { type: 'group'; groupId: string; traits: Properties }
+    | { type: 'alias'; previousId: string }
+  );
 
 export interface PalisadeOptions {
   writeKey: string;

@@ -11,20 +11,48 @@ export interface ValidationMessage {
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RESERVED_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const RESERVED_EVENTS = new Set([
-  'ad_activeview', 'ad_click', 'ad_exposure', 'ad_impression', 'ad_query', 'ad_reward', 'adunit_exposure', 'app_background',
-  'app_clear_data', 'app_exception', 'app_remove', 'app_store_refund', 'app_store_subscription_cancel',
-  'app_store_subscription_convert', 'app_store_subscription_renew', 'app_update', 'app_upgrade', 'dynamic_link_app_open',
-  'dynamic_link_app_update', 'dynamic_link_first_open', 'error', 'first_open', 'first_visit', 'in_app_purchase',
-  'notification_dismiss', 'notification_foreground', 'notification_open', 'notification_receive', 'os_update',
-  'session_start', 'session_start_with_rollout', 'user_engagement',
+  'ad_activeview',
+  'ad_click',
+  'ad_exposure',
+  'ad_impression',
+  'ad_query',
+  'ad_reward',
+  'adunit_exposure',
+  'app_background',
+  'app_clear_data',
+  'app_exception',
+  'app_remove',
+  'app_store_refund',
+  'app_store_subscription_cancel',
+  'app_store_subscription_convert',
+  'app_store_subscription_renew',
+  'app_update',
+  'app_upgrade',
+  'dynamic_link_app_open',
+  'dynamic_link_app_update',
+  'dynamic_link_first_open',
+  'error',
+  'first_open',
+  'first_visit',
+  'in_app_purchase',
+  'notification_dismiss',
+  'notification_foreground',
+  'notification_open',
+  'notification_receive',
+  'os_update',
+  'session_start',
+  'session_start_with_rollout',
+  'user_engagement',
 ]);
 const LONG_PARAMS: Record<string, number> = { page_location: 1000, page_referrer: 420, page_title: 300 };
 export const GA4_MAX_BODY_BYTES = 130_000;
 
 function checkName(out: ValidationMessage[], path: string, name: string, max: number, what: string): void {
   if (name.length > max) out.push({ fieldPath: path, description: `${what} name "${name}" is longer than ${max} characters`, validationCode: 'VALUE_OUT_OF_BOUNDS' });
-  else if (!NAME.test(name)) out.push({ fieldPath: path, description: `${what} name "${name}" must start with a letter and use only letters, digits and _`, validationCode: 'NAME_INVALID' });
-  else if (RESERVED_PREFIXES.some((p) => name.startsWith(p))) out.push({ fieldPath: path, description: `${what} name "${name}" uses a reserved prefix`, validationCode: 'NAME_RESERVED' });
+  else if (!NAME.test(name))
+    out.push({ fieldPath: path, description: `${what} name "${name}" must start with a letter and use only letters, digits and _`, validationCode: 'NAME_INVALID' });
+  else if (RESERVED_PREFIXES.some((p) => name.startsWith(p)))
+    out.push({ fieldPath: path, description: `${what} name "${name}" uses a reserved prefix`, validationCode: 'NAME_RESERVED' });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -35,8 +63,10 @@ export function validateGa4(query: Record<string, string | undefined>, body: unk
   const out: ValidationMessage[] = [];
   if (!query.measurement_id) out.push({ fieldPath: 'measurement_id', description: 'measurement_id is required', validationCode: 'VALUE_REQUIRED' });
   if (!isObject(body)) return [...out, { fieldPath: '', description: 'the body must be a JSON object', validationCode: 'VALUE_INVALID' }];
-  if (typeof body.client_id !== 'string' || body.client_id === '') out.push({ fieldPath: 'client_id', description: 'client_id is required for web streams', validationCode: 'VALUE_REQUIRED' });
-  if (body.user_id !== undefined && (typeof body.user_id !== 'string' || body.user_id.length > 256)) out.push({ fieldPath: 'user_id', description: 'user_id must be a string of at most 256 characters', validationCode: 'VALUE_INVALID' });
+  if (typeof body.client_id !== 'string' || body.client_id === '')
+    out.push({ fieldPath: 'client_id', description: 'client_id is required for web streams', validationCode: 'VALUE_REQUIRED' });
+  if (body.user_id !== undefined && (typeof body.user_id !== 'string' || body.user_id.length > 256))
+    out.push({ fieldPath: 'user_id', description: 'user_id must be a string of at most 256 characters', validationCode: 'VALUE_INVALID' });
   for (const field of ['ip_override', 'user_location', 'user_data']) {
     if (body[field] !== undefined) out.push({ fieldPath: field, description: `${field} present (Palisade never sends it in HIPAA mode)`, validationCode: 'VALUE_INVALID' });
   }
@@ -48,8 +78,10 @@ export function validateGa4(query: Record<string, string | undefined>, body: unk
       for (const [name, prop] of entries) {
         checkName(out, `user_properties.${name}`, name, 24, 'user property');
         const value = isObject(prop) ? prop.value : undefined;
-        if (typeof value !== 'string' && typeof value !== 'number') out.push({ fieldPath: `user_properties.${name}.value`, description: 'a user property needs a string or number value', validationCode: 'VALUE_INVALID' });
-        else if (String(value).length > 36) out.push({ fieldPath: `user_properties.${name}.value`, description: 'user property values are at most 36 characters', validationCode: 'VALUE_OUT_OF_BOUNDS' });
+        if (typeof value !== 'string' && typeof value !== 'number')
+          out.push({ fieldPath: `user_properties.${name}.value`, description: 'a user property needs a string or number value', validationCode: 'VALUE_INVALID' });
+        else if (String(value).length > 36)
+          out.push({ fieldPath: `user_properties.${name}.value`, description: 'user property values are at most 36 characters', validationCode: 'VALUE_OUT_OF_BOUNDS' });
       }
     }
   }
@@ -95,7 +127,11 @@ export function validateGa4(query: Record<string, string | undefined>, body: unk
       out.push({ fieldPath: `${path}.params.session_id`, description: 'without session_id the event is missing from sessions and Realtime', validationCode: 'VALUE_REQUIRED' });
     }
     if (event.params.engagement_time_msec === undefined) {
-      out.push({ fieldPath: `${path}.params.engagement_time_msec`, description: 'without engagement_time_msec the event is missing from Realtime', validationCode: 'VALUE_REQUIRED' });
+      out.push({
+        fieldPath: `${path}.params.engagement_time_msec`,
+        description: 'without engagement_time_msec the event is missing from Realtime',
+        validationCode: 'VALUE_REQUIRED',
+      });
     }
   });
   return out;

@@ -5,12 +5,18 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 export function renderPage(items: Received[]): string {
-  const rows = [...items].reverse().slice(0, 200).map((r) => `
+  const rows = [...items]
+    .reverse()
+    .slice(0, 200)
+    .map(
+      (r) => `
     <tr>
       <td>${r.seq}</td><td>${escapeHtml(r.vendor)}</td><td>${escapeHtml(r.receivedAt)}</td><td><code>${escapeHtml(r.path)}</code></td>
       <td><pre>${escapeHtml(JSON.stringify(r.body, null, 2))}</pre></td>
       <td><pre>${escapeHtml(JSON.stringify(r.validation, null, 2))}</pre></td>
-    </tr>`).join('');
+    </tr>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Palisade vendor sandbox</title>
 <meta http-equiv="refresh" content="5">

@@ -11,21 +11,36 @@ describe('GA4 validation (as /debug/mp/collect)', () => {
   });
 
   it('reports each problem with its field path and GA4 code', () => {
-    const messages = validateGa4({}, {
-      ip_override: '1.2.3.4',
-      user_properties: { a_very_long_user_property_name: { value: 1 }, plan: { value: 'x'.repeat(40) } },
-      events: [
-        ev('1bad'), ev('first_visit'), ev('google_x'), ev('ok', { session_id: 1, engagement_time_msec: 1, long: 'y'.repeat(101), obj: { a: 1 } }),
-        ...Array.from({ length: 22 }, () => ev('e')),
-      ],
-    });
+    const messages = validateGa4(
+      {},
+      {
+        ip_override: '1.2.3.4',
+        user_properties: { a_very_long_user_property_name: { value: 1 }, plan: { value: 'x'.repeat(40) } },
+        events: [
+          ev('1bad'),
+          ev('first_visit'),
+          ev('google_x'),
+          ev('ok', { session_id: 1, engagement_time_msec: 1, long: 'y'.repeat(101), obj: { a: 1 } }),
+          ...Array.from({ length: 22 }, () => ev('e')),
+        ],
+      },
+    );
     const found = messages.map((m) => `${m.fieldPath}:${m.validationCode}`);
-    expect(found).toEqual(expect.arrayContaining([
-      'measurement_id:VALUE_REQUIRED', 'client_id:VALUE_REQUIRED', 'ip_override:VALUE_INVALID',
-      'user_properties.a_very_long_user_property_name:VALUE_OUT_OF_BOUNDS', 'user_properties.plan.value:VALUE_OUT_OF_BOUNDS',
-      'events:EXCEEDED_MAX_ENTITIES', 'events[0].name:NAME_INVALID', 'events[1].name:NAME_RESERVED', 'events[2].name:NAME_RESERVED',
-      'events[3].params.long:VALUE_OUT_OF_BOUNDS', 'events[3].params.obj:VALUE_INVALID',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'measurement_id:VALUE_REQUIRED',
+        'client_id:VALUE_REQUIRED',
+        'ip_override:VALUE_INVALID',
+        'user_properties.a_very_long_user_property_name:VALUE_OUT_OF_BOUNDS',
+        'user_properties.plan.value:VALUE_OUT_OF_BOUNDS',
+        'events:EXCEEDED_MAX_ENTITIES',
+        'events[0].name:NAME_INVALID',
+        'events[1].name:NAME_RESERVED',
+        'events[2].name:NAME_RESERVED',
+        'events[3].params.long:VALUE_OUT_OF_BOUNDS',
+        'events[3].params.obj:VALUE_INVALID',
+      ]),
+    );
   });
 });
 
@@ -42,7 +57,10 @@ describe('sandbox server', () => {
   it('answers GA4 with 204 like the real one and records findings without the secret', async () => {
     const r = await postJson('/ga4/mp/collect?measurement_id=G-X&api_secret=wrong', { client_id: 'c', events: [ev('1bad')] });
     expect(r.status).toBe(204);
-    const [item] = (await (await fetch(`${sandbox.url}/api/received?vendor=ga4`)).json()) as Array<{ query: object; validation: { apiSecretValid: boolean; validationMessages: unknown[] } }>;
+    const [item] = (await (await fetch(`${sandbox.url}/api/received?vendor=ga4`)).json()) as Array<{
+      query: object;
+      validation: { apiSecretValid: boolean; validationMessages: unknown[] };
+    }>;
     expect(item!.query).toEqual({ measurement_id: 'G-X' });
     expect(item!.validation.apiSecretValid).toBe(false);
     expect(item!.validation.validationMessages).toHaveLength(1);

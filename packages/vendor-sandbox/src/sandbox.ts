@@ -63,9 +63,10 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
   const ga4 = async (debug: boolean, query: Record<string, string>, raw: string, reply: FastifyReply) => {
     if (!debug && (await applyFault('ga4', reply))) return;
     const body = parseJson(raw);
-    const validation = Buffer.byteLength(raw) > GA4_MAX_BODY_BYTES
-      ? [{ fieldPath: '', description: `body larger than ${GA4_MAX_BODY_BYTES} bytes`, validationCode: 'VALUE_OUT_OF_BOUNDS' as const }]
-      : validateGa4(query, body);
+    const validation =
+      Buffer.byteLength(raw) > GA4_MAX_BODY_BYTES
+        ? [{ fieldPath: '', description: `body larger than ${GA4_MAX_BODY_BYTES} bytes`, validationCode: 'VALUE_OUT_OF_BOUNDS' as const }]
+        : validateGa4(query, body);
     if (debug) return reply.code(200).send({ validationMessages: validation });
     const { api_secret: apiSecret, ...rest } = query;
     const secretValid = options.ga4ApiSecrets === undefined ? undefined : options.ga4ApiSecrets.includes(apiSecret ?? '');

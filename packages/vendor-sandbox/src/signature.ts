@@ -9,10 +9,12 @@ export type SignatureCheck = { valid: true } | { valid: false; reason: string };
 export function checkSignature(secret: string | undefined, rawBody: string, header: string | undefined, nowSeconds: number): SignatureCheck {
   if (secret === undefined) return { valid: false, reason: 'no secret configured for this webhook' };
   if (!header) return { valid: false, reason: 'missing X-Palisade-Signature' };
-  const fields = new Map(header.split(',').map((part) => {
-    const at = part.indexOf('=');
-    return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
-  }));
+  const fields = new Map(
+    header.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
+  );
   const t = Number(fields.get('t'));
   const v1 = fields.get('v1') ?? '';
   if (!Number.isInteger(t)) return { valid: false, reason: 'malformed timestamp' };

@@ -7,7 +7,7 @@ import { startSandbox } from '@palisade/vendor-sandbox';
 import type { PalisadeConfig } from '@palisade/schema';
 import type { Env } from '@palisade/relay';
 import { loadOrCreateDevKeys } from '../keys.js';
-import { runRelay } from './relay.js';
+import { runRelay, type RunningRelay } from './relay.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../../demo-site/', import.meta.url));
 export const DEMO_CONFIG = `${DEMO_SITE}palisade.config.yaml`;
@@ -59,7 +59,7 @@ export async function runStart(options: StartOptions) {
     webhookSecrets: { demo: options.env.WEBHOOK_SECRET },
     ga4ApiSecrets: [options.env.GA4_API_SECRET],
   });
-  let relay;
+  let relay: RunningRelay;
   try {
     relay = await runRelay({
       configPath: DEMO_CONFIG,

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { problemsFrom } from '@palisade/schema';
 import { configJsonSchema, configSchema } from './config-schema.js';
 
-
 function base(): Record<string, any> {
   return {
     environments: {
@@ -47,11 +46,13 @@ describe('config schema', () => {
     c.destinations[1].settings.secret = 'whsec_live_abc';
     c.destinations[0].settings.apiSecret = 'abc123';
     c.masking.key = 'c2VjcmV0LWtleQ==';
-    expect(problems(c)).toEqual(expect.arrayContaining([
-      'destinations[0].settings.apiSecret: inline secrets are not allowed; use env:NAME',
-      'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
-      'masking.key: inline secrets are not allowed; use env:NAME',
-    ]));
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([
+        'destinations[0].settings.apiSecret: inline secrets are not allowed; use env:NAME',
+        'destinations[1].settings.secret: inline secrets are not allowed; use env:NAME',
+        'masking.key: inline secrets are not allowed; use env:NAME',
+      ]),
+    );
   });
 
   it('refuses HIPAA mode with a client-side connection', () => {
@@ -79,10 +80,12 @@ describe('config schema', () => {
     const c = base();
     c.destinations[1].id = 'ga4-main';
     c.destinations[0].allow.staging = { events: [] };
-    expect(problems(c)).toEqual(expect.arrayContaining([
-      'destinations[1].id: duplicate destination id ga4-main',
-      'destinations[0].allow.staging: unknown environment staging; known: production, development',
-    ]));
+    expect(problems(c)).toEqual(
+      expect.arrayContaining([
+        'destinations[1].id: duplicate destination id ga4-main',
+        'destinations[0].allow.staging: unknown environment staging; known: production, development',
+      ]),
+    );
   });
 
   it('refuses duplicate write keys, bad origins and prototype-polluting property paths', () => {

@@ -84,10 +84,6 @@ export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecret
 
 /** Files the config reads secrets from (`file:/path`): the site server must never serve them. */
 export function secretFiles(config: PalisadeConfig): string[] {
-  const refs = [
-    config.masking.key,
-    config.metrics.token,
-    ...config.destinations.flatMap((d) => secretFields(connectorFor(d.type).settings).map((field) => d.settings[field])),
-  ];
+  const refs = [config.masking.key, config.metrics.token, ...config.destinations.flatMap((d) => secretFields(connectorFor(d.type).settings).map((field) => d.settings[field]))];
   return refs.filter((r): r is string => typeof r === 'string' && r.startsWith('file:')).map((r) => r.slice(5));
 }

@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { messageSchema } from '@palisade/schema';
 import { browserSightings } from './browser-sightings.js';
 
-const m = (shim: string | undefined, path = '/book/48213') => messageSchema.parse({
-  type: 'track', event: 'Lead', anonymousId: 'a', context: { ...(shim ? { shim } : {}), page: { path } },
-});
-const blocked = (properties: Record<string, unknown>) => messageSchema.parse({
-  type: 'track', event: '$blocked', anonymousId: 'a', properties, context: { page: { path: '/patients/55512/visits' } },
-});
+const m = (shim: string | undefined, path = '/book/48213') =>
+  messageSchema.parse({
+    type: 'track',
+    event: 'Lead',
+    anonymousId: 'a',
+    context: { ...(shim ? { shim } : {}), page: { path } },
+  });
+const blocked = (properties: Record<string, unknown>) =>
+  messageSchema.parse({
+    type: 'track',
+    event: '$blocked',
+    anonymousId: 'a',
+    properties,
+    context: { page: { path: '/patients/55512/visits' } },
+  });
 
 describe('browserSightings', () => {
   it('names the vendor whose tag call a shim answered, with the page template', () => {
@@ -17,12 +26,14 @@ describe('browserSightings', () => {
     ]);
   });
 
-  it('turns the guard\'s $blocked events into sightings, named by origin and first path segment', () => {
-    expect(browserSightings([
-      blocked({ origin: 'https://www.google.com', kind: 'frame', page: '/locations', resource: '/maps' }),
-      blocked({ origin: 'https://connect.facebook.net', kind: 'script', page: '/book/48213' }),
-      blocked({ origin: 'wss://ws.hotjar.com', kind: 'connect', resource: '/api' }),
-    ])).toEqual([
+  it("turns the guard's $blocked events into sightings, named by origin and first path segment", () => {
+    expect(
+      browserSightings([
+        blocked({ origin: 'https://www.google.com', kind: 'frame', page: '/locations', resource: '/maps' }),
+        blocked({ origin: 'https://connect.facebook.net', kind: 'script', page: '/book/48213' }),
+        blocked({ origin: 'wss://ws.hotjar.com', kind: 'connect', resource: '/api' }),
+      ]),
+    ).toEqual([
       { origin: 'https://www.google.com', kind: 'frame', page: '/locations', vendor: 'Google Maps' },
       { origin: 'https://connect.facebook.net', kind: 'script', page: '/book/:id', vendor: 'Meta (Facebook)' },
       { origin: 'wss://ws.hotjar.com', kind: 'connect', page: '/patients/:id/visits', vendor: 'Hotjar' },
@@ -30,11 +41,7 @@ describe('browserSightings', () => {
   });
 
   it('ignores $blocked events that are not what the guard sends, and never keeps a path or query', () => {
-    expect(browserSightings([
-      blocked({ origin: 'javascript:alert(1)', kind: 'script' }),
-      blocked({ origin: 42 }),
-      blocked({ kind: 'image' }),
-    ])).toEqual([]);
+    expect(browserSightings([blocked({ origin: 'javascript:alert(1)', kind: 'script' }), blocked({ origin: 42 }), blocked({ kind: 'image' })])).toEqual([]);
     const [s] = browserSightings([blocked({ origin: 'https://px.example/p/jane@example.com?mrn=1', kind: 'weird', resource: '/jane@example.com?x' })]);
     expect(s).toEqual({ origin: 'https://px.example', kind: 'other', page: '/patients/:id/visits' });
   });

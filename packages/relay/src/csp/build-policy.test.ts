@@ -7,22 +7,37 @@ const browser = (input: Record<string, unknown> = {}) => browserSchema.parse(inp
 describe('CSP', () => {
   it('allows only the page itself by default (frames: its own pages) and reports violations', () => {
     const policy = buildPolicy(browser());
-    expect(policy).toBe([
-      "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-      "font-src 'self' data:", "media-src 'self'", "connect-src 'self'", "frame-src 'self'", "worker-src 'self' blob:",
-      "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'self'", 'report-uri /v1/csp-report',
-    ].join('; '));
+    expect(policy).toBe(
+      [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "media-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+        'report-uri /v1/csp-report',
+      ].join('; '),
+    );
     expect(policy).not.toContain('strict-dynamic');
     expect(policy).not.toContain('*');
   });
 
   it('adds the relay, allowlisted origins and embeds where they are needed', () => {
-    const policy = buildPolicy(browser({
-      relayOrigin: 'https://collect.clinic.example',
-      allowOrigins: ['https://cdn.clinic.example'],
-      allowEmbeds: ['https://www.youtube-nocookie.com'],
-      csp: { inlineScripts: false },
-    }));
+    const policy = buildPolicy(
+      browser({
+        relayOrigin: 'https://collect.clinic.example',
+        allowOrigins: ['https://cdn.clinic.example'],
+        allowEmbeds: ['https://www.youtube-nocookie.com'],
+        csp: { inlineScripts: false },
+      }),
+    );
     expect(policy).toContain("script-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("connect-src 'self' https://collect.clinic.example https://cdn.clinic.example;");
     expect(policy).toContain("img-src 'self' data: https://cdn.clinic.example;");
@@ -42,7 +57,9 @@ describe('CSP', () => {
     const withReportTo = cspHeaders(browser({ csp: { reportTo: true } }));
     expect(withReportTo.value).toMatch(/report-uri \/v1\/csp-report; report-to palisade$/);
     expect(withReportTo.reportingEndpoints('https://clinic.example')).toBe('palisade="https://clinic.example/v1/csp-report"');
-    expect(cspHeaders(browser({ relayOrigin: 'https://r.example', csp: { reportTo: true } })).reportingEndpoints('https://clinic.example')).toBe('palisade="https://r.example/v1/csp-report"');
+    expect(cspHeaders(browser({ relayOrigin: 'https://r.example', csp: { reportTo: true } })).reportingEndpoints('https://clinic.example')).toBe(
+      'palisade="https://r.example/v1/csp-report"',
+    );
   });
 
   it('refuses anything but origins in the lists', () => {

@@ -33,5 +33,5 @@ export function vendorName(url: string): string | undefined {
     if (host.test(parsed.hostname) && path.test(parsed.pathname)) return name;
   }
   const name = getEntity(parsed.href)?.name;
-  return name === undefined ? undefined : RENAMES[name] ?? name;
+  return name === undefined ? undefined : (RENAMES[name] ?? name);
 }

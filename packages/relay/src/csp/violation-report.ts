@@ -11,29 +11,51 @@ import { vendorName } from './vendor-name.js';
 
 export type TrackerKind = 'script' | 'image' | 'connect' | 'frame' | 'style' | 'font' | 'media' | 'other';
 
-const legacy = z.object({
-  'csp-report': z.object({
-    'document-uri': z.string().max(4096).optional(),
-    'blocked-uri': z.string().max(4096).optional(),
-    'effective-directive': z.string().max(64).optional(),
-    'violated-directive': z.string().max(256).optional(),
-  }).loose(),
-}).loose();
+const legacy = z
+  .object({
+    'csp-report': z
+      .object({
+        'document-uri': z.string().max(4096).optional(),
+        'blocked-uri': z.string().max(4096).optional(),
+        'effective-directive': z.string().max(64).optional(),
+        'violated-directive': z.string().max(256).optional(),
+      })
+      .loose(),
+  })
+  .loose();
 
-const reportingApi = z.array(z.object({
-  type: z.string().max(64),
-  url: z.string().max(4096).optional(),
-  body: z.object({
-    documentURL: z.string().max(4096).optional(),
-    blockedURL: z.string().max(4096).optional(),
-    effectiveDirective: z.string().max(64).optional(),
-  }).loose().optional(),
-}).loose()).max(100);
+const reportingApi = z
+  .array(
+    z
+      .object({
+        type: z.string().max(64),
+        url: z.string().max(4096).optional(),
+        body: z
+          .object({
+            documentURL: z.string().max(4096).optional(),
+            blockedURL: z.string().max(4096).optional(),
+            effectiveDirective: z.string().max(64).optional(),
+          })
+          .loose()
+          .optional(),
+      })
+      .loose(),
+  )
+  .max(100);
 
 const KINDS: Record<string, TrackerKind> = {
-  'script-src': 'script', 'script-src-elem': 'script', 'script-src-attr': 'script', 'worker-src': 'script',
-  'img-src': 'image', 'connect-src': 'connect', 'frame-src': 'frame', 'child-src': 'frame',
-  'style-src': 'style', 'style-src-elem': 'style', 'font-src': 'font', 'media-src': 'media',
+  'script-src': 'script',
+  'script-src-elem': 'script',
+  'script-src-attr': 'script',
+  'worker-src': 'script',
+  'img-src': 'image',
+  'connect-src': 'connect',
+  'frame-src': 'frame',
+  'child-src': 'frame',
+  'style-src': 'style',
+  'style-src-elem': 'style',
+  'font-src': 'font',
+  'media-src': 'media',
 };
 
 function originOf(url: string | undefined): string | undefined {

@@ -8,14 +8,16 @@ export function activeDestination(type: string, delivery: Record<string, unknown
   const config = configSchema.parse({
     environments: { production: { writeKey: 'pk_test_0123456789' } },
     masking: { key: 'env:K' },
-    destinations: [{
-      id: 'd',
-      type,
-      settings: type === 'webhook' ? { url: 'https://h.example', secret: 'env:S' } : { measurementId: 'G-TEST1234', apiSecret: 'env:S' },
-      allow: { production: { events: ['X'], eventProperties: { n: 'allow' } } },
-      delivery: { retryBaseMs: 5, retryMaxMs: 20, ...delivery },
-      ...extra,
-    }],
+    destinations: [
+      {
+        id: 'd',
+        type,
+        settings: type === 'webhook' ? { url: 'https://h.example', secret: 'env:S' } : { measurementId: 'G-TEST1234', apiSecret: 'env:S' },
+        allow: { production: { events: ['X'], eventProperties: { n: 'allow' } } },
+        delivery: { retryBaseMs: 5, retryMaxMs: 20, ...delivery },
+        ...extra,
+      },
+    ],
   });
   const settings = type === 'webhook' ? { url: 'https://h.example', secret: 's' } : { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://g.example' };
   return activateDestinations(config as never, Buffer.alloc(32, 3), { d: settings })[0]!;
@@ -24,8 +26,10 @@ export function activeDestination(type: string, delivery: Record<string, unknown
 /** A stored clean event of visitor `anonymousId`, as ingest writes it. */
 export function stored(eventId: string, anonymousId = 'k1:a', properties: Record<string, unknown> = {}): StoredEvent {
   return {
-    v: 1, env: 'production', key: 'X', masked: [],
+    v: 1,
+    env: 'production',
+    key: 'X',
+    masked: [],
     event: { eventId, type: 'track', event: 'X', anonymousId, timestamp: new Date().toISOString(), properties: properties as never, traits: {}, context: {} },
   };
 }
-

@@ -28,26 +28,31 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | unde
   return out;
 }
 
-export const httpSend: Send = (outbound, timeoutMs) => new Promise((resolve, reject) => {
-  const url = new URL(outbound.url);
-  const secure = url.protocol === 'https:';
-  const body = Buffer.from(outbound.body);
-  const req = (secure ? httpsRequest : httpRequest)(url, {
-    method: outbound.method,
-    headers: { ...outbound.headers, 'content-length': String(body.length) },
-    agent: secure ? agents.https : agents.http,
-    timeout: timeoutMs,
-  }, (res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-      size += chunk.length;
-    });
-    res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
-    res.on('error', () => reject(new NetworkError('response aborted')));
+export const httpSend: Send = (outbound, timeoutMs) =>
+  new Promise((resolve, reject) => {
+    const url = new URL(outbound.url);
+    const secure = url.protocol === 'https:';
+    const body = Buffer.from(outbound.body);
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: outbound.method,
+        headers: { ...outbound.headers, 'content-length': String(body.length) },
+        agent: secure ? agents.https : agents.http,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', () => reject(new NetworkError('response aborted')));
+      },
+    );
+    req.on('timeout', () => req.destroy(new NetworkError('timeout')));
+    req.on('error', (error: NodeJS.ErrnoException) => reject(error instanceof NetworkError ? error : new NetworkError(error.code ?? 'request failed')));
+    req.end(body);
   });
-  req.on('timeout', () => req.destroy(new NetworkError('timeout')));
-  req.on('error', (error: NodeJS.ErrnoException) => reject(error instanceof NetworkError ? error : new NetworkError(error.code ?? 'request failed')));
-  req.end(body);
-});

@@ -23,11 +23,17 @@ const log = createLogger({ level: 'silent' });
 /** A whole vendor: settings, default mapping, format, request, and a per-event classifier. */
 const tinySettings = z.strictObject({ url: z.string(), token: secret() });
 const tiny: HttpConnector<z.output<typeof tinySettings>, { name: string; n?: unknown; id: string }> = {
-  kind: 'http', type: 'tiny', label: 'Tiny', settings: tinySettings, limits: { maxEvents: 4, maxBytes: 10_000 },
+  kind: 'http',
+  type: 'tiny',
+  label: 'Tiny',
+  settings: tinySettings,
+  limits: { maxEvents: 4, maxBytes: 10_000 },
   defaultMapping: { events: { X: 'x_happened' }, properties: {}, constants: {}, defaults: {}, unmapped: 'keep' },
   format: (m) => ({ payload: { name: m.name, n: m.params.n, id: m.event.eventId }, batchKey: '' }),
   buildRequest: (payloads, settings, { credentials }) => ({
-    url: settings.url, method: 'POST', body: JSON.stringify(payloads),
+    url: settings.url,
+    method: 'POST',
+    body: JSON.stringify(payloads),
     headers: { 'content-type': 'application/json', ...(credentials ? { authorization: `Bearer ${credentials.accessToken}` } : {}) },
   }),
   // The vendor answers 200 with one status per event: "ok", "retry" or an error message.
@@ -35,7 +41,12 @@ const tiny: HttpConnector<z.output<typeof tinySettings>, { name: string; n?: unk
     if (response.status === 422) return { kind: 'split', reason: 'vendor refused the batch: bad event' };
     if (response.status !== 200) return { kind: 'retry', reason: `HTTP ${response.status}` };
     const statuses = JSON.parse(response.body) as string[];
-    return { kind: 'per-event', outcomes: payloads.map((_, i) => statuses[i] === 'ok' ? { kind: 'ok' } : statuses[i] === 'retry' ? { kind: 'retry', reason: 'vendor: try later' } : { kind: 'abort', reason: `vendor: ${statuses[i]}` }) };
+    return {
+      kind: 'per-event',
+      outcomes: payloads.map((_, i) =>
+        statuses[i] === 'ok' ? { kind: 'ok' } : statuses[i] === 'retry' ? { kind: 'retry', reason: 'vendor: try later' } : { kind: 'abort', reason: `vendor: ${statuses[i]}` },
+      ),
+    };
   },
 };
 
@@ -44,7 +55,12 @@ function destinationWith(connector: HttpConnector | SinkConnector, delivery: Rec
   return { ...base, connector, settings: { url: 'https://tiny.example/in', token: 't' }, mapping: mergeMapping(connector.defaultMapping, base.config.mapping) };
 }
 
-async function run(destination: ActiveDestination, rows: ReturnType<typeof stored>[], send: (r: OutboundRequest) => Promise<VendorResponse>, done: (store: SqliteStore) => Promise<boolean>) {
+async function run(
+  destination: ActiveDestination,
+  rows: ReturnType<typeof stored>[],
+  send: (r: OutboundRequest) => Promise<VendorResponse>,
+  done: (store: SqliteStore) => Promise<boolean>,
+) {
   const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
   await store.enqueue(rows.map((payload) => ({ destinationId: 'd', eventId: payload.event.eventId, batchKey: '', payload })));
   const worker = new DeliveryWorker({ destination, store, log, backoff: { baseMs: 60_000, maxMs: 60_000 }, pollMs: 5, send, random: () => 0.5 });
@@ -63,7 +79,11 @@ const ids = (request: OutboundRequest) => (JSON.parse(request.body) as Array<{ i
 describe('connector v2: a new vendor in a few lines', () => {
   it('fits the config schema through its settings, with its secrets declared', () => {
     const schema = buildConfigSchema({ ...settingsSchemas(), tiny: tinySettings });
-    const config = { environments: { p: { writeKey: 'pk_0123456789' } }, masking: { key: 'env:K' }, destinations: [{ id: 't', type: 'tiny', settings: { url: 'https://tiny.example', token: 'inline' } }] };
+    const config = {
+      environments: { p: { writeKey: 'pk_0123456789' } },
+      masking: { key: 'env:K' },
+      destinations: [{ id: 't', type: 'tiny', settings: { url: 'https://tiny.example', token: 'inline' } }],
+    };
     expect(schema.safeParse(config).success).toBe(false);
     config.destinations[0]!.settings.token = 'env:TINY_TOKEN';
     expect(schema.safeParse(config).success).toBe(true);
@@ -73,17 +93,29 @@ describe('connector v2: a new vendor in a few lines', () => {
   connectorContract(tiny, {
     settings: { config: { url: 'https://tiny.example/in', token: 'env:T' }, resolved: { url: 'https://tiny.example/in', token: 't' } },
     requests: [{ name: 'one event', events: [stored('e1', 'k1:a', { n: 3 }).event], expect: { url: 'https://tiny.example/in', body: [{ name: 'x_happened', n: 3, id: 'e1' }] } }],
-    responses: [{ name: 'mixed', response: { status: 200, headers: {}, body: '["ok","bad date"]' }, batch: 2, expect: { kind: 'per-event', outcomes: [{ kind: 'ok' }, { kind: 'abort', reason: 'vendor: bad date' }] } }],
+    responses: [
+      {
+        name: 'mixed',
+        response: { status: 200, headers: {}, body: '["ok","bad date"]' },
+        batch: 2,
+        expect: { kind: 'per-event', outcomes: [{ kind: 'ok' }, { kind: 'abort', reason: 'vendor: bad date' }] },
+      },
+    ],
   });
 });
 
 describe('per-event outcomes', () => {
-  it('acks the good events, reschedules the retryable ones and dead-letters the refused ones with the vendor\'s message', async () => {
+  it("acks the good events, reschedules the retryable ones and dead-letters the refused ones with the vendor's message", async () => {
     const sent: OutboundRequest[] = [];
-    const store = await run(destinationWith(tiny), ['e1', 'e2', 'e3'].map((id) => stored(id)), async (r) => {
-      sent.push(r);
-      return { status: 200, headers: {}, body: '["ok","retry","missing field"]' };
-    }, async (s) => (await s.listDeadLetters()).length === 1 && (await s.stats()).outbox.d === 1);
+    const store = await run(
+      destinationWith(tiny),
+      ['e1', 'e2', 'e3'].map((id) => stored(id)),
+      async (r) => {
+        sent.push(r);
+        return { status: 200, headers: {}, body: '["ok","retry","missing field"]' };
+      },
+      async (s) => (await s.listDeadLetters()).length === 1 && (await s.stats()).outbox.d === 1,
+    );
     expect(sent).toHaveLength(1);
     expect((await store.listDeadLetters()).map((l) => [l.eventId, l.reason])).toEqual([['e3', 'vendor: missing field']]);
     // e2 waits for its retry (a minute away); e1 is gone.
@@ -94,11 +126,16 @@ describe('per-event outcomes', () => {
 
   it('splits a batch the vendor refuses for one event until that event is alone', async () => {
     const sent: string[][] = [];
-    const store = await run(destinationWith(tiny), ['e1', 'e2', 'e3', 'e4'].map((id) => stored(id)), async (r) => {
-      sent.push(ids(r));
-      const bad = ids(r).includes('e3');
-      return bad ? { status: 422, headers: {}, body: '' } : { status: 200, headers: {}, body: JSON.stringify(ids(r).map(() => 'ok')) };
-    }, async (s) => Object.keys((await s.stats()).outbox).length === 0);
+    const store = await run(
+      destinationWith(tiny),
+      ['e1', 'e2', 'e3', 'e4'].map((id) => stored(id)),
+      async (r) => {
+        sent.push(ids(r));
+        const bad = ids(r).includes('e3');
+        return bad ? { status: 422, headers: {}, body: '' } : { status: 200, headers: {}, body: JSON.stringify(ids(r).map(() => 'ok')) };
+      },
+      async (s) => Object.keys((await s.stats()).outbox).length === 0,
+    );
     expect(sent).toEqual([['e1', 'e2', 'e3', 'e4'], ['e1', 'e2'], ['e3', 'e4'], ['e3'], ['e4']]);
     expect((await store.listDeadLetters()).map((l) => [l.eventId, l.reason])).toEqual([['e3', 'vendor refused the batch: bad event']]);
   });
@@ -116,7 +153,12 @@ describe('short-lived credentials', () => {
     let delivered = 0;
     const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
     const worker = new DeliveryWorker({
-      destination: destinationWith(authed), store, log, backoff: { baseMs: 10, maxMs: 10 }, pollMs: 5, now: clock,
+      destination: destinationWith(authed),
+      store,
+      log,
+      backoff: { baseMs: 10, maxMs: 10 },
+      pollMs: 5,
+      now: clock,
       send: async (r) => {
         seen.push(r.headers.authorization!);
         if (revoke && r.headers.authorization === 'Bearer tok2') return { status: 401, headers: {}, body: '' };
@@ -148,7 +190,11 @@ describe('a sink connector', () => {
     const written: string[][] = [];
     let closed = 0;
     const sink: SinkConnector = {
-      kind: 'sink', type: 'memory', label: 'Memory', settings: z.strictObject({}), limits: { maxEvents: 2, maxBytes: 10_000 },
+      kind: 'sink',
+      type: 'memory',
+      label: 'Memory',
+      settings: z.strictObject({}),
+      limits: { maxEvents: 2, maxBytes: 10_000 },
       defaultMapping: tiny.defaultMapping,
       format: (m) => ({ payload: m.event.eventId, batchKey: '' }),
       open: async () => ({ rows: written }),
@@ -160,24 +206,34 @@ describe('a sink connector', () => {
         closed++;
       },
     };
-    const store = await run(destinationWith(sink), ['e1', 'e2', 'e3'].map((id) => stored(id)), async () => {
-      throw new Error('a sink sends no HTTP');
-    }, async (s) => Object.keys((await s.stats()).outbox).length === 0);
+    const store = await run(
+      destinationWith(sink),
+      ['e1', 'e2', 'e3'].map((id) => stored(id)),
+      async () => {
+        throw new Error('a sink sends no HTTP');
+      },
+      async (s) => Object.keys((await s.stats()).outbox).length === 0,
+    );
     expect(written).toEqual([['e1', 'e2'], ['e3']]);
     expect((await store.listDeadLetters()).map((l) => l.reason)).toEqual(['constraint violated']);
     expect(closed).toBe(1);
   });
 });
 
-describe('today\'s policy at delivery', () => {
+describe("today's policy at delivery", () => {
   it('drops what the allowlist no longer admits from queued and replayed events, and masks what it now masks', async () => {
     const bodies: unknown[] = [];
     const webhook = activeDestination('webhook', {}, { allow: { production: { events: ['X'], eventProperties: { kept: 'allow', now_masked: 'mask' } } } });
     const event = (id: string, key = 'X') => ({ ...stored(id, 'k1:a', { kept: 'cardiology', removed: 'was allowed', now_masked: 'north-7' }), key });
-    const store = await run(webhook, [event('e1'), event('e2', 'Y')], async (r) => {
-      bodies.push(...(JSON.parse(r.body) as { batch: unknown[] }).batch);
-      return { status: 200, headers: {}, body: '' };
-    }, async (s) => Object.keys((await s.stats()).outbox).length === 0);
+    const store = await run(
+      webhook,
+      [event('e1'), event('e2', 'Y')],
+      async (r) => {
+        bodies.push(...(JSON.parse(r.body) as { batch: unknown[] }).batch);
+        return { status: 200, headers: {}, body: '' };
+      },
+      async (s) => Object.keys((await s.stats()).outbox).length === 0,
+    );
     expect(bodies).toHaveLength(1);
     const sent = bodies[0] as { eventId: string; properties: Record<string, string> };
     expect(sent.eventId).toBe('e1');
@@ -195,7 +251,11 @@ describe('today\'s policy at delivery', () => {
     expect(await store.replayDeadLetters({ destinationId: 'd' }, Date.now())).toBe(1);
     const bodies: Array<{ properties: Record<string, unknown> }> = [];
     const worker = new DeliveryWorker({
-      destination: activeDestination('webhook'), store, log, backoff: { baseMs: 10, maxMs: 10 }, pollMs: 5,
+      destination: activeDestination('webhook'),
+      store,
+      log,
+      backoff: { baseMs: 10, maxMs: 10 },
+      pollMs: 5,
       send: async (r) => {
         bodies.push(...(JSON.parse(r.body) as { batch: typeof bodies }).batch);
         return { status: 200, headers: {}, body: '' };

@@ -98,7 +98,7 @@ describe('DeliveryWorker', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
-  it('caps a vendor\'s Retry-After at maxRetryAfterMs (an hour\'s Retry-After is not an hour\'s pause)', async () => {
+  it("caps a vendor's Retry-After at maxRetryAfterMs (an hour's Retry-After is not an hour's pause)", async () => {
     const advanceUntil = fakeClock();
     const { store, worker, vendor: v } = setup({ maxRetryAfterMs: 2000 }, [[503, { 'retry-after': '3600' }]]);
     await store.enqueue(events(1));
@@ -113,7 +113,11 @@ describe('DeliveryWorker', () => {
   it('probes a failing vendor often and sends the whole backlog as soon as it answers', async () => {
     const advanceUntil = fakeClock();
     // Backoff for the rows grows to minutes; the vendor is down for its first four requests.
-    const { store, worker, vendor: v } = setup({ batchSize: 5, probeIntervalMs: 1000, retryBaseMs: 60_000, retryMaxMs: 600_000 }, [503, 503, 503, 503], 'webhook', { baseMs: 60_000, maxMs: 600_000 });
+    const {
+      store,
+      worker,
+      vendor: v,
+    } = setup({ batchSize: 5, probeIntervalMs: 1000, retryBaseMs: 60_000, retryMaxMs: 600_000 }, [503, 503, 503, 503], 'webhook', { baseMs: 60_000, maxMs: 600_000 });
     await store.enqueue(events(20));
     const started = Date.now();
     worker.start();
@@ -133,7 +137,11 @@ describe('DeliveryWorker', () => {
     await until(async () => Object.keys((await store.stats()).outbox).length === 0);
     await worker.stop();
     const bodies = v.requests.map((r) => JSON.parse(r.body));
-    expect(bodies.map((b) => [b.client_id, b.events.length])).toEqual([['a', 25], ['a', 5], ['b', 5]]);
+    expect(bodies.map((b) => [b.client_id, b.events.length])).toEqual([
+      ['a', 25],
+      ['a', 5],
+      ['b', 5],
+    ]);
   });
 
   it('respects the rate limit', async () => {
@@ -172,7 +180,18 @@ describe('backoff and batching', () => {
   });
 
   it('splits by batch key, count and bytes', () => {
-    const row = (id: number, key: string, size: number) => ({ id, destinationId: 'd', eventId: `${id}`, batchKey: key, payload: 'x', bytes: size, attempts: 0, createdAt: 0, firstAttemptAt: null, lastError: null });
+    const row = (id: number, key: string, size: number) => ({
+      id,
+      destinationId: 'd',
+      eventId: `${id}`,
+      batchKey: key,
+      payload: 'x',
+      bytes: size,
+      attempts: 0,
+      createdAt: 0,
+      firstAttemptAt: null,
+      lastError: null,
+    });
     const plan = planBatches([row(1, 'a', 10), row(2, 'b', 10), row(3, 'a', 10), row(4, 'a', 100)], 10, 60);
     expect(plan.map((b) => b.map((r) => r.id))).toEqual([[1, 3], [2], [4]]);
   });

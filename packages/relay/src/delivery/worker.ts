@@ -116,7 +116,7 @@ export class DeliveryWorker {
         // After a failure, probe with one request's worth before taking the whole backlog again.
         const limit = this.#consecutiveFailures > 0 ? this.#maxEvents : this.#o.claimLimit;
         let rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
-        if (rows.length === 0 && this.#consecutiveFailures > 0 && await store.reviveRetries(destination.id, this.#o.now(), this.#maxEvents) > 0) {
+        if (rows.length === 0 && this.#consecutiveFailures > 0 && (await store.reviveRetries(destination.id, this.#o.now(), this.#maxEvents)) > 0) {
           rows = await store.claim(destination.id, limit, this.#o.now(), destination.delivery.timeoutMs + 30_000);
         }
         if (rows.length === 0) {
@@ -197,7 +197,13 @@ export class DeliveryWorker {
     const delivery = this.#o.destination.config.delivery;
     const lanes = Math.min(delivery.concurrency, batches.length);
     await Promise.all(Array.from({ length: lanes }, lane));
-    if (next < batches.length) await this.#o.store.release(batches.slice(next).flat().map((i) => i.row.id));
+    if (next < batches.length)
+      await this.#o.store.release(
+        batches
+          .slice(next)
+          .flat()
+          .map((i) => i.row.id),
+      );
     if (failure === undefined) {
       this.#consecutiveFailures = 0;
       return 0;
@@ -328,13 +334,22 @@ export class DeliveryWorker {
     const exhausted = rows.filter((r) => r.attempts + 1 >= maxAttempts && now - (r.firstAttemptAt ?? now) >= maxAgeHours * HOUR);
     const again = rows.filter((r) => !exhausted.includes(r));
     if (exhausted.length > 0) {
-      await store.deadLetter(exhausted.map((r) => r.id), `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`, now);
+      await store.deadLetter(
+        exhausted.map((r) => r.id),
+        `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`,
+        now,
+      );
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, exhausted.length);
     }
     if (again.length > 0) {
       const attempts = Math.max(...again.map((r) => r.attempts)) + 1;
       const delay = Math.max(this.#retryAfter(outcome), backoffDelay(attempts, this.#o.backoff, this.#o.random));
-      await store.reschedule(again.map((r) => r.id), now + delay, outcome.reason, now);
+      await store.reschedule(
+        again.map((r) => r.id),
+        now + delay,
+        outcome.reason,
+        now,
+      );
       metrics?.delivered.inc({ destination: destination.id, outcome: 'retried' }, again.length);
     }
     log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'delivery failed; will retry');

@@ -9,7 +9,7 @@ export interface ActiveDestination {
   config: DestinationConfig;
   connector: Connector;
   /** Settings with secrets resolved, as the connector's settings schema produced them. */
-  settings: any;
+  settings: Record<string, unknown>;
   mask: MaskFn;
   eventId: (messageId: string) => string;
   /** The connector's default mapping under the destination's `mapping:` config. */
@@ -34,10 +34,6 @@ export function activateDestination(
   };
 }
 
-export function activateDestinations(
-  config: PalisadeConfig,
-  maskingKey: Buffer,
-  resolvedSettings: Record<string, Record<string, unknown>>,
-): ActiveDestination[] {
+export function activateDestinations(config: PalisadeConfig, maskingKey: Buffer, resolvedSettings: Record<string, Record<string, unknown>>): ActiveDestination[] {
   return config.destinations.filter((d) => d.enabled).map((d) => activateDestination(config, d, maskingKey, resolvedSettings[d.id] ?? {}));
 }

@@ -72,7 +72,14 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
 
     for (const recorded of fixture.requests) {
       it(`maps recorded events to the recorded request: ${recorded.name}`, () => {
-        const destination = destinationFor(connector, fixture, { ...everything, pageTitle: true, events: recorded.events.map((e) => e.event), eventProperties: allowAll(recorded.events, 'properties'), userProperties: allowAll(recorded.events, 'traits'), groupProperties: allowAll(recorded.events, 'traits') });
+        const destination = destinationFor(connector, fixture, {
+          ...everything,
+          pageTitle: true,
+          events: recorded.events.map((e) => e.event),
+          eventProperties: allowAll(recorded.events, 'properties'),
+          userProperties: allowAll(recorded.events, 'traits'),
+          groupProperties: allowAll(recorded.events, 'traits'),
+        });
         const payloads = recorded.events.map((e) => {
           const result = vendorPayload(stored(e), destination);
           if (!('payload' in result)) throw new Error(`not sent: ${JSON.stringify(result)}`);
@@ -85,11 +92,20 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       });
     }
 
-    it('batches within the vendor\'s limits', () => {
+    it("batches within the vendor's limits", () => {
       const destination = destinationFor(connector, fixture, everything);
       const n = connector.limits.maxEvents * 2 + 1;
       const items = Array.from({ length: n }, (_, i) => {
-        const event: CleanEvent = { eventId: `e${i}`, type: 'track', event: 'Appointment Booked', anonymousId: 'k1:visitor', timestamp: '2026-11-24T09:59:00.000Z', properties: { service_line: 'x'.repeat(200) }, traits: {}, context: {} };
+        const event: CleanEvent = {
+          eventId: `e${i}`,
+          type: 'track',
+          event: 'Appointment Booked',
+          anonymousId: 'k1:visitor',
+          timestamp: '2026-11-24T09:59:00.000Z',
+          properties: { service_line: 'x'.repeat(200) },
+          traits: {},
+          context: {},
+        };
         const result = vendorPayload(stored(event), destination);
         if (!('payload' in result)) throw new Error('not sent');
         return { ...result, bytes: JSON.stringify(result.payload).length };
@@ -98,14 +114,25 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       expect(batches.length).toBeGreaterThanOrEqual(3);
       for (const batch of batches) {
         expect(batch.length).toBeLessThanOrEqual(connector.limits.maxEvents);
-        expect(Buffer.byteLength(wire(connector, batch.map((b) => b.payload), destination.settings).body)).toBeLessThanOrEqual(connector.limits.maxBytes);
+        expect(
+          Buffer.byteLength(
+            wire(
+              connector,
+              batch.map((b) => b.payload),
+              destination.settings,
+            ).body,
+          ),
+        ).toBeLessThanOrEqual(connector.limits.maxBytes);
       }
     });
 
     for (const recorded of fixture.responses) {
       it(`classifies a recorded response: ${recorded.name}`, () => {
         if (connector.kind !== 'http') return;
-        const outcome = connector.classify(recorded.response, Array.from({ length: recorded.batch }, () => ({})));
+        const outcome = connector.classify(
+          recorded.response,
+          Array.from({ length: recorded.batch }, () => ({})),
+        );
         expect(outcome).toEqual(recorded.expect);
         if (outcome.kind === 'per-event') expect(outcome.outcomes).toHaveLength(recorded.batch);
       });
@@ -115,9 +142,18 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       const destination = destinationFor(connector, fixture, everything);
       const canaryProps = Object.fromEntries(PROPS.map((p, i) => [p, CANARIES[i]]));
       const context = {
-        ip: '198.51.100.77', userAgent: `Mozilla/5.0 ${CANARIES[0]}`, locale: `en-US-x-${CANARIES[5]}`, timezone: CANARIES[0],
-        campaign: { name: CANARIES[0], source: CANARIES[1] }, library: { name: CANARIES[0], version: CANARIES[2] },
-        page: { url: `https://clinic.example/patients/${encodeURIComponent(CANARIES[0]!)}/chart?ssn=${CANARIES[2]}&utm_source=news`, referrer: `https://${CANARIES[3]}.example/`, title: `Chart of ${CANARIES[5]}`, path: `/u/${CANARIES[4]}` },
+        ip: '198.51.100.77',
+        userAgent: `Mozilla/5.0 ${CANARIES[0]}`,
+        locale: `en-US-x-${CANARIES[5]}`,
+        timezone: CANARIES[0],
+        campaign: { name: CANARIES[0], source: CANARIES[1] },
+        library: { name: CANARIES[0], version: CANARIES[2] },
+        page: {
+          url: `https://clinic.example/patients/${encodeURIComponent(CANARIES[0]!)}/chart?ssn=${CANARIES[2]}&utm_source=news`,
+          referrer: `https://${CANARIES[3]}.example/`,
+          title: `Chart of ${CANARIES[5]}`,
+          path: `/u/${CANARIES[4]}`,
+        },
       };
       const raw = [
         { type: 'track', event: 'Appointment Booked', userId: CANARIES[0], anonymousId: CANARIES[6], properties: canaryProps, context },

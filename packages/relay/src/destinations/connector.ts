@@ -59,10 +59,7 @@ export interface VendorResponse {
   body: string;
 }
 
-export type Outcome =
-  | { kind: 'ok' }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  | { kind: 'abort'; reason: string };
+export type Outcome = { kind: 'ok' } | { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'abort'; reason: string };
 
 export type BatchOutcome =
   | Outcome
@@ -99,6 +96,7 @@ interface ConnectorBase<Settings, Payload> {
   format(event: MappedEvent, settings: Settings): FormatResult<Payload>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of different settings and payload types; each connector is typed in its own folder.
 export interface HttpConnector<Settings = any, Payload = any> extends ConnectorBase<Settings, Payload> {
   kind: 'http';
   auth?: { obtain(settings: Settings, context: AuthContext): Promise<Credentials> };
@@ -107,6 +105,7 @@ export interface HttpConnector<Settings = any, Payload = any> extends ConnectorB
   classify(response: VendorResponse, payloads: Payload[]): BatchOutcome;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as for HttpConnector; the client type is the sink's own.
 export interface SinkConnector<Settings = any, Payload = any, Client = any> extends ConnectorBase<Settings, Payload> {
   kind: 'sink';
   open(settings: Settings): Promise<Client>;
@@ -135,9 +134,7 @@ export function classifyHttp(response: VendorResponse): Outcome {
   if (status >= 200 && status < 300) return { kind: 'ok' };
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    return retryAfterMs === undefined
-      ? { kind: 'retry', reason: `HTTP ${status}` }
-      : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
+    return retryAfterMs === undefined ? { kind: 'retry', reason: `HTTP ${status}` } : { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
   }
   return { kind: 'abort', reason: `HTTP ${status}` };
 }

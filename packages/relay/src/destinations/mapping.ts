@@ -68,13 +68,13 @@ function source(event: CleanEvent): CleanObject {
 }
 
 export function applyMapping(event: CleanEvent, mapping: Mapping): MappedEvent | { dropped: string } {
-  const name = Object.prototype.hasOwnProperty.call(mapping.events, event.event) ? mapping.events[event.event]! : event.event;
+  const name = Object.hasOwn(mapping.events, event.event) ? mapping.events[event.event]! : event.event;
   if (name === false) return { dropped: 'event not mapped for this destination' };
   const params: Record<string, CleanValue> = Object.create(null) as Record<string, CleanValue>;
   const named = new Set<string>();
   const found = leaves(source(event));
   for (const [path, value] of found) {
-    const target = Object.prototype.hasOwnProperty.call(mapping.properties, path) ? mapping.properties[path] : undefined;
+    const target = Object.hasOwn(mapping.properties, path) ? mapping.properties[path] : undefined;
     if (target !== undefined) {
       params[target] = value;
       named.add(path);

@@ -8,10 +8,7 @@ import type { Connector } from './connector.js';
 import { ga4Connector } from './ga4/index.js';
 import { webhookConnector } from './webhook/index.js';
 
-export const connectors: readonly Connector[] = [
-  ga4Connector,
-  webhookConnector,
-];
+export const connectors: readonly Connector[] = [ga4Connector, webhookConnector];
 
 export function connectorFor(type: string): Connector {
   const connector = connectors.find((c) => c.type === type);

@@ -15,7 +15,10 @@ export class BodyBudget {
   readonly #byClient = new Map<string, number>();
 
   /** `clientShareBytes`: what one client may hold once the budget is half used. */
-  constructor(readonly maxBytes: number, readonly clientShareBytes = Math.max(1, Math.floor(maxBytes / 16))) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly clientShareBytes = Math.max(1, Math.floor(maxBytes / 16)),
+  ) {}
 
   take(client: string, bytes: number): boolean {
     if (this.#inFlight + bytes > this.maxBytes) return false;

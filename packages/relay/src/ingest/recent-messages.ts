@@ -35,14 +35,16 @@ export class RecentMessages {
    */
   track(environment: string, messageIds: string[], commit: Promise<unknown>): void {
     const keys = messageIds.map((id) => `${environment}\u0000${id}`);
-    const settled = commit.then(
-      () => {
-        for (const key of keys) this.#add(key);
-      },
-      () => undefined,
-    ).finally(() => {
-      for (const key of keys) if (this.#pending.get(key) === settled) this.#pending.delete(key);
-    });
+    const settled = commit
+      .then(
+        () => {
+          for (const key of keys) this.#add(key);
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        for (const key of keys) if (this.#pending.get(key) === settled) this.#pending.delete(key);
+      });
     for (const key of keys) this.#pending.set(key, settled);
   }
 

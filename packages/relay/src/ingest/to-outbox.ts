@@ -42,13 +42,7 @@ function count(counts: Map<string, Map<string, number>>, destination: string, re
   counts.set(destination, byReason);
 }
 
-export function toOutbox(
-  messages: Message[],
-  destinations: ActiveDestination[],
-  environment: string,
-  rules: PrivacyRules,
-  receivedAt: string,
-): FanOutResult {
+export function toOutbox(messages: Message[], destinations: ActiveDestination[], environment: string, rules: PrivacyRules, receivedAt: string): FanOutResult {
   const rows: NewOutboxRow[] = [];
   const queued = new Map<string, number>();
   const dropped = new Map<string, Map<string, number>>();
@@ -70,7 +64,11 @@ export function toOutbox(
         drop(d.config.id, admission.dropped);
         continue;
       }
-      const message = (prepared[i] ??= prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer));
+      let message = prepared[i];
+      if (message === undefined) {
+        message = prepareMessage(messages[i]!, ctx, names[i], receivedMs, reducer);
+        prepared[i] = message;
+      }
       const result = buildCleanEvent(message, d.config, admission.allow, ctx);
       for (const r of result.refused) count(refused, d.config.id, r.reason);
       const stored: StoredEvent = { v: STORED_EVENT_VERSION, env: environment, key: keys[i]!, masked: result.masked, screened: d.config.hipaa.enabled, event: result.event };

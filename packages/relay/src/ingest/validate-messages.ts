@@ -9,18 +9,50 @@ import { messageProblem } from './parse-body.js';
 
 /** Field names of the wire schema: the only names a rejection's path may show. */
 const SCHEMA_FIELDS = new Set([
-  'type', 'messageId', 'anonymousId', 'userId', 'timestamp', 'sentAt', 'context', 'integrations', 'event',
-  'properties', 'traits', 'name', 'category', 'groupId', 'previousId', 'page', 'url', 'path', 'referrer',
-  'title', 'search', 'userAgent', 'locale', 'timezone', 'ip', 'library', 'version', 'consent',
-  'categoryPreferences', 'campaign', 'sessionId', 'shim',
+  'type',
+  'messageId',
+  'anonymousId',
+  'userId',
+  'timestamp',
+  'sentAt',
+  'context',
+  'integrations',
+  'event',
+  'properties',
+  'traits',
+  'name',
+  'category',
+  'groupId',
+  'previousId',
+  'page',
+  'url',
+  'path',
+  'referrer',
+  'title',
+  'search',
+  'userAgent',
+  'locale',
+  'timezone',
+  'ip',
+  'library',
+  'version',
+  'consent',
+  'categoryPreferences',
+  'campaign',
+  'sessionId',
+  'shim',
 ]);
 
 /** `context.consent.categoryPreferences.<client key>` -> `context.consent.categoryPreferences.*` */
 export function schemaPath(path: string): string {
-  return path.split('.').map((part) => {
-    const field = part.replace(/\[\d+\]$/, '');
-    return SCHEMA_FIELDS.has(field) || /^\[\d+\]$/.test(part) ? part : '*';
-  }).join('.').replace(/(?:\.\*)+/g, '.*');
+  return path
+    .split('.')
+    .map((part) => {
+      const field = part.replace(/\[\d+\]$/, '');
+      return SCHEMA_FIELDS.has(field) || /^\[\d+\]$/.test(part) ? part : '*';
+    })
+    .join('.')
+    .replace(/(?:\.\*)+/g, '.*');
 }
 
 export interface Rejection {

@@ -26,8 +26,11 @@ describe('applyAllowlist', () => {
   });
 
   it('handles arrays of primitives and refuses arrays of objects', () => {
-    expect(applyAllowlist({ tags: ['a', 'b'], items: [{ sku: 1 }] }, { tags: 'mask', items: 'allow' }, options))
-      .toEqual({ properties: { tags: ['M(a)', 'M(b)'] }, refused: [{ path: 'items', reason: 'not a primitive' }], masked: ['tags'] });
+    expect(applyAllowlist({ tags: ['a', 'b'], items: [{ sku: 1 }] }, { tags: 'mask', items: 'allow' }, options)).toEqual({
+      properties: { tags: ['M(a)', 'M(b)'] },
+      refused: [{ path: 'items', reason: 'not a primitive' }],
+      masked: ['tags'],
+    });
   });
 
   it('reads own properties only, so prototype keys reach nothing', () => {

@@ -34,7 +34,7 @@ function readPath(source: unknown, parts: string[]): unknown {
   let current = source;
   for (const part of parts) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, part)) return undefined;
+    if (!Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;
@@ -81,11 +81,7 @@ export interface AllowlistResult {
   masked: string[];
 }
 
-export function applyAllowlist(
-  source: Record<string, unknown> | undefined,
-  rules: Readonly<Record<string, PropertyRule>>,
-  options: AllowlistOptions,
-): AllowlistResult {
+export function applyAllowlist(source: Record<string, unknown> | undefined, rules: Readonly<Record<string, PropertyRule>>, options: AllowlistOptions): AllowlistResult {
   const properties: CleanObject = {};
   const refused: AllowlistResult['refused'] = [];
   const masked: string[] = [];

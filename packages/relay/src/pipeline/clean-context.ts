@@ -51,7 +51,11 @@ export const KNOWN_LIBRARIES = new Set([
 /** `1.84.3`, `npm:next-1.84.3`, `web:2.0.0-beta.1`: a version, possibly prefixed, nothing else. */
 const VERSION = /^(?:[a-z]{2,8}:)?(?:[a-z]{2,8}-)?\d{1,4}(?:\.\d{1,6}){0,3}(?:-[a-z0-9]{1,12}(?:\.\d{1,4})?)?$/i;
 const SHIMS = new Set(['gtag', 'dataLayer', 'fbq', 'ttq', 'lintrk', 'uetq']);
-const UTM: Array<[field: 'source' | 'medium' | 'name', param: string]> = [['source', 'utm_source'], ['medium', 'utm_medium'], ['name', 'utm_campaign']];
+const UTM: Array<[field: 'source' | 'medium' | 'name', param: string]> = [
+  ['source', 'utm_source'],
+  ['medium', 'utm_medium'],
+  ['name', 'utm_campaign'],
+];
 const SESSION_MAX_AGE_MS = 30 * 24 * 3_600_000;
 const SESSION_MAX_AHEAD_MS = 24 * 3_600_000;
 

@@ -38,9 +38,38 @@ interface NumericRun {
  * Characters that join digit groups into one run. `:`, `,` and `|` appear in hand-typed numbers
  * (`123|45|6789`); the CJK date markers make `1961年4月12日` the run 1961-4-12.
  */
-const RUN_SEPARATORS = new Set([' ', '-', '.', '/', '(', ')', '+', '_', ':', ',', '|', '*', '~', '#', ';', '\\', "'", '^', '年', '月', '日', '년', '월', '일',
+const RUN_SEPARATORS = new Set([
+  ' ',
+  '-',
+  '.',
+  '/',
+  '(',
+  ')',
+  '+',
+  '_',
+  ':',
+  ',',
+  '|',
+  '*',
+  '~',
+  '#',
+  ';',
+  '\\',
+  "'",
+  '^',
+  '年',
+  '月',
+  '日',
+  '년',
+  '월',
+  '일',
   // Fillers that render as blanks or dashes: Hangul filler, braille blank, the katakana long mark.
-  '\u3164', '\u1160', '\u115F', '\u2800', '\u30FC']);
+  '\u3164',
+  '\u1160',
+  '\u115F',
+  '\u2800',
+  '\u30FC',
+]);
 /** Other punctuation, symbols and spaces outside ASCII (`•`, `、`, `∕`, `～`) join groups too. */
 const OTHER_SEPARATOR = /[\p{P}\p{S}\p{Zs}]/u;
 const isRunSeparator = (ch: string) => RUN_SEPARATORS.has(ch) || (ch.charCodeAt(0) > 127 && OTHER_SEPARATOR.test(ch));
@@ -56,39 +85,264 @@ const NATIONAL_COUNTRIES: CountryCode[] = ['GB', 'DE', 'FR', 'IT', 'ES', 'NL', '
 /** Month names in the languages of the sites we serve (English, Spanish, French, German, Italian,
  * Portuguese, Dutch, Russian in the genitive and nominative), with common abbreviations. */
 const MONTHS = new Set([
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
-  'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
-  'enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre', 'noviembre', 'diciembre',
-  'ene', 'abr', 'ago', 'dic',
-  'janvier', 'février', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'aout', 'septembre', 'octobre', 'novembre', 'décembre',
-  'janv', 'févr', 'avr', 'juil', 'déc',
-  'januar', 'februar', 'märz', 'maerz', 'juni', 'juli', 'oktober', 'dezember', 'jän', 'jänner', 'okt', 'dez',
-  'gennaio', 'febbraio', 'aprile', 'maggio', 'giugno', 'luglio', 'settembre', 'ottobre', 'dicembre',
-  'janeiro', 'fevereiro', 'março', 'marco', 'maio', 'junho', 'julho', 'setembro', 'outubro', 'novembro', 'dezembro',
-  'januari', 'februari', 'maart', 'mei', 'augustus',
-  'января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря',
-  'январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
-  'stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września', 'października', 'listopada', 'grudnia',
-  'ocak', 'şubat', 'mart', 'nisan', 'mayıs', 'haziran', 'temmuz', 'ağustos', 'eylül', 'ekim', 'kasım', 'aralık',
-  'ιανουαρίου', 'φεβρουαρίου', 'μαρτίου', 'απριλίου', 'μαΐου', 'ιουνίου', 'ιουλίου', 'αυγούστου', 'σεπτεμβρίου', 'οκτωβρίου', 'νοεμβρίου', 'δεκεμβρίου',
-  'ledna', 'února', 'března', 'dubna', 'května', 'června', 'července', 'srpna', 'září', 'října', 'listopadu', 'prosince',
-  'maj', 'augusti', 'marts', 'mrt', 'maret', 'agustus', 'desember',
-  'tammikuuta', 'helmikuuta', 'maaliskuuta', 'huhtikuuta', 'toukokuuta', 'kesäkuuta', 'heinäkuuta', 'elokuuta', 'syyskuuta', 'lokakuuta', 'marraskuuta', 'joulukuuta',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'setiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+  'ene',
+  'abr',
+  'ago',
+  'dic',
+  'janvier',
+  'février',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+  'janv',
+  'févr',
+  'avr',
+  'juil',
+  'déc',
+  'januar',
+  'februar',
+  'märz',
+  'maerz',
+  'juni',
+  'juli',
+  'oktober',
+  'dezember',
+  'jän',
+  'jänner',
+  'okt',
+  'dez',
+  'gennaio',
+  'febbraio',
+  'aprile',
+  'maggio',
+  'giugno',
+  'luglio',
+  'settembre',
+  'ottobre',
+  'dicembre',
+  'janeiro',
+  'fevereiro',
+  'março',
+  'marco',
+  'maio',
+  'junho',
+  'julho',
+  'setembro',
+  'outubro',
+  'novembro',
+  'dezembro',
+  'januari',
+  'februari',
+  'maart',
+  'mei',
+  'augustus',
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+  'stycznia',
+  'lutego',
+  'marca',
+  'kwietnia',
+  'maja',
+  'czerwca',
+  'lipca',
+  'sierpnia',
+  'września',
+  'października',
+  'listopada',
+  'grudnia',
+  'ocak',
+  'şubat',
+  'mart',
+  'nisan',
+  'mayıs',
+  'haziran',
+  'temmuz',
+  'ağustos',
+  'eylül',
+  'ekim',
+  'kasım',
+  'aralık',
+  'ιανουαρίου',
+  'φεβρουαρίου',
+  'μαρτίου',
+  'απριλίου',
+  'μαΐου',
+  'ιουνίου',
+  'ιουλίου',
+  'αυγούστου',
+  'σεπτεμβρίου',
+  'οκτωβρίου',
+  'νοεμβρίου',
+  'δεκεμβρίου',
+  'ledna',
+  'února',
+  'března',
+  'dubna',
+  'května',
+  'června',
+  'července',
+  'srpna',
+  'září',
+  'října',
+  'listopadu',
+  'prosince',
+  'maj',
+  'augusti',
+  'marts',
+  'mrt',
+  'maret',
+  'agustus',
+  'desember',
+  'tammikuuta',
+  'helmikuuta',
+  'maaliskuuta',
+  'huhtikuuta',
+  'toukokuuta',
+  'kesäkuuta',
+  'heinäkuuta',
+  'elokuuta',
+  'syyskuuta',
+  'lokakuuta',
+  'marraskuuta',
+  'joulukuuta',
   // Roman numerals, as months are written in much of Europe: `12 IV 1961`, `12.IV.1961`.
-  'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii',
+  'i',
+  'ii',
+  'iii',
+  'iv',
+  'v',
+  'vi',
+  'vii',
+  'viii',
+  'ix',
+  'x',
+  'xi',
+  'xii',
 ]);
 /** Days written as ordinal words: `the twelfth of April 1961`. */
-const ORDINAL_DAYS = new Map([
-  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth',
-  'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth',
-].map((word, i) => [word, i + 1]));
+const ORDINAL_DAYS = new Map(
+  [
+    'first',
+    'second',
+    'third',
+    'fourth',
+    'fifth',
+    'sixth',
+    'seventh',
+    'eighth',
+    'ninth',
+    'tenth',
+    'eleventh',
+    'twelfth',
+    'thirteenth',
+    'fourteenth',
+    'fifteenth',
+    'sixteenth',
+    'seventeenth',
+    'eighteenth',
+    'nineteenth',
+    'twentieth',
+  ].map((word, i) => [word, i + 1]),
+);
 /** Words that may sit inside a written date: `12th of April 1961`, `12 de abril de 1961`. */
 const DATE_FILLERS = new Set(['of', 'the', 'de', 'del', 'di', 'van', 'den', 'le', 'el', 'im', 'г', 'года', 'on', 'born']);
 const ORDINAL = new Set(['st', 'nd', 'rd', 'th', 'er']);
 /** A dotted run after one of these is a version (`build 4.2.0.12`), not an address. */
 const VERSION_WORDS = new Set(['v', 'version', 'ver', 'build', 'release', 'app', 'firmware', 'os', 'windows', 'android', 'ios']);
 /** Not top-level domains: `image@2x.png` is a file name. (`.zip` and `.mov` are TLDs and stay.) */
-const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'js', 'mjs', 'cjs', 'css', 'map', 'json', 'html', 'htm', 'pdf', 'woff', 'woff2', 'ttf', 'txt', 'xml']);
+const FILE_EXTENSIONS = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'webp',
+  'avif',
+  'ico',
+  'bmp',
+  'js',
+  'mjs',
+  'cjs',
+  'css',
+  'map',
+  'json',
+  'html',
+  'htm',
+  'pdf',
+  'woff',
+  'woff2',
+  'ttf',
+  'txt',
+  'xml',
+]);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => c >= 97 && c <= 122;
@@ -358,7 +612,7 @@ function wordDate(all: string[]): boolean {
   }
   for (let i = 0; i + 2 < tokens.length; i++) {
     const [x, y, z] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
-    if (MONTHS.has(y) && isDay(x) && (isYear4(z) || z.length === 2 && /^\d\d$/.test(z))) return true;
+    if (MONTHS.has(y) && isDay(x) && (isYear4(z) || (z.length === 2 && /^\d\d$/.test(z)))) return true;
     if (MONTHS.has(x) && isDay(y) && isYear4(z)) return true;
     if (isYear4(x) && MONTHS.has(y) && isDay(z)) return true;
   }
@@ -449,8 +703,7 @@ function scan(text: string, decodeTokens: boolean, original: string, budget: Bud
     if (isRunSeparator(ch)) {
       // Blanks count once: `555    010    4477` is spaced, not separated.
       if (pendingSeparator.length < 4 && !(ch === ' ' && pendingSeparator.endsWith(' '))) pendingSeparator += ch;
-    }
-    else endRun();
+    } else endRun();
     i++;
   }
   endRun();
@@ -484,8 +737,25 @@ function scan(text: string, decodeTokens: boolean, original: string, budget: Bud
   }
 
   // Written-out addresses, also glued with `_`, `-` or `/` (`jane_at_example_dot_com`).
-  if (spelledEmail(text.replace(/[()[\]{}<>]/g, ' ').split(' ').filter((w) => w !== ''))) return 'email';
-  if (/[_/-]at[_/-]/.test(text) && spelledEmail(text.replace(/[()[\]{}<>_/-]/g, ' ').split(' ').filter((w) => w !== ''))) return 'email';
+  if (
+    spelledEmail(
+      text
+        .replace(/[()[\]{}<>]/g, ' ')
+        .split(' ')
+        .filter((w) => w !== ''),
+    )
+  )
+    return 'email';
+  if (
+    /[_/-]at[_/-]/.test(text) &&
+    spelledEmail(
+      text
+        .replace(/[()[\]{}<>_/-]/g, ' ')
+        .split(' ')
+        .filter((w) => w !== ''),
+    )
+  )
+    return 'email';
   // Encoded tokens may follow a key (`email=YUBiLmNv`): an `=` that is not base64 padding splits.
   for (const word of original.split(/[\s,;:"'<>()[\]{}|&?#]|=(?=[^=])/)) {
     if (word.length < MIN_ENCODED) continue;
@@ -552,7 +822,10 @@ function digitLookalikes(text: string): string {
     const word = text.slice(i, j);
     if (lookalike && digits >= 1 && letters <= digits) {
       // `x` only between digits, as a separator: `2x` (retina images) keeps its meaning.
-      out += word.replace(/o/g, '0').replace(/[li]/g, '1').replace(/(?<=\d)x(?=\d)/g, '-');
+      out += word
+        .replace(/o/g, '0')
+        .replace(/[li]/g, '1')
+        .replace(/(?<=\d)x(?=\d)/g, '-');
     } else {
       out += word;
     }

@@ -5,8 +5,9 @@ const keep = new Set(['utm_source', 'utm_medium', 'utm_campaign']);
 
 describe('sanitizeUrl', () => {
   it('drops the fragment, credentials and every query parameter not kept', () => {
-    expect(sanitizeUrl('https://jane:pw@clinic.example/book?email=jane%40x.com&utm_source=google&dob=1980-01-02#step-2', keep))
-      .toBe('https://clinic.example/book?utm_source=google');
+    expect(sanitizeUrl('https://jane:pw@clinic.example/book?email=jane%40x.com&utm_source=google&dob=1980-01-02#step-2', keep)).toBe(
+      'https://clinic.example/book?utm_source=google',
+    );
   });
 
   it('drops a kept parameter whose value looks like PHI', () => {

@@ -22,21 +22,14 @@ function decodeSegment(segment: string): string {
  * Every identifier pattern needs a digit or an @ (possibly percent-encoded, full-width or in
  * another script): ASCII slugs skip them all; anything non-ASCII is screened.
  */
-const MAYBE_IDENTIFIER = /[\d@%]|[^\x00-\x7F]/;
+const MAYBE_IDENTIFIER = /[\d@%]|\P{ASCII}/u;
 /** Kept query values longer than this are dropped (a campaign name is short). */
 const MAX_KEPT_VALUE = 200;
 
 export function isIdentifierSegment(raw: string): boolean {
   if (!MAYBE_IDENTIFIER.test(raw)) return false;
   const segment = decodeSegment(raw);
-  return (
-    FOUR_DIGITS.test(segment) ||
-    phiKind(segment) !== undefined ||
-    UUID.test(segment) ||
-    segment.includes('@') ||
-    HEX_TOKEN.test(segment) ||
-    BASE64_TOKEN.test(segment)
-  );
+  return FOUR_DIGITS.test(segment) || phiKind(segment) !== undefined || UUID.test(segment) || segment.includes('@') || HEX_TOKEN.test(segment) || BASE64_TOKEN.test(segment);
 }
 
 /** `/patients/48213/results;jsessionid=x` -> `/patients/:id/results` */

@@ -17,16 +17,48 @@ const FORMAT_AND_MARKS = /[\p{Cf}\p{M}]/gu;
 const DASHES = /[\u2010-\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D]/g;
 const DOTS = /[\u3002\uFF61\u2024\u2027\u00B7\u30FB]/g;
 const SPACES = /[\s\p{Zs}]/gu;
-const NON_ASCII_DIGIT = /[^\x00-\x7F]/u;
+const NON_ASCII_DIGIT = /\P{ASCII}/u;
 const DIGIT = /\p{Nd}/u;
 const PERCENT = /%([0-9a-fA-F]{2})/g;
 const PERCENT_U = /%u([0-9a-fA-F]{4})/g;
 const ENTITY = /&#(?:x([0-9a-fA-F]{1,6})|(\d{1,7}));?|&([A-Za-z]{2,20});/g;
 /** Named entities that can hide an identifier's characters (the rest are left as they are). */
 const NAMED: Record<string, string> = {
-  commat: '@', period: '.', plus: '+', hyphen: '-', dash: '-', minus: '-', ndash: '-', mdash: '-', nbsp: ' ', colon: ':', sol: '/',
-  amp: '&', lowbar: '_', num: '#', ast: '*', verbar: '|', vert: '|', bsol: '\\', semi: ';', comma: ',', lpar: '(', rpar: ')',
-  thinsp: ' ', ensp: ' ', emsp: ' ', hairsp: ' ', numsp: ' ', puncsp: ' ', shy: '', ZeroWidthSpace: '', zwj: '', zwnj: '', NoBreak: '', lrm: '', rlm: '',
+  commat: '@',
+  period: '.',
+  plus: '+',
+  hyphen: '-',
+  dash: '-',
+  minus: '-',
+  ndash: '-',
+  mdash: '-',
+  nbsp: ' ',
+  colon: ':',
+  sol: '/',
+  amp: '&',
+  lowbar: '_',
+  num: '#',
+  ast: '*',
+  verbar: '|',
+  vert: '|',
+  bsol: '\\',
+  semi: ';',
+  comma: ',',
+  lpar: '(',
+  rpar: ')',
+  thinsp: ' ',
+  ensp: ' ',
+  emsp: ' ',
+  hairsp: ' ',
+  numsp: ' ',
+  puncsp: ' ',
+  shy: '',
+  ZeroWidthSpace: '',
+  zwj: '',
+  zwnj: '',
+  NoBreak: '',
+  lrm: '',
+  rlm: '',
 };
 /** JavaScript and C escapes: `\u0040`, `\u{40}`, `\x40`. */
 const ESCAPE = /\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g;

@@ -4,18 +4,38 @@ import { isStoredEvent, recheck, type StoredEvent } from './stored-event.js';
 
 const mask = (v: string | number | boolean) => `M(${v})`;
 const stored: StoredEvent = {
-  v: 1, env: 'production', key: 'Appointment Booked', masked: ['email'],
+  v: 1,
+  env: 'production',
+  key: 'Appointment Booked',
+  masked: ['email'],
   event: {
-    eventId: 'e', type: 'track', event: 'Appointment Booked', name: 'Book', timestamp: '2026-11-24T10:00:00.000Z',
-    properties: { service_line: 'cardiology', clinic_id: 'north-7', email: 'k1:masked', appointment: { type: 'new', room: '12' } }, traits: {},
+    eventId: 'e',
+    type: 'track',
+    event: 'Appointment Booked',
+    name: 'Book',
+    timestamp: '2026-11-24T10:00:00.000Z',
+    properties: { service_line: 'cardiology', clinic_id: 'north-7', email: 'k1:masked', appointment: { type: 'new', room: '12' } },
+    traits: {},
     context: { page: { path: '/book', title: 'Book a visit' }, userAgentFull: 'Mozilla/5.0' },
   },
 };
 
-describe('recheck: today\'s policy over a stored event', () => {
+describe("recheck: today's policy over a stored event", () => {
   it('keeps what is still allowed and never masks twice', () => {
-    const r = recheck(stored, destination({ allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', email: 'mask', 'appointment.type': 'allow' }, pageTitle: true } } }), mask);
-    expect(r).toEqual({ event: { ...stored.event, properties: { service_line: 'cardiology', email: 'k1:masked', appointment: { type: 'new' } }, context: { page: { path: '/book', title: 'Book a visit' } } } });
+    const r = recheck(
+      stored,
+      destination({
+        allow: { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', email: 'mask', 'appointment.type': 'allow' }, pageTitle: true } },
+      }),
+      mask,
+    );
+    expect(r).toEqual({
+      event: {
+        ...stored.event,
+        properties: { service_line: 'cardiology', email: 'k1:masked', appointment: { type: 'new' } },
+        context: { page: { path: '/book', title: 'Book a visit' } },
+      },
+    });
   });
 
   it('masks what is masked now, drops titles and the full user agent no longer allowed', () => {

@@ -33,8 +33,7 @@ export interface StoredEvent {
 export function isStoredEvent(value: unknown): value is StoredEvent {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<StoredEvent>;
-  return v.v === STORED_EVENT_VERSION && typeof v.env === 'string' && typeof v.key === 'string' && Array.isArray(v.masked)
-    && v.event !== null && typeof v.event === 'object';
+  return v.v === STORED_EVENT_VERSION && typeof v.env === 'string' && typeof v.key === 'string' && Array.isArray(v.masked) && v.event !== null && typeof v.event === 'object';
 }
 
 export type RecheckResult = { event: CleanEvent } | { dropped: string };
@@ -66,7 +65,7 @@ function recheckObject(object: CleanObject, prefix: string, rules: Readonly<Reco
       if (Object.keys(inner).length > 0) out[key] = inner;
       continue;
     }
-    const rule = Object.prototype.hasOwnProperty.call(rules, path) ? rules[path] : undefined;
+    const rule = Object.hasOwn(rules, path) ? rules[path] : undefined;
     if (rule === undefined) continue;
     if (masked.has(path)) out[key] = value;
     else if (rule === 'mask') out[key] = maskLeaf(value, mask);
@@ -77,7 +76,7 @@ function recheckObject(object: CleanObject, prefix: string, rules: Readonly<Reco
 
 /** A stored event under the destination's policy as it is now. Pure. */
 export function recheck(stored: StoredEvent, destination: DestinationConfig, mask: MaskFn): RecheckResult {
-  const allow = Object.prototype.hasOwnProperty.call(destination.allow, stored.env) ? destination.allow[stored.env] : undefined;
+  const allow = Object.hasOwn(destination.allow, stored.env) ? destination.allow[stored.env] : undefined;
   if (allow === undefined) return { dropped: 'environment no longer allowed' };
   if (!allow.events.includes(stored.key)) return { dropped: 'event no longer allowed' };
   // Values stored under a BAA (unscreened) are screened now if HIPAA mode is back on.

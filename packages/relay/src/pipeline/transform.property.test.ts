@@ -59,7 +59,11 @@ function valueFor(clear: boolean): fc.Arbitrary<unknown> {
 }
 
 function propertiesArb(rules: Record<string, 'allow' | 'mask'>): fc.Arbitrary<Record<string, unknown>> {
-  const clearPaths = new Set(Object.entries(rules).filter(([, r]) => r === 'allow').map(([p]) => p));
+  const clearPaths = new Set(
+    Object.entries(rules)
+      .filter(([, r]) => r === 'allow')
+      .map(([p]) => p),
+  );
   const entries = KEYS.map((k) => {
     const nestedClear = NESTED.some((n) => clearPaths.has(`${k}.${n}`));
     return fc.tuple(fc.constant(k), valueFor(clearPaths.has(k) || nestedClear), fc.boolean());
@@ -74,28 +78,34 @@ const pick = (kind: keyof typeof CANARIES) => fc.constantFrom(...CANARIES[kind])
  */
 const ID_CANARIES = ['idcanary.jane@example.com', 'MRN-55512345', '(555) 010-7788', 'Ida Idcanary', '203.0.113.77', '1958-02-03'];
 const idPick = fc.constantFrom(...ID_CANARIES);
-const urlArb = fc.tuple(pick('email'), pick('mrn'), pick('name'), pick('dob')).map(([email, mrn, name, dob]) =>
-  `https://clinic.example/patients/${encodeURIComponent(email)}/chart/88231947?name=${encodeURIComponent(name)}&dob=${dob}&utm_source=news#${encodeURIComponent(mrn)}`);
+const urlArb = fc
+  .tuple(pick('email'), pick('mrn'), pick('name'), pick('dob'))
+  .map(
+    ([email, mrn, name, dob]) =>
+      `https://clinic.example/patients/${encodeURIComponent(email)}/chart/88231947?name=${encodeURIComponent(name)}&dob=${dob}&utm_source=news#${encodeURIComponent(mrn)}`,
+  );
 
 function scenario() {
-  return allowlistArb.chain((allow) => fc.record({
-    allow: fc.constant(allow),
-    type: fc.constantFrom('track', 'page', 'identify', 'group', 'screen', 'alias'),
-    event: fc.constantFrom(...EVENTS),
-    properties: propertiesArb(allow.eventProperties),
-    userTraits: propertiesArb(allow.userProperties),
-    groupTraits: propertiesArb(allow.groupProperties),
-    userId: fc.option(fc.constantFrom(...ALL), { nil: undefined }),
-    anonymousId: fc.constantFrom(...ALL),
-    groupId: fc.constantFrom(...ALL),
-    url: urlArb,
-    referrer: urlArb,
-    title: allow.pageTitle ? fc.constantFrom(...SAFE) : fc.constantFrom(...ALL),
-    ip: pick('ip'),
-    hipaa: fc.boolean(),
-    idCanary: idPick,
-    contextCanary: idPick,
-  }));
+  return allowlistArb.chain((allow) =>
+    fc.record({
+      allow: fc.constant(allow),
+      type: fc.constantFrom('track', 'page', 'identify', 'group', 'screen', 'alias'),
+      event: fc.constantFrom(...EVENTS),
+      properties: propertiesArb(allow.eventProperties),
+      userTraits: propertiesArb(allow.userProperties),
+      groupTraits: propertiesArb(allow.groupProperties),
+      userId: fc.option(fc.constantFrom(...ALL), { nil: undefined }),
+      anonymousId: fc.constantFrom(...ALL),
+      groupId: fc.constantFrom(...ALL),
+      url: urlArb,
+      referrer: urlArb,
+      title: allow.pageTitle ? fc.constantFrom(...SAFE) : fc.constantFrom(...ALL),
+      ip: pick('ip'),
+      hipaa: fc.boolean(),
+      idCanary: idPick,
+      contextCanary: idPick,
+    }),
+  );
 }
 
 function leafPaths(object: CleanObject, prefix = ''): string[] {
@@ -114,17 +124,17 @@ describe('transform never leaks (property-based)', () => {
   it('keeps every payload inside its allowlist and free of canary PHI', () => {
     fc.assert(
       fc.property(scenario(), (s) => {
-        const destinations: DestinationConfig[] = ['ga4', 'webhook'].map((type) => destinationSchema.parse({
-          id: `d-${type}`,
-          type,
-          settings: type === 'ga4'
-            ? { measurementId: 'G-TEST1234', apiSecret: 'env:X' }
-            : { url: 'https://hooks.example/x', secret: 'env:Y' },
-          // Half the runs with a BAA: allowed values are then not screened; the rules for ids, URLs,
-          // IPs and titles stay the same.
-          hipaa: s.hipaa ? { enabled: true } : { enabled: false, baa: { signed: true } },
-          allow: { production: s.allow },
-        }));
+        const destinations: DestinationConfig[] = ['ga4', 'webhook'].map((type) =>
+          destinationSchema.parse({
+            id: `d-${type}`,
+            type,
+            settings: type === 'ga4' ? { measurementId: 'G-TEST1234', apiSecret: 'env:X' } : { url: 'https://hooks.example/x', secret: 'env:Y' },
+            // Half the runs with a BAA: allowed values are then not screened; the rules for ids, URLs,
+            // IPs and titles stay the same.
+            hipaa: s.hipaa ? { enabled: true } : { enabled: false, baa: { signed: true } },
+            allow: { production: s.allow },
+          }),
+        );
         // The page URL carries an identifier canary too: reduced for every destination, BAA or not.
         const url = s.url.replace('#', `&ref=${encodeURIComponent(s.idCanary)}#`);
         const raw: Record<string, unknown> = {
@@ -147,7 +157,10 @@ describe('transform never leaks (property-based)', () => {
         const ctx = raw.context as Record<string, unknown>;
         Object.assign(ctx, {
           campaign: { source: s.contextCanary, medium: s.contextCanary, name: s.contextCanary, term: s.contextCanary },
-          ip: '203.0.113.77', locale: s.contextCanary.slice(0, 60), timezone: s.contextCanary, sessionId: 5550107788,
+          ip: '203.0.113.77',
+          locale: s.contextCanary.slice(0, 60),
+          timezone: s.contextCanary,
+          sessionId: 5550107788,
           library: { name: s.contextCanary, version: s.contextCanary },
           userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0 ${s.contextCanary}`,
         });
@@ -156,11 +169,15 @@ describe('transform never leaks (property-based)', () => {
         expect(rejected).toEqual([]);
         const message = messageSchema.parse(raw);
         const settings = { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://x.example', url: 'https://x.example', secret: 's' };
-        const active = activateDestinations(configSchema.parse({
-          environments: { production: { writeKey: 'pk_test_0123456789', allowedOrigins: ['https://clinic.example'] } },
-          masking: { key: 'env:K' },
-          destinations,
-        }) as never, TEST_MASTER_KEY, Object.fromEntries(destinations.map((d) => [d.id, settings])));
+        const active = activateDestinations(
+          configSchema.parse({
+            environments: { production: { writeKey: 'pk_test_0123456789', allowedOrigins: ['https://clinic.example'] } },
+            masking: { key: 'env:K' },
+            destinations,
+          }) as never,
+          TEST_MASTER_KEY,
+          Object.fromEntries(destinations.map((d) => [d.id, settings])),
+        );
         const { rows } = toOutbox(messages, active, 'production', testRules(), '2026-11-24T10:00:00.000Z');
 
         for (const d of destinations) {
@@ -185,7 +202,18 @@ describe('transform never leaks (property-based)', () => {
           const body = request.body;
           if (d.type === 'ga4') {
             const params = Object.keys((vendor.payload as { events: Array<{ params: object }> }).events[0]!.params);
-            const fixed = new Set(['session_id', 'engagement_time_msec', 'page_location', 'page_referrer', 'page_title', 'screen_name', 'group_id', 'source', 'medium', 'campaign']);
+            const fixed = new Set([
+              'session_id',
+              'engagement_time_msec',
+              'page_location',
+              'page_referrer',
+              'page_title',
+              'screen_name',
+              'group_id',
+              'source',
+              'medium',
+              'campaign',
+            ]);
             const fromAllowlist = new Set([...allowed].map((p) => ga4Name(p.replace(/\./g, '_'))));
             for (const p of params) expect(fixed.has(p) || fromAllowlist.has(p), p).toBe(true);
           }
@@ -206,7 +234,9 @@ describe('transform never leaks (property-based)', () => {
   it('the canary check itself finds a leak when an allowlist lets a name through', () => {
     // Guards the test above against passing vacuously.
     const d = destinationSchema.parse({
-      id: 'd', type: 'webhook', settings: { url: 'https://h.example', secret: 'env:Y' },
+      id: 'd',
+      type: 'webhook',
+      settings: { url: 'https://h.example', secret: 'env:Y' },
       allow: { production: { events: ['Form Submitted'], eventProperties: { name: 'allow' } } },
     });
     const r = transform(messageSchema.parse({ type: 'track', event: 'Form Submitted', anonymousId: 'a', properties: { name: 'Janet Canaryworth' } }), d, context('d'));

@@ -8,20 +8,28 @@ const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 
 describe('transform', () => {
   it('turns a raw track event into exactly what the allowlist names', () => {
-    const r = transform(msg({
-      type: 'track',
-      event: 'Appointment Booked',
-      userId: 'patient-123',
-      anonymousId: 'anon-9',
-      properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'panic attacks', appointment: { type: 'new', notes: 'x' } },
-      context: {
-        ip: '203.0.113.9',
-        userAgent: chrome,
-        page: { url: 'https://clinic.example/book/48213?email=jane%40example.com&utm_source=google#x', referrer: 'https://www.google.com/search?q=panic', title: 'Book: Panic disorder' },
-        campaign: { source: 'google', term: 'panic attack help' },
-        locale: 'en-US',
-      },
-    }), destination(), context());
+    const r = transform(
+      msg({
+        type: 'track',
+        event: 'Appointment Booked',
+        userId: 'patient-123',
+        anonymousId: 'anon-9',
+        properties: { service_line: 'behavioral-health', email: 'jane@example.com', reason: 'panic attacks', appointment: { type: 'new', notes: 'x' } },
+        context: {
+          ip: '203.0.113.9',
+          userAgent: chrome,
+          page: {
+            url: 'https://clinic.example/book/48213?email=jane%40example.com&utm_source=google#x',
+            referrer: 'https://www.google.com/search?q=panic',
+            title: 'Book: Panic disorder',
+          },
+          campaign: { source: 'google', term: 'panic attack help' },
+          locale: 'en-US',
+        },
+      }),
+      destination(),
+      context(),
+    );
     expect('event' in r).toBe(true);
     if (!('event' in r)) return;
     const e = r.event;
@@ -52,8 +60,9 @@ describe('transform', () => {
 
   it('drops events the allowlist does not name and environments it does not list', () => {
     expect(transform(msg({ type: 'track', event: 'Viewed Lab Results', anonymousId: 'a' }), destination(), context())).toEqual({ dropped: 'event not allowed' });
-    expect(transform(msg({ type: 'track', event: 'Appointment Booked', anonymousId: 'a' }), destination(), context('ga4-main', { environment: 'development' })))
-      .toEqual({ dropped: 'environment not allowed' });
+    expect(transform(msg({ type: 'track', event: 'Appointment Booked', anonymousId: 'a' }), destination(), context('ga4-main', { environment: 'development' }))).toEqual({
+      dropped: 'environment not allowed',
+    });
   });
 
   it('honours consent: absent preferences pass, a denied category drops', () => {

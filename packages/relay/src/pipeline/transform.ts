@@ -39,21 +39,23 @@ export interface PipelineContext {
 
 export type TransformResult = { event: CleanEvent } | { dropped: DropReason };
 
-export type DropReason =
-  | 'destination disabled'
-  | 'consent not granted'
-  | 'environment not allowed'
-  | 'event not allowed';
+export type DropReason = 'destination disabled' | 'consent not granted' | 'environment not allowed' | 'event not allowed';
 
 /** The allowlist name of each message type: track uses its own event name. */
 export function allowlistName(message: Message): string {
   switch (message.type) {
-    case 'track': return message.event;
-    case 'page': return '$pageview';
-    case 'screen': return '$screen';
-    case 'identify': return '$identify';
-    case 'group': return '$group';
-    case 'alias': return '$alias';
+    case 'track':
+      return message.event;
+    case 'page':
+      return '$pageview';
+    case 'screen':
+      return '$screen';
+    case 'identify':
+      return '$identify';
+    case 'group':
+      return '$group';
+    case 'alias':
+      return '$alias';
   }
 }
 
@@ -148,7 +150,12 @@ function freeText(value: string | undefined, max: number, screen: boolean): stri
  * The destination's allowlists and masks applied to an admitted message. `refused` names the
  * allowed paths whose values were not forwarded, with the reason (for metrics; never values).
  */
-export function buildCleanEvent(prepared: PreparedMessage, destination: DestinationConfig, allow: Allowlist, ctx: PipelineContext): { event: CleanEvent; refused: AllowlistResult['refused']; masked: string[] } {
+export function buildCleanEvent(
+  prepared: PreparedMessage,
+  destination: DestinationConfig,
+  allow: Allowlist,
+  ctx: PipelineContext,
+): { event: CleanEvent; refused: AllowlistResult['refused']; masked: string[] } {
   const { message, name } = prepared;
   const { rules } = ctx;
   const screen = destination.hipaa.enabled;

@@ -18,7 +18,9 @@ import { SqliteStore } from './sqlite-store.js';
 
 const cipher = new PayloadCipher(Buffer.alloc(32, 5));
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A database as the previous release left it: its schema, two queued rows and a dead letter. */
 function previousRelease(): string {
@@ -29,17 +31,28 @@ function previousRelease(): string {
   db.exec(readFileSync(new URL('./fixtures/release-before-migrations.sql', import.meta.url), 'utf8'));
   const ga4Payload = { client_id: 'k1:anon', events: [{ name: 'appointment_booked', params: { session_id: 1, engagement_time_msec: 100 } }] };
   const insert = db.prepare('INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)');
-  for (const [id, payload] of [['old-1', ga4Payload], ['old-2', { ...ga4Payload, client_id: 'k1:other' }]] as const) {
+  for (const [id, payload] of [
+    ['old-1', ga4Payload],
+    ['old-2', { ...ga4Payload, client_id: 'k1:other' }],
+  ] as const) {
     insert.run('d', id, `${payload.client_id}|`, cipher.encrypt(JSON.stringify(payload), associatedData('d', id)), 1000, 1000);
   }
-  db.prepare('INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run('d', 'old-dead', '', cipher.encrypt('{}', associatedData('d', 'old-dead')), 3, 1000, 2000, 'HTTP 400');
+  db.prepare('INSERT INTO dead_letters (destination_id, event_id, batch_key, payload, attempts, created_at, failed_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    'd',
+    'old-dead',
+    '',
+    cipher.encrypt('{}', associatedData('d', 'old-dead')),
+    3,
+    1000,
+    2000,
+    'HTTP 400',
+  );
   db.close();
   return path;
 }
 
 describe('migrations', () => {
-  it('adopts the previous release\'s database, applies the rest once, and keeps every row', async () => {
+  it("adopts the previous release's database, applies the rest once, and keeps every row", async () => {
     const path = previousRelease();
     const store = new SqliteStore({ path, cipher });
     expect(store.migrations.applied.map((m) => m.version)).toEqual([2, 3]);
@@ -55,7 +68,11 @@ describe('migrations', () => {
     // The old rows are GA4 payloads already: delivered as they were stored, one request per client.
     const sent: OutboundRequest[] = [];
     const worker = new DeliveryWorker({
-      destination: activeDestination('ga4'), store, log: createLogger({ level: 'silent' }), backoff: { baseMs: 10, maxMs: 10 }, pollMs: 5,
+      destination: activeDestination('ga4'),
+      store,
+      log: createLogger({ level: 'silent' }),
+      backoff: { baseMs: 10, maxMs: 10 },
+      pollMs: 5,
       send: async (request) => {
         sent.push(request);
         return { status: 204, headers: {}, body: '' };

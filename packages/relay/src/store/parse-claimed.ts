@@ -21,4 +21,3 @@ export async function parseClaimed(store: Pick<Store, 'deadLetter'>, rows: Claim
   if (broken.length > 0) await store.deadLetter(broken, UNREADABLE, now);
   return out;
 }
-

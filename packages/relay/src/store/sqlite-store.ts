@@ -15,14 +15,13 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate, SQLITE_MIGRATIONS, type MigrationResult } from './migrations.js';
-import { associatedData, PayloadCipher } from './payload-cipher.js';
+import { associatedData, type PayloadCipher } from './payload-cipher.js';
 import { parseClaimed, UNREADABLE } from './parse-claimed.js';
 import type { ConfigVersion, DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
 
 const MAX_TRACKER_ROWS = 10_000;
 /** Rows written now hold stored clean events (migration 2 explains the formats). */
 export const PAYLOAD_FORMAT = 1;
-
 
 /** Creates the database's directory (0700) and file (0600) before SQLite opens it. */
 function prepareFiles(path: string): void {
@@ -37,13 +36,16 @@ function prepareFiles(path: string): void {
 /** Applies the pending migrations to an open database (the store does it when it opens). */
 export function migrateSqlite(db: Database.Database): MigrationResult {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const result = migrate({
-    exec: (sql) => db.exec(sql),
-    applied: () => db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-    record: (m, at) => db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at),
-    transaction: (fn) => db.transaction(fn)(),
-    legacyVersion: () => db.pragma('user_version', { simple: true }) as number,
-  }, SQLITE_MIGRATIONS);
+  const result = migrate(
+    {
+      exec: (sql) => db.exec(sql),
+      applied: () => db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+      record: (m, at) => db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at),
+      transaction: (fn) => db.transaction(fn)(),
+      legacyVersion: () => db.pragma('user_version', { simple: true }) as number,
+    },
+    SQLITE_MIGRATIONS,
+  );
   // For tools that read user_version (sqlite3's .dbinfo): the schema's version.
   db.pragma(`user_version = ${result.version}`);
   return result;
@@ -123,7 +125,9 @@ export class SqliteStore implements Store {
     this.#cipher = options.cipher;
     const ids = 'SELECT value FROM json_each(?)';
     this.#sql = {
-      insert: this.#db.prepare(`INSERT INTO outbox (destination_id, event_id, batch_key, payload, format, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ${PAYLOAD_FORMAT}, ?, ?)`),
+      insert: this.#db.prepare(
+        `INSERT INTO outbox (destination_id, event_id, batch_key, payload, format, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ${PAYLOAD_FORMAT}, ?, ?)`,
+      ),
       due: this.#db.prepare(`
         SELECT id, destination_id, event_id, batch_key, payload, format, attempts, created_at, first_attempt_at, last_error
         FROM outbox INDEXED BY outbox_order WHERE destination_id = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
@@ -145,10 +149,10 @@ export class SqliteStore implements Store {
   }
 
   #recount(): void {
-    const count = (table: string) => new Map(
-      (this.#db.prepare(`SELECT destination_id AS d, COUNT(*) AS n FROM ${table} GROUP BY destination_id`).all() as Array<{ d: string; n: number }>)
-        .map((r) => [r.d, r.n]),
-    );
+    const count = (table: string) =>
+      new Map(
+        (this.#db.prepare(`SELECT destination_id AS d, COUNT(*) AS n FROM ${table} GROUP BY destination_id`).all() as Array<{ d: string; n: number }>).map((r) => [r.d, r.n]),
+      );
     this.#outboxCounts = count('outbox');
     this.#deadCounts = count('dead_letters');
     this.#countedVersion = this.#db.pragma('data_version', { simple: true }) as number;
@@ -284,11 +288,19 @@ export class SqliteStore implements Store {
   }
 
   async listDeadLetters(filter: { destinationId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-    const rows = this.#db.prepare(`
+    const rows = this.#db
+      .prepare(`
       SELECT id, destination_id, event_id, attempts, created_at, failed_at, reason FROM dead_letters
       WHERE (? IS NULL OR destination_id = ?) ORDER BY id LIMIT ?
-    `).all(filter.destinationId ?? null, filter.destinationId ?? null, filter.limit ?? 1000) as Array<{
-      id: number; destination_id: string; event_id: string; attempts: number; created_at: number; failed_at: number; reason: string;
+    `)
+      .all(filter.destinationId ?? null, filter.destinationId ?? null, filter.limit ?? 1000) as Array<{
+      id: number;
+      destination_id: string;
+      event_id: string;
+      attempts: number;
+      created_at: number;
+      failed_at: number;
+      reason: string;
     }>;
     return rows.map((r) => ({
       id: r.id,
@@ -307,11 +319,13 @@ export class SqliteStore implements Store {
     const args = [filter.destinationId ?? null, filter.destinationId ?? null, ids, ids];
     let moved = 0;
     await this.#write(() => {
-      const rows = this.#db.prepare(`
+      const rows = this.#db
+        .prepare(`
         INSERT INTO outbox (destination_id, event_id, batch_key, payload, format, created_at, next_attempt_at)
         SELECT destination_id, event_id, batch_key, payload, format, created_at, ? FROM dead_letters WHERE ${where} ORDER BY id
         RETURNING destination_id AS d
-      `).all(now, ...args) as Array<{ d: string }>;
+      `)
+        .all(now, ...args) as Array<{ d: string }>;
       this.#moved(rows, this.#deadCounts, this.#outboxCounts);
       moved = rows.length;
       this.#db.prepare(`DELETE FROM dead_letters WHERE ${where}`).run(...args);
@@ -322,9 +336,11 @@ export class SqliteStore implements Store {
   async reviveRetries(destinationId: string, now: number, limit = -1): Promise<number> {
     let n = 0;
     await this.#write(() => {
-      n = this.#db.prepare(`
+      n = this.#db
+        .prepare(`
         UPDATE outbox SET next_attempt_at = ? WHERE id IN (
-          SELECT id FROM outbox WHERE destination_id = ? AND next_attempt_at > ? ORDER BY next_attempt_at LIMIT ?)`).run(now, destinationId, now, limit).changes;
+          SELECT id FROM outbox WHERE destination_id = ? AND next_attempt_at > ? ORDER BY next_attempt_at LIMIT ?)`)
+        .run(now, destinationId, now, limit).changes;
     });
     return n;
   }
@@ -368,11 +384,13 @@ export class SqliteStore implements Store {
   }
 
   async listTrackers(): Promise<TrackerRecord[]> {
-    const rows = this.#db.prepare(`
+    const rows = this.#db
+      .prepare(`
       SELECT origin, kind, MAX(vendor) AS vendor, SUM(count) AS count, MIN(first_seen) AS first_seen,
              MAX(last_seen) AS last_seen, json_group_array(page) AS pages
       FROM (SELECT * FROM trackers ORDER BY count DESC) GROUP BY origin, kind ORDER BY SUM(count) DESC, origin
-    `).all() as Array<{ origin: string; kind: string; vendor: string | null; count: number; first_seen: number; last_seen: number; pages: string }>;
+    `)
+      .all() as Array<{ origin: string; kind: string; vendor: string | null; count: number; first_seen: number; last_seen: number; pages: string }>;
     return rows.map((r) => ({
       origin: r.origin,
       kind: r.kind,
@@ -387,15 +405,23 @@ export class SqliteStore implements Store {
   async recordConfigVersion(version: Omit<ConfigVersion, 'id'>): Promise<ConfigVersion> {
     let id = 0;
     await this.#write(() => {
-      id = Number(this.#db.prepare('INSERT INTO config_versions (loaded_at, source, sha256, destinations) VALUES (?, ?, ?, ?)')
-        .run(version.loadedAt, version.source, version.sha256, JSON.stringify(version.destinations)).lastInsertRowid);
+      id = Number(
+        this.#db
+          .prepare('INSERT INTO config_versions (loaded_at, source, sha256, destinations) VALUES (?, ?, ?, ?)')
+          .run(version.loadedAt, version.source, version.sha256, JSON.stringify(version.destinations)).lastInsertRowid,
+      );
     });
     return { id, ...version };
   }
 
   async listConfigVersions(limit = 20): Promise<ConfigVersion[]> {
-    const rows = this.#db.prepare('SELECT id, loaded_at, source, sha256, destinations FROM config_versions ORDER BY id DESC LIMIT ?')
-      .all(limit) as Array<{ id: number; loaded_at: number; source: string; sha256: string; destinations: string }>;
+    const rows = this.#db.prepare('SELECT id, loaded_at, source, sha256, destinations FROM config_versions ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+      id: number;
+      loaded_at: number;
+      source: string;
+      sha256: string;
+      destinations: string;
+    }>;
     return rows.map((r) => ({ id: r.id, loadedAt: r.loaded_at, source: r.source, sha256: r.sha256, destinations: JSON.parse(r.destinations) as string[] }));
   }
 

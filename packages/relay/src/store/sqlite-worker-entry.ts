@@ -34,8 +34,11 @@ function reply(r: StoreReply): void {
 }
 
 /** Public methods of the store's class (not Object's, not getters): the only names a call may use. */
-const METHODS = new Set(Object.getOwnPropertyNames(SqliteStore.prototype).filter((name) => name !== 'constructor'
-  && typeof Object.getOwnPropertyDescriptor(SqliteStore.prototype, name)?.value === 'function'));
+const METHODS = new Set(
+  Object.getOwnPropertyNames(SqliteStore.prototype).filter(
+    (name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(SqliteStore.prototype, name)?.value === 'function',
+  ),
+);
 
 port.on('message', (calls: StoreCall[]) => {
   for (const call of calls) {
@@ -44,9 +47,11 @@ port.on('message', (calls: StoreCall[]) => {
       continue;
     }
     const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-    Promise.resolve().then(() => method.apply(store, call.args)).then(
-      (value) => reply({ id: call.id, ok: true, value }),
-      (error: Error) => reply({ id: call.id, ok: false, error: error.message }),
-    );
+    Promise.resolve()
+      .then(() => method.apply(store, call.args))
+      .then(
+        (value) => reply({ id: call.id, ok: true, value }),
+        (error: Error) => reply({ id: call.id, ok: false, error: error.message }),
+      );
   }
 });

@@ -59,119 +59,168 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       }
     };
 
-    it('enqueues and claims rows oldest first, payloads intact', withStore(async ({ store }) => {
-      await store.enqueue([row(1), row(2), row(3, 'hook')]);
-      const rows = await store.claim('ga4', 10, Date.now(), 30_000);
-      expect(rows.map((r) => r.eventId)).toEqual(['e1', 'e2']);
-      expect(rows[0]).toMatchObject({ destinationId: 'ga4', batchKey: 'k', payload: { n: 1, note: CANARY }, attempts: 0, firstAttemptAt: null, lastError: null });
-    }));
+    it(
+      'enqueues and claims rows oldest first, payloads intact',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1), row(2), row(3, 'hook')]);
+        const rows = await store.claim('ga4', 10, Date.now(), 30_000);
+        expect(rows.map((r) => r.eventId)).toEqual(['e1', 'e2']);
+        expect(rows[0]).toMatchObject({ destinationId: 'ga4', batchKey: 'k', payload: { n: 1, note: CANARY }, attempts: 0, firstAttemptAt: null, lastError: null });
+      }),
+    );
 
-    it('does not hand a leased row out twice until its lease expires', withStore(async ({ store }) => {
-      await store.enqueue([row(1), row(2), row(3)]);
-      const now = Date.now();
-      expect((await store.claim('ga4', 2, now, 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2']);
-      expect((await store.claim('ga4', 10, now, 1000)).map((r) => r.eventId)).toEqual(['e3']);
-      expect(await store.claim('ga4', 10, now + 500, 1000)).toEqual([]);
-      expect((await store.claim('ga4', 10, now + 1001, 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2', 'e3']);
-    }));
+    it(
+      'does not hand a leased row out twice until its lease expires',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1), row(2), row(3)]);
+        const now = Date.now();
+        expect((await store.claim('ga4', 2, now, 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2']);
+        expect((await store.claim('ga4', 10, now, 1000)).map((r) => r.eventId)).toEqual(['e3']);
+        expect(await store.claim('ga4', 10, now + 500, 1000)).toEqual([]);
+        expect((await store.claim('ga4', 10, now + 1001, 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2', 'e3']);
+      }),
+    );
 
-    it('acknowledged rows are gone', withStore(async ({ store }) => {
-      await store.enqueue([row(1), row(2)]);
-      const rows = await store.claim('ga4', 10, Date.now(), 1000);
-      await store.ack([rows[0]!.id]);
-      expect((await store.stats()).outbox).toEqual({ ga4: 1 });
-    }));
+    it(
+      'acknowledged rows are gone',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1), row(2)]);
+        const rows = await store.claim('ga4', 10, Date.now(), 1000);
+        await store.ack([rows[0]!.id]);
+        expect((await store.stats()).outbox).toEqual({ ga4: 1 });
+      }),
+    );
 
-    it('reschedules with attempts, first attempt time and last error', withStore(async ({ store }) => {
-      await store.enqueue([row(1)]);
-      const now = Date.now();
-      const [r] = await store.claim('ga4', 10, now, 1000);
-      await store.reschedule([r!.id], now + 5000, 'HTTP 503', now);
-      expect(await store.claim('ga4', 10, now + 10, 1000)).toEqual([]);
-      expect(await store.nextDueAt('ga4')).toBe(now + 5000);
-      const [again] = await store.claim('ga4', 10, now + 5000, 1000);
-      expect(again).toMatchObject({ attempts: 1, firstAttemptAt: now, lastError: 'HTTP 503' });
-      await store.reschedule([again!.id], now + 9000, 'HTTP 502', now + 5000);
-      const [third] = await store.claim('ga4', 10, now + 9000, 1000);
-      expect(third).toMatchObject({ attempts: 2, firstAttemptAt: now, lastError: 'HTTP 502' });
-    }));
+    it(
+      'reschedules with attempts, first attempt time and last error',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1)]);
+        const now = Date.now();
+        const [r] = await store.claim('ga4', 10, now, 1000);
+        await store.reschedule([r!.id], now + 5000, 'HTTP 503', now);
+        expect(await store.claim('ga4', 10, now + 10, 1000)).toEqual([]);
+        expect(await store.nextDueAt('ga4')).toBe(now + 5000);
+        const [again] = await store.claim('ga4', 10, now + 5000, 1000);
+        expect(again).toMatchObject({ attempts: 1, firstAttemptAt: now, lastError: 'HTTP 503' });
+        await store.reschedule([again!.id], now + 9000, 'HTTP 502', now + 5000);
+        const [third] = await store.claim('ga4', 10, now + 9000, 1000);
+        expect(third).toMatchObject({ attempts: 2, firstAttemptAt: now, lastError: 'HTTP 502' });
+      }),
+    );
 
-    it('releases rows without counting an attempt', withStore(async ({ store }) => {
-      await store.enqueue([row(1)]);
-      const now = Date.now();
-      const [r] = await store.claim('ga4', 10, now, 60_000);
-      await store.release([r!.id]);
-      const [again] = await store.claim('ga4', 10, now, 60_000);
-      expect(again).toMatchObject({ eventId: 'e1', attempts: 0 });
-    }));
+    it(
+      'releases rows without counting an attempt',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1)]);
+        const now = Date.now();
+        const [r] = await store.claim('ga4', 10, now, 60_000);
+        await store.release([r!.id]);
+        const [again] = await store.claim('ga4', 10, now, 60_000);
+        expect(again).toMatchObject({ eventId: 'e1', attempts: 0 });
+      }),
+    );
 
-    it('moves rows to dead letters with the reason, and replays them', withStore(async ({ store }) => {
-      await store.enqueue([row(1), row(2), row(3, 'hook')]);
-      const now = Date.now();
-      const ga4 = await store.claim('ga4', 10, now, 1000);
-      const hook = await store.claim('hook', 10, now, 1000);
-      await store.deadLetter(ga4.map((r) => r.id), 'HTTP 400', now);
-      await store.deadLetter(hook.map((r) => r.id), 'HTTP 401', now);
-      const letters = await store.listDeadLetters();
-      expect(letters.map((l) => [l.destinationId, l.eventId, l.reason, l.attempts])).toEqual([
-        ['ga4', 'e1', 'HTTP 400', 1], ['ga4', 'e2', 'HTTP 400', 1], ['hook', 'e3', 'HTTP 401', 1],
-      ]);
-      expect(await store.listDeadLetters({ destinationId: 'hook' })).toHaveLength(1);
-      expect(await store.stats()).toEqual({ outbox: {}, deadLetters: { ga4: 2, hook: 1 } });
+    it(
+      'moves rows to dead letters with the reason, and replays them',
+      withStore(async ({ store }) => {
+        await store.enqueue([row(1), row(2), row(3, 'hook')]);
+        const now = Date.now();
+        const ga4 = await store.claim('ga4', 10, now, 1000);
+        const hook = await store.claim('hook', 10, now, 1000);
+        await store.deadLetter(
+          ga4.map((r) => r.id),
+          'HTTP 400',
+          now,
+        );
+        await store.deadLetter(
+          hook.map((r) => r.id),
+          'HTTP 401',
+          now,
+        );
+        const letters = await store.listDeadLetters();
+        expect(letters.map((l) => [l.destinationId, l.eventId, l.reason, l.attempts])).toEqual([
+          ['ga4', 'e1', 'HTTP 400', 1],
+          ['ga4', 'e2', 'HTTP 400', 1],
+          ['hook', 'e3', 'HTTP 401', 1],
+        ]);
+        expect(await store.listDeadLetters({ destinationId: 'hook' })).toHaveLength(1);
+        expect(await store.stats()).toEqual({ outbox: {}, deadLetters: { ga4: 2, hook: 1 } });
 
-      expect(await store.replayDeadLetters({ ids: [letters[0]!.id] }, now)).toBe(1);
-      expect(await store.replayDeadLetters({ destinationId: 'hook' }, now)).toBe(1);
-      const replayed = await store.claim('ga4', 10, now, 1000);
-      expect(replayed.map((r) => [r.eventId, r.attempts, r.payload])).toEqual([['e1', 0, { n: 1, note: CANARY }]]);
-      expect((await store.listDeadLetters()).map((l) => l.eventId)).toEqual(['e2']);
-      expect(await store.replayDeadLetters({}, now)).toBe(1);
-      expect(await store.listDeadLetters()).toEqual([]);
-    }));
+        expect(await store.replayDeadLetters({ ids: [letters[0]!.id] }, now)).toBe(1);
+        expect(await store.replayDeadLetters({ destinationId: 'hook' }, now)).toBe(1);
+        const replayed = await store.claim('ga4', 10, now, 1000);
+        expect(replayed.map((r) => [r.eventId, r.attempts, r.payload])).toEqual([['e1', 0, { n: 1, note: CANARY }]]);
+        expect((await store.listDeadLetters()).map((l) => l.eventId)).toEqual(['e2']);
+        expect(await store.replayDeadLetters({}, now)).toBe(1);
+        expect(await store.listDeadLetters()).toEqual([]);
+      }),
+    );
 
-    it('commits every concurrent enqueue', withStore(async ({ store }) => {
-      await Promise.all(Array.from({ length: 200 }, (_, i) => store.enqueue([row(i)])));
-      expect((await store.stats()).outbox).toEqual({ ga4: 200 });
-    }));
+    it(
+      'commits every concurrent enqueue',
+      withStore(async ({ store }) => {
+        await Promise.all(Array.from({ length: 200 }, (_, i) => store.enqueue([row(i)])));
+        expect((await store.stats()).outbox).toEqual({ ga4: 200 });
+      }),
+    );
 
-    it('keeps payloads encrypted at rest', withStore(async (h) => {
-      await h.store.enqueue([row(1)]);
-      const raw = await h.rawContents();
-      expect(raw.includes(Buffer.from(CANARY))).toBe(false);
-      expect(raw.includes(Buffer.from('"note"'))).toBe(false);
-    }));
+    it(
+      'keeps payloads encrypted at rest',
+      withStore(async (h) => {
+        await h.store.enqueue([row(1)]);
+        const raw = await h.rawContents();
+        expect(raw.includes(Buffer.from(CANARY))).toBe(false);
+        expect(raw.includes(Buffer.from('"note"'))).toBe(false);
+      }),
+    );
 
-    it('keeps committed rows across a reopen', withStore(async (h) => {
-      await h.store.enqueue([row(1), row(2)]);
-      const reopened = await h.reopen();
-      expect((await reopened.claim('ga4', 10, Date.now(), 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2']);
-    }));
+    it(
+      'keeps committed rows across a reopen',
+      withStore(async (h) => {
+        await h.store.enqueue([row(1), row(2)]);
+        const reopened = await h.reopen();
+        expect((await reopened.claim('ga4', 10, Date.now(), 1000)).map((r) => r.eventId)).toEqual(['e1', 'e2']);
+      }),
+    );
 
-    it('keeps a tracker inventory by origin and kind, with the pages', withStore(async ({ store }) => {
-      const now = Date.now();
-      await store.recordTrackers([
-        { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
-        { origin: 'https://www.facebook.com', kind: 'image', page: '/book' },
-        { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
-        { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/', vendor: 'Google Tag Manager' },
-      ], now);
-      await store.recordTrackers([{ origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' }], now + 5);
-      expect(await store.listTrackers()).toEqual([
-        { origin: 'https://www.facebook.com', kind: 'image', pages: ['/', '/book'], count: 3, firstSeen: now, lastSeen: now },
-        { origin: 'https://www.googletagmanager.com', kind: 'script', vendor: 'Google Tag Manager', pages: ['/'], count: 2, firstSeen: now, lastSeen: now + 5 },
-      ]);
-    }));
+    it(
+      'keeps a tracker inventory by origin and kind, with the pages',
+      withStore(async ({ store }) => {
+        const now = Date.now();
+        await store.recordTrackers(
+          [
+            { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
+            { origin: 'https://www.facebook.com', kind: 'image', page: '/book' },
+            { origin: 'https://www.facebook.com', kind: 'image', page: '/' },
+            { origin: 'https://www.googletagmanager.com', kind: 'script', page: '/', vendor: 'Google Tag Manager' },
+          ],
+          now,
+        );
+        await store.recordTrackers([{ origin: 'https://www.googletagmanager.com', kind: 'script', page: '/' }], now + 5);
+        expect(await store.listTrackers()).toEqual([
+          { origin: 'https://www.facebook.com', kind: 'image', pages: ['/', '/book'], count: 3, firstSeen: now, lastSeen: now },
+          { origin: 'https://www.googletagmanager.com', kind: 'script', vendor: 'Google Tag Manager', pages: ['/'], count: 2, firstSeen: now, lastSeen: now + 5 },
+        ]);
+      }),
+    );
 
-    it('answers readiness', withStore(async ({ store }) => {
-      await expect(store.ping()).resolves.toBeUndefined();
-    }));
+    it(
+      'answers readiness',
+      withStore(async ({ store }) => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      }),
+    );
 
-    it('keeps config versions, newest first, across a reopen', withStore(async (h) => {
-      const first = await h.store.recordConfigVersion({ loadedAt: 1000, source: 'start', sha256: 'a'.repeat(64), destinations: ['ga4-main', 'hook'] });
-      const second = await h.store.recordConfigVersion({ loadedAt: 2000, source: 'SIGHUP', sha256: 'b'.repeat(64), destinations: ['hook'] });
-      expect(second.id).toBeGreaterThan(first.id);
-      const store = await h.reopen();
-      expect(await store.listConfigVersions()).toEqual([second, first]);
-      expect(await store.listConfigVersions(1)).toEqual([second]);
-    }));
+    it(
+      'keeps config versions, newest first, across a reopen',
+      withStore(async (h) => {
+        const first = await h.store.recordConfigVersion({ loadedAt: 1000, source: 'start', sha256: 'a'.repeat(64), destinations: ['ga4-main', 'hook'] });
+        const second = await h.store.recordConfigVersion({ loadedAt: 2000, source: 'SIGHUP', sha256: 'b'.repeat(64), destinations: ['hook'] });
+        expect(second.id).toBeGreaterThan(first.id);
+        const store = await h.reopen();
+        expect(await store.listConfigVersions()).toEqual([second, first]);
+        expect(await store.listConfigVersions(1)).toEqual([second]);
+      }),
+    );
   });
 }

@@ -30,6 +30,7 @@ export interface WorkerStoreOptions {
 /** Every Store method not written out below is forwarded by the Proxy the constructor returns. */
 export interface WorkerStore extends Omit<Store, 'enqueue' | 'claim' | 'close'> {}
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged methods exist: the Proxy forwards them to the store thread.
 export class WorkerStore {
   readonly #worker: Worker;
   readonly #calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -70,6 +71,7 @@ export class WorkerStore {
       },
     });
     this.#self = proxy;
+    // biome-ignore lint/correctness/noConstructorReturn: callers hold the Proxy, which is the full Store.
     return proxy;
   }
 
@@ -108,7 +110,10 @@ export class WorkerStore {
 
   enqueue(rows: NewOutboxRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return this.#call('enqueueJson', rows.map((r) => ({ destinationId: r.destinationId, eventId: r.eventId, batchKey: r.batchKey, json: JSON.stringify(r.payload) })));
+    return this.#call(
+      'enqueueJson',
+      rows.map((r) => ({ destinationId: r.destinationId, eventId: r.eventId, batchKey: r.batchKey, json: JSON.stringify(r.payload) })),
+    );
   }
 
   async claim(destinationId: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {

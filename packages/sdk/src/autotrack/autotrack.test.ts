@@ -43,7 +43,8 @@ describe('autotrack', () => {
     });
     const clicks = got.filter((m) => m.event === '$click');
     expect(clicks[0]!.properties).toEqual({
-      $elements: 'button#book.btn.primary:nth-of-type(1)[type=submit][data-palisade-event=BookClicked] < form#appointment.card:nth-of-type(1) < main#content:nth-of-type(1) < body:nth-of-type(1)',
+      $elements:
+        'button#book.btn.primary:nth-of-type(1)[type=submit][data-palisade-event=BookClicked] < form#appointment.card:nth-of-type(1) < main#content:nth-of-type(1) < body:nth-of-type(1)',
       $text: 'Book for',
       $event: 'Book Clicked',
     });
@@ -76,7 +77,12 @@ describe('autotrack', () => {
       form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     });
     const changes = got.filter((m) => m.event === '$change').map((m) => String(m.properties.$elements).split(' ')[0]);
-    expect(changes).toEqual(['input:nth-of-type(1)[name=first_name]', 'input:nth-of-type(2)[name=email][type=email]', 'select:nth-of-type(1)[name=reason]', 'textarea:nth-of-type(1)[name=notes]']);
+    expect(changes).toEqual([
+      'input:nth-of-type(1)[name=first_name]',
+      'input:nth-of-type(2)[name=email][type=email]',
+      'select:nth-of-type(1)[name=reason]',
+      'textarea:nth-of-type(1)[name=notes]',
+    ]);
     const submit = got.find((m) => m.event === '$submit')!;
     expect(submit.properties.$fields).toEqual(['first_name', 'email', 'reason', 'notes']);
     const everything = JSON.stringify(got);
@@ -95,9 +101,14 @@ describe('autotrack', () => {
 
 describe('sensitive-data rules', () => {
   it.each([
-    ['<input type="password" name="x">', true], ['<input type="hidden" name="x">', true], ['<input name="ssn">', true],
-    ['<input id="date_of_birth">', true], ['<input autocomplete="cc-exp">', true], ['<input name="patient_dob">', true],
-    ['<input name="city">', false], ['<select name="clinic"></select>', false],
+    ['<input type="password" name="x">', true],
+    ['<input type="hidden" name="x">', true],
+    ['<input name="ssn">', true],
+    ['<input id="date_of_birth">', true],
+    ['<input autocomplete="cc-exp">', true],
+    ['<input name="patient_dob">', true],
+    ['<input name="city">', false],
+    ['<select name="clinic"></select>', false],
   ])('%s sensitive: %s', (html, sensitive) => {
     document.body.innerHTML = html;
     expect(isSensitiveField(document.body.firstElementChild!)).toBe(sensitive);

@@ -38,27 +38,39 @@ function fieldNames(form: HTMLFormElement): string[] {
 
 export function autotrack(palisade: Palisade): void {
   trackPageviews(palisade);
-  document.addEventListener('click', (e) => {
-    const target = (e.target as Element | null)?.closest?.(CLICKABLE);
-    if (!target || isIgnored(target)) return;
-    if (target.matches(FIELDS) && isSensitiveField(target)) return;
-    const properties: Record<string, unknown> = { $elements: elementChain(target) };
-    if (target.matches('a,button,[role=button]')) {
-      const text = safeText(target);
-      if (text) properties.$text = text;
-    }
-    const name = target.getAttribute('data-palisade-event');
-    if (name) properties.$event = name;
-    palisade.track('$click', properties);
-  }, true);
-  document.addEventListener('submit', (e) => {
-    const form = e.target as HTMLFormElement;
-    if (!(form instanceof HTMLFormElement) || isIgnored(form)) return;
-    palisade.track('$submit', { $elements: elementChain(form), $fields: fieldNames(form) });
-  }, true);
-  document.addEventListener('change', (e) => {
-    const field = e.target as Element;
-    if (!field.matches?.(FIELDS) || isIgnored(field) || isSensitiveField(field)) return;
-    palisade.track('$change', { $elements: elementChain(field) });
-  }, true);
+  document.addEventListener(
+    'click',
+    (e) => {
+      const target = (e.target as Element | null)?.closest?.(CLICKABLE);
+      if (!target || isIgnored(target)) return;
+      if (target.matches(FIELDS) && isSensitiveField(target)) return;
+      const properties: Record<string, unknown> = { $elements: elementChain(target) };
+      if (target.matches('a,button,[role=button]')) {
+        const text = safeText(target);
+        if (text) properties.$text = text;
+      }
+      const name = target.getAttribute('data-palisade-event');
+      if (name) properties.$event = name;
+      palisade.track('$click', properties);
+    },
+    true,
+  );
+  document.addEventListener(
+    'submit',
+    (e) => {
+      const form = e.target as HTMLFormElement;
+      if (!(form instanceof HTMLFormElement) || isIgnored(form)) return;
+      palisade.track('$submit', { $elements: elementChain(form), $fields: fieldNames(form) });
+    },
+    true,
+  );
+  document.addEventListener(
+    'change',
+    (e) => {
+      const field = e.target as Element;
+      if (!field.matches?.(FIELDS) || isIgnored(field) || isSensitiveField(field)) return;
+      palisade.track('$change', { $elements: elementChain(field) });
+    },
+    true,
+  );
 }

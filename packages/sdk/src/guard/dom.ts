@@ -22,13 +22,18 @@ export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boo
  * What makes an element request a URL: `elements attributes kind;...`. SVG elements are prefixed
  * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element.
  */
-const TABLE = 'script src script;iframe src frame;embed src object;object data object;audio,video,track,source src media;video poster image;'
-  + 'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;'
-  + 'body,table,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image';
+const TABLE =
+  'script src script;iframe src frame;embed src object;object data object;audio,video,track,source src media;video poster image;' +
+  'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;' +
+  'body,table,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image';
 const ATTRS: Record<string, Record<string, RequestKind>> = {};
 for (const entry of TABLE.split(';')) {
   const [tags, attrs, kind] = entry.split(' ') as [string, string, RequestKind];
-  for (const tag of tags.split(',')) for (const attr of attrs.split(',')) (ATTRS[tag] ??= {})[attr] = kind;
+  for (const tag of tags.split(',')) {
+    const forTag = ATTRS[tag] ?? {};
+    for (const attr of attrs.split(',')) forTag[attr] = kind;
+    ATTRS[tag] = forTag;
+  }
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
 const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
@@ -78,7 +83,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
    */
   function vet(el: Element, name: string, value: unknown): string | undefined {
     const key = tagKey(el);
-    const attr = String(name).toLowerCase().replace(/^xlink:/, '');
+    const attr = String(name)
+      .toLowerCase()
+      .replace(/^xlink:/, '');
     const v = String(value);
     if (key === 'iframe' && attr === 'srcdoc') return frameHtml(v);
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
@@ -174,39 +181,66 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       while (proto && !descriptor(proto, prop)) proto = getPrototypeOf(proto);
       const set = proto && descriptor(proto, prop)!.set;
       if (!set || vetted.has(set)) continue;
-      wrap(proto, prop, () => function (v) {
-        const next = vet(this, attr, v);
-        if (next !== undefined) set.call(this, next);
-      }, 'set');
+      wrap(
+        proto,
+        prop,
+        () =>
+          function (v) {
+            const next = vet(this, attr, v);
+            if (next !== undefined) set.call(this, next);
+          },
+        'set',
+      );
       vetted.add(descriptor(proto, prop)!.set!);
     }
   }
 
   // The attribute API: setAttribute(NS), setAttributeNode(NS), attributes.setNamedItem(NS), and
   // writing an attached Attr's value.
-  wrap(E, 'setAttribute setAttributeNS', (original) => function (...args) {
-    const i = args.length - 1; // the value is the last argument, the name the one before
-    args[i] = vet(this, args[i - 1], args[i]);
-    if (args[i] !== undefined) return original.apply(this, args);
-  });
+  wrap(
+    E,
+    'setAttribute setAttributeNS',
+    (original) =>
+      function (...args) {
+        const i = args.length - 1; // the value is the last argument, the name the one before
+        args[i] = vet(this, args[i - 1], args[i]);
+        if (args[i] !== undefined) return original.apply(this, args);
+      },
+  );
   const vetAttr = (el: Element | undefined, attr: Attr) => {
     const next = el ? vet(el, attr.name, attr.value) : attr.value;
     if (next !== undefined) attr.value = next;
     return next !== undefined;
   };
-  wrap(E, 'setAttributeNode setAttributeNodeNS', (original) => function (attr: Attr) {
-    return vetAttr(this, attr) ? original.call(this, attr) : null;
-  });
+  wrap(
+    E,
+    'setAttributeNode setAttributeNodeNS',
+    (original) =>
+      function (attr: Attr) {
+        return vetAttr(this, attr) ? original.call(this, attr) : null;
+      },
+  );
   // An attribute map does not say whose it is: remember it when `el.attributes` hands it out.
   const owners = new WeakMap<object, Element>();
-  wrap(E, 'attributes', (get) => function () {
-    const map = get.call(this);
-    owners.set(map, this);
-    return map;
-  }, 'get');
-  wrap(w.NamedNodeMap.prototype, 'setNamedItem setNamedItemNS', (original) => function (attr: Attr) {
-    return vetAttr(owners.get(this), attr) ? original.call(this, attr) : null;
-  });
+  wrap(
+    E,
+    'attributes',
+    (get) =>
+      function () {
+        const map = get.call(this);
+        owners.set(map, this);
+        return map;
+      },
+    'get',
+  );
+  wrap(
+    w.NamedNodeMap.prototype,
+    'setNamedItem setNamedItemNS',
+    (original) =>
+      function (attr: Attr) {
+        return vetAttr(owners.get(this), attr) ? original.call(this, attr) : null;
+      },
+  );
   wrap(w.Attr.prototype, 'value', attrSetter, 'set');
   wrap(N, 'nodeValue textContent', attrSetter, 'set');
   function attrSetter(set: (v: unknown) => void) {
@@ -218,12 +252,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
 
   // HTML strings: `prepare` cleans the arguments that hold HTML, then same-origin frames the call
   // created are guarded at once.
-  const html = (prepare: (args: any[]) => any[]): Make => (original) => function (...args) {
-    const root = this.parentNode ?? this;
-    const result = original.apply(this, prepare(args));
-    framesIn(root);
-    return result;
-  };
+  const html =
+    (prepare: (args: any[]) => any[]): Make =>
+    (original) =>
+      function (...args) {
+        const root = this.parentNode ?? this;
+        const result = original.apply(this, prepare(args));
+        framesIn(root);
+        return result;
+      };
   const at = (index: number) => (args: any[]) => {
     args[index] = cleanHtml(String(args[index]));
     return args;
@@ -233,8 +270,16 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     wrap(proto, 'setHTMLUnsafe', html(at(0)));
   }
   wrap(E, 'insertAdjacentHTML', html(at(1)));
-  wrap(D, 'write writeln', html((args) => [cleanHtml(args.join(''))]));
-  wrap(D, 'execCommand', html((args) => (/^inserthtml$/i.test(args[0]) ? at(2)(args) : args)));
+  wrap(
+    D,
+    'write writeln',
+    html((args) => [cleanHtml(args.join(''))]),
+  );
+  wrap(
+    D,
+    'execCommand',
+    html((args) => (/^inserthtml$/i.test(args[0]) ? at(2)(args) : args)),
+  );
   wrap(w.Range.prototype, 'createContextualFragment', html(at(0)));
 
   // Nodes that arrive from elsewhere. Only checked when they could load: inserted into a connected
@@ -243,37 +288,57 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   // looked at: strings are not nodes, and a reference child is already in the parent.
   const same = <T>(x: T) => x;
   const insertion = (proto: any, names: string, parentOf: (self: any, args: unknown[]) => Node | null = same) => {
-    wrap(proto, names, (original) => function (...args) {
-      const parent = parentOf(this, args);
-      const frames: Element[] = [];
-      for (const node of args as Node[]) {
-        if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) clean(node, frames);
-      }
-      const result = original.apply(this, args);
-      frames.forEach(guardFrame);
-      return result;
-    });
+    wrap(
+      proto,
+      names,
+      (original) =>
+        function (...args) {
+          const parent = parentOf(this, args);
+          const frames: Element[] = [];
+          for (const node of args as Node[]) {
+            if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) clean(node, frames);
+          }
+          const result = original.apply(this, args);
+          frames.forEach(guardFrame);
+          return result;
+        },
+    );
   };
   insertion(N, 'appendChild insertBefore replaceChild');
   for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren');
   for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', (n) => n.parentNode);
   insertion(E, 'insertAdjacentElement', (n, args) => (/^(afterbegin|beforeend)$/i.test(String(args[0])) ? n : n.parentNode));
   insertion(w.Range.prototype, 'insertNode surroundContents', (r) => r.startContainer);
-  wrap(D, 'importNode adoptNode', (original) => function (...args) {
-    clean(args[0]);
-    return original.apply(this, args);
-  });
+  wrap(
+    D,
+    'importNode adoptNode',
+    (original) =>
+      function (...args) {
+        clean(args[0]);
+        return original.apply(this, args);
+      },
+  );
 
   // Frames: guarded when inserted (above), when their window or document is read, and when a
   // same-origin frame loads a new document.
-  wrap(w.HTMLIFrameElement.prototype, 'contentWindow contentDocument', (get) => function () {
-    guardFrame(this);
-    return get.call(this);
-  }, 'get');
-  w.addEventListener('load', (e: Event) => {
-    const t = e.target as Element;
-    if (t?.nodeType === 1 && tagKey(t) === 'iframe') guardFrame(t);
-  }, true);
+  wrap(
+    w.HTMLIFrameElement.prototype,
+    'contentWindow contentDocument',
+    (get) =>
+      function () {
+        guardFrame(this);
+        return get.call(this);
+      },
+    'get',
+  );
+  w.addEventListener(
+    'load',
+    (e: Event) => {
+      const t = e.target as Element;
+      if (t?.nodeType === 1 && tagKey(t) === 'iframe') guardFrame(t);
+    },
+    true,
+  );
 
   // `new Audio(url)` sets its src inside the constructor.
   if (w.Audio) {
@@ -289,7 +354,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const observer = new w.MutationObserver((records: MutationRecord[]) => {
     for (const r of records) {
       const frames: Element[] = [];
-      if (r.type === 'childList') r.addedNodes.forEach((n) => clean(n, frames));
+      if (r.type === 'childList') for (const n of r.addedNodes) clean(n, frames);
       else cleanElement(r.target as Element, frames);
       frames.forEach(guardFrame);
     }

@@ -37,7 +37,10 @@ export function installGuard(w: Window, options: GuardOptions): void {
 
   const guardRealm = (realm: any): void => {
     try {
-      if (realm[hook] && realm[hook] !== guardRealm) return realm[hook](realm); // guarded by another copy of Palisade
+      if (realm[hook] && realm[hook] !== guardRealm) {
+        realm[hook](realm); // guarded by another copy of Palisade
+        return;
+      }
     } catch {
       return; // another origin's window
     }

@@ -37,16 +37,16 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
 
   // A blocked XHR is opened on about:blank instead, which the browser fails without any request:
   // the page's handlers see the network error (`error`, `loadend`) a CSP block gives them.
-  const xhr = g.XMLHttpRequest && g.XMLHttpRequest.prototype;
-  const open = xhr && xhr.open;
+  const xhr = g.XMLHttpRequest?.prototype;
+  const open = xhr?.open;
   if (open) {
     xhr.open = function (this: unknown, method: string, url: unknown, ...rest: unknown[]) {
       return open.call(this, method, blocked(url, 'connect') ? 'about:blank' : rebase(url), ...rest);
     };
   }
 
-  const nav = g.Navigator && g.Navigator.prototype;
-  const beacon = nav && nav.sendBeacon;
+  const nav = g.Navigator?.prototype;
+  const beacon = nav?.sendBeacon;
   if (beacon) {
     nav.sendBeacon = function (this: unknown, url: unknown, data?: unknown) {
       return blocked(url, 'connect') ? false : beacon.call(this, rebase(url), data);

@@ -27,11 +27,15 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
   // The script sees its own URL as its location (a URL has every WorkerLocation field), not the wrapper's.
   const location = new URL(base);
   Object.defineProperty(self, 'location', { get: () => location });
-  patch(self, (url, kind) => {
-    const u = isBlocked(String(url), base, kind);
-    if (u) reports.postMessage({ url: `${u.origin}/${u.pathname.split('/')[1]}`, kind });
-    return !!u;
-  }, (url) => new URL(url, base).href);
+  patch(
+    self,
+    (url, kind) => {
+      const u = isBlocked(String(url), base, kind);
+      if (u) reports.postMessage({ url: `${u.origin}/${u.pathname.split('/')[1]}`, kind });
+      return !!u;
+    },
+    (url) => new URL(url, base).href,
+  );
 }
 
 /**
@@ -39,8 +43,12 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
  * can be wrapped without reading it.
  */
 export function patchWorkers(
-  w: any, pageOrigin: string, policy: GuardPolicy, isBlocked: (url: unknown, kind: RequestKind) => boolean,
-  report: (url: URL, kind: RequestKind) => void, blobs: Map<string, Blob>,
+  w: any,
+  pageOrigin: string,
+  policy: GuardPolicy,
+  isBlocked: (url: unknown, kind: RequestKind) => boolean,
+  report: (url: URL, kind: RequestKind) => void,
+  blobs: Map<string, Blob>,
 ): void {
   const { createObjectURL, revokeObjectURL } = w.URL;
   w.URL.createObjectURL = (object: unknown) => {

@@ -23,18 +23,23 @@ async function run(page: () => void, before?: () => void) {
 
 describe('tag shims', () => {
   it('turns gtag and dataLayer calls into first-party events, including those made before the SDK', async () => {
-    const { events } = await run(() => {
-      // The GA4 snippet, as sites paste it.
-      w.dataLayer = w.dataLayer || [];
-      w.gtag = function gtag() { w.dataLayer.push(arguments); };
-      w.gtag('js', new Date());
-      w.gtag('config', 'G-8Q1ZT4RM2C');
-      w.gtag('event', 'generate_lead', { service: 'appointment' });
-      w.dataLayer.push({ event: 'appointment_booked', service_line: 'behavioral-health' });
-      w.dataLayer.push({ 'gtm.start': 1, event: 'gtm.js' });
-    }, () => {
-      w.dataLayer = [{ event: 'early_event', step: 1 }];
-    });
+    const { events } = await run(
+      () => {
+        // The GA4 snippet, as sites paste it.
+        w.dataLayer = w.dataLayer || [];
+        w.gtag = function gtag() {
+          w.dataLayer.push(arguments);
+        };
+        w.gtag('js', new Date());
+        w.gtag('config', 'G-8Q1ZT4RM2C');
+        w.gtag('event', 'generate_lead', { service: 'appointment' });
+        w.dataLayer.push({ event: 'appointment_booked', service_line: 'behavioral-health' });
+        w.dataLayer.push({ 'gtm.start': 1, event: 'gtm.js' });
+      },
+      () => {
+        w.dataLayer = [{ event: 'early_event', step: 1 }];
+      },
+    );
     expect(events.map((e) => [e.event, e.properties, e.context.shim, e.context.measurementId])).toEqual([
       ['early_event', { step: 1 }, 'dataLayer', undefined],
       ['generate_lead', { service: 'appointment' }, 'gtag', 'G-8Q1ZT4RM2C'],
@@ -45,7 +50,9 @@ describe('tag shims', () => {
   it('lets gtag consent updates drive Palisade consent', async () => {
     const { p } = await run(() => {
       // gtag('consent', ...) pushes its `arguments` object.
-      const args = (function (..._args: unknown[]) { return arguments; })('consent', 'update', { analytics_storage: 'granted', ad_storage: 'denied' });
+      const args = (function (..._args: unknown[]) {
+        return arguments;
+      })('consent', 'update', { analytics_storage: 'granted', ad_storage: 'denied' });
       w.dataLayer.push(args);
     });
     expect(p.consent.get()).toMatchObject({ analytics: true, advertising: false });
@@ -54,7 +61,7 @@ describe('tag shims', () => {
   it('stands in for fbq so that the Meta snippet never loads fbevents.js', async () => {
     const { events } = await run(() => {
       // The Meta snippet: it returns at once when fbq exists.
-      (function (f: any, b: Document, e: string, v: string) {
+      ((f: any, b: Document, e: string, v: string) => {
         if (f.fbq) return;
         const t = b.createElement(e) as HTMLScriptElement;
         t.src = v;
@@ -75,7 +82,10 @@ describe('tag shims', () => {
     const { events } = await run(() => {
       const ttq = w.ttq;
       // TikTok's snippet replaces methods with pushes onto the queue.
-      for (const m of ['page', 'track', 'identify']) ttq[m] = function () { ttq.push([m, ...arguments]); };
+      for (const m of ['page', 'track', 'identify'])
+        ttq[m] = function () {
+          ttq.push([m, ...arguments]);
+        };
       ttq.page();
       ttq.track('SubmitForm', { form: 'appointment' });
       ttq.identify({ email: 'jane@example.com' });

@@ -50,20 +50,22 @@ describe('GA4 connector', () => {
       payload: {
         client_id: 'k1:anon',
         user_id: 'k1:user',
-        events: [{
-          name: 'appointment_booked',
-          timestamp_micros: Date.parse('2026-11-24T09:59:00.000Z') * 1000,
-          params: {
-            session_id: 1795500000,
-            engagement_time_msec: 100,
-            page_location: 'https://clinic.example/book',
-            page_referrer: 'https://www.google.com',
-            service_line: 'cardiology',
-            appointment_type: 'new',
-            tags: 'a,b',
-            ok: 'true',
+        events: [
+          {
+            name: 'appointment_booked',
+            timestamp_micros: Date.parse('2026-11-24T09:59:00.000Z') * 1000,
+            params: {
+              session_id: 1795500000,
+              engagement_time_msec: 100,
+              page_location: 'https://clinic.example/book',
+              page_referrer: 'https://www.google.com',
+              service_line: 'cardiology',
+              appointment_type: 'new',
+              tags: 'a,b',
+              ok: 'true',
+            },
           },
-        }],
+        ],
       },
     });
   });
@@ -78,7 +80,7 @@ describe('GA4 connector', () => {
     expect(map(event({ event: 'first_visit' }))).toEqual({ dropped: 'event name is not usable in GA4 (empty or reserved)' });
   });
 
-  it('takes the destination\'s mapping: renamed events and parameters, constants, defaults, dropped events', () => {
+  it("takes the destination's mapping: renamed events and parameters, constants, defaults, dropped events", () => {
     const mapping = mergeMapping(ga4Connector.defaultMapping, {
       events: { 'Appointment Booked': 'generate_lead', 'Form Viewed': false },
       properties: { service_line: 'item_category', 'appointment.type': 'visit_kind' },
@@ -88,7 +90,10 @@ describe('GA4 connector', () => {
     });
     const mapped = map(event(), mapping);
     if (!('payload' in mapped)) throw new Error('mapped');
-    expect(mapped.payload.events[0]).toMatchObject({ name: 'generate_lead', params: { item_category: 'cardiology', visit_kind: 'new', currency: 'USD', value: 0, service_line: 'none' } });
+    expect(mapped.payload.events[0]).toMatchObject({
+      name: 'generate_lead',
+      params: { item_category: 'cardiology', visit_kind: 'new', currency: 'USD', value: 0, service_line: 'none' },
+    });
     expect(mapped.payload.events[0]!.params.tags).toBeUndefined();
     expect(map(event({ event: 'Form Viewed' }), mapping)).toEqual({ dropped: 'event not mapped for this destination' });
     // A mapping reads only the clean event: a path the allowlist did not admit maps to nothing.
