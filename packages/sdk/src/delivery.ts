@@ -59,7 +59,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
     const result = await send(url, writeKey, batch);
     if (result === RETRY) return false;
     if (result === REFUSED) {
-      const half = batch.length >> 1;
+      const half = Math.floor(batch.length / 2);
       return (await deliver(batch.slice(0, half))) && deliver(batch.slice(half));
     }
     const ids = batch.map((m) => m.messageId);
