@@ -15,7 +15,7 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { apiError } from '@palisade/schema';
+import { sendError } from './http-errors.js';
 import type { CspHeaders } from './csp/build-policy.js';
 
 const FORM_LIMIT_BYTES = 64 * 1024;
@@ -101,9 +101,9 @@ export async function serveSite(app: FastifyInstance, root: string, options: Sit
     }
     site.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
       const status = error.statusCode ?? 500;
-      if (status === 413) return reply.code(413).send(apiError('payload_too_large', 'form body too large'));
+      if (status === 413) return sendError(reply, 'payload_too_large', 'form body too large');
       // Malformed or refused paths are simply not found; nothing about the file system leaks.
-      return reply.code(status >= 500 ? 500 : 404).send(apiError(status >= 500 ? 'internal' : 'not_found', status >= 500 ? 'internal error' : 'no such page'));
+      return status >= 500 ? sendError(reply, 'internal', 'internal error') : sendError(reply, 'not_found', 'no such page');
     });
     site.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], (request, payload, done) => {
       if (Number(request.headers['content-length']) > FORM_LIMIT_BYTES) {
@@ -128,7 +128,7 @@ export async function serveSite(app: FastifyInstance, root: string, options: Sit
     });
     site.post('/demo/:page', async (request, reply) => {
       const { page } = request.params as { page: string };
-      if (!/^[a-z][a-z-]{0,40}$/.test(page)) return reply.code(404).send(apiError('not_found', 'no such page'));
+      if (!/^[a-z][a-z-]{0,40}$/.test(page)) return sendError(reply, 'not_found', 'no such page');
       return reply.code(303).header('location', `/${page}.html`).send();
     });
     await site.register(fastifyStatic, {

@@ -8,13 +8,14 @@
  */
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiError, batchEnvelopeSchema, problemsFrom, type Message, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import { batchEnvelopeSchema, problemsFrom, type Message, type MessageType, type PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
 import { browserSightings } from './csp/browser-sightings.js';
 import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES, envelopeProblem, messageProblem, parseBody } from './ingest/parse-body.js';
+import { sendError } from './http-errors.js';
 import { BODIES_BUSY, BodyBudget, bodyReader } from './ingest/read-body.js';
 import { RecentMessages } from './ingest/recent-messages.js';
 import { toOutbox } from './ingest/to-outbox.js';
@@ -136,7 +137,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     if (request.method !== 'POST' || !request.url.startsWith('/v1/') || request.url.startsWith(CSP_REPORT_PATH)) return;
     const user = basicUser(request.headers.authorization);
     if (user !== undefined && !options.state().environments.has(user)) {
-      return reply.code(401).header('connection', 'close').send(apiError('unauthorized', 'unknown or missing write key'));
+      return sendError(reply.header('connection', 'close'), 'unauthorized', 'unknown or missing write key');
     }
   });
 
@@ -148,36 +149,36 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   });
 
   app.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(apiError('payload_too_large', `the body is larger than ${BODY_LIMIT_BYTES / 1024} KB`));
-    if (error.code === BODIES_BUSY) return reply.code(503).header('retry-after', '1').send(apiError('busy', 'too many requests in flight; retry later'));
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(apiError('unsupported_media_type', 'send application/json or text/plain'));
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.statusCode === 400) return reply.code(400).send(apiError('invalid_body', 'the request body is missing or malformed'));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'payload_too_large', `the body is larger than ${BODY_LIMIT_BYTES / 1024} KB`);
+    if (error.code === BODIES_BUSY) return sendError(reply.header('retry-after', '1'), 'busy', 'too many requests in flight; retry later');
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 'unsupported_media_type', 'send application/json or text/plain');
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.statusCode === 400) return sendError(reply, 'invalid_body', 'the request body is missing or malformed');
     options.logger.error({ code: error.code }, 'unhandled error');
-    return reply.code(500).send(apiError('internal', 'internal error'));
+    return sendError(reply, 'internal', 'internal error');
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(apiError('not_found', 'no such route')));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
 
   async function ingest(request: FastifyRequest, reply: FastifyReply, type: MessageType | undefined) {
     const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
-    if (!parsed.ok) return reply.code(400).send(apiError('invalid_body', parsed.message));
+    if (!parsed.ok) return sendError(reply, 'invalid_body', parsed.message);
     const state = options.state();
     const writeKey = writeKeyFrom(request.headers.authorization, parsed.value);
     const found = writeKey === undefined ? undefined : state.environments.get(writeKey);
-    if (!found) return reply.code(401).send(apiError('unauthorized', 'unknown or missing write key'));
+    if (!found) return sendError(reply, 'unauthorized', 'unknown or missing write key');
     const origin = request.headers.origin;
     if (origin !== undefined && !found.env.allowedOrigins.includes(origin)) {
-      return reply.code(403).send(apiError('origin_not_allowed', "this origin is not in allowedOrigins of the write key's environment"));
+      return sendError(reply, 'origin_not_allowed', "this origin is not in allowedOrigins of the write key's environment");
     }
 
     let raw: unknown[];
     let defaults: Parameters<typeof validateMessages>[1] = {};
     if (type === undefined) {
       const problem = envelopeProblem(parsed.value);
-      if (problem !== undefined) return reply.code(400).send(apiError('invalid_body', problem));
+      if (problem !== undefined) return sendError(reply, 'invalid_body', problem);
       const envelope = batchEnvelopeSchema.safeParse(parsed.value);
       if (!envelope.success) {
         const p = problemsFrom(envelope.error)[0]!;
-        return reply.code(400).send(apiError('invalid_body', p.message, p.path.split('.')[0] || undefined));
+        return sendError(reply, 'invalid_body', p.message, p.path.split('.')[0] || undefined);
       }
       raw = envelope.data.batch;
       defaults = { sentAt: envelope.data.sentAt, context: envelope.data.context };
@@ -201,7 +202,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       await commit;
     } catch (error) {
       options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
-      return reply.code(503).send(apiError('store_unavailable', 'events could not be stored; retry later'));
+      return sendError(reply, 'store_unavailable', 'events could not be stored; retry later');
     }
     const sightings = browserSightings(fresh);
     if (sightings.length > 0) recordSightings(request, sightings, false);
@@ -268,13 +269,13 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   app.post(CSP_REPORT_PATH, async (request, reply) => {
     const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
     const sightings = parsed.ok && messageProblem(parsed.value) === undefined ? parseViolationReports(parsed.value) : undefined;
-    if (sightings === undefined) return reply.code(400).send(apiError('invalid_report', 'not a CSP violation report'));
+    if (sightings === undefined) return sendError(reply, 'invalid_report', 'not a CSP violation report');
     metrics.cspReports.inc({}, sightings.length);
     try {
       await recordSightings(request, sightings, true);
     } catch (error) {
       options.logger.error({ err: { message: (error as Error).message } }, 'tracker inventory write failed');
-      return reply.code(503).send(apiError('store_unavailable', 'report not stored'));
+      return sendError(reply, 'store_unavailable', 'report not stored');
     }
     return reply.code(204).send();
   });
@@ -305,15 +306,15 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       await store.ping();
       return { status: 'ready' };
     } catch {
-      return reply.code(503).send(apiError('not_ready', 'the store is not writable'));
+      return sendError(reply, 'not_ready', 'the store is not writable');
     }
   });
   // Metrics name destinations and volumes: only for the holder of the token. The store keeps the
   // outbox gauges as counters, so a scrape never scans the outbox.
   app.get('/metrics', async (request, reply) => {
-    if (options.metricsToken === undefined) return reply.code(404).send(apiError('not_found', 'no such route'));
+    if (options.metricsToken === undefined) return sendError(reply, 'not_found', 'no such route');
     if (!bearerMatches(request.headers.authorization, options.metricsToken)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send(apiError('unauthorized', 'a bearer token is required'));
+      return sendError(reply.header('www-authenticate', 'Bearer'), 'unauthorized', 'a bearer token is required');
     }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -1,0 +1,31 @@
+/** The README says what the code does: tables and snippets that have a source are checked against it. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '@palisade/schema';
+import { ROOT } from './helpers/processes.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'dist' || name === 'node_modules' ? [] : sources(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the error catalogue', () => {
+  it("is the README's error table, row for row", () => {
+    const rows = [...README.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| (yes|no) \| (.+) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3] === 'yes', m[4]]);
+    expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, e]) => [code, e.status, e.retry, e.meaning]));
+  });
+
+  it('is the only way the relay answers with an error body', () => {
+    const offenders = sources(join(ROOT, 'packages')).filter((path) => {
+      const text = readFileSync(path, 'utf8');
+      return /apiError\(/.test(text) && !path.endsWith('schema/src/errors.ts') && !path.endsWith('relay/src/http-errors.ts');
+    });
+    expect(offenders).toEqual([]);
+  });
+});
