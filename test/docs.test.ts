@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@palisade/schema';
+import { LOADER_SNIPPET } from '../packages/sdk/src/loader-snippet.js';
 import { ROOT } from './helpers/processes.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -27,5 +28,11 @@ describe('the error catalogue', () => {
       return /apiError\(/.test(text) && !path.endsWith('schema/src/errors.ts') && !path.endsWith('relay/src/http-errors.ts');
     });
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('the async loader snippet', () => {
+  it('is in the README exactly as the SDK defines and tests it', () => {
+    expect(README).toContain(`<script>${LOADER_SNIPPET}</script>`);
   });
 });

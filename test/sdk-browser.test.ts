@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
+import { LOADER_SNIPPET } from '../packages/sdk/src/loader-snippet.js';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
 import {
   ROOT,
@@ -299,7 +300,5 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
   });
 });
 
-/** The async loader: a stub that records calls with their page and time until the SDK replaces it. */
-const SNIPPET = `!function(w,d){var p=w.palisade=w.palisade||[];if(typeof p.track==='function')return;
-['track','identify','group','page','alias','reset'].forEach(function(m){p[m]=function(){p.push([m,[].slice.call(arguments),
-{url:location.href,path:location.pathname,referrer:d.referrer,title:d.title,search:location.search},new Date().toISOString()])}})}(window,document);`;
+/** The async loader, as the README shows it. */
+const SNIPPET = LOADER_SNIPPET;

@@ -6,7 +6,8 @@
  */
 import { installGuard } from './guard/guard.js';
 import { parseOrigins } from './guard/policy.js';
-import { createPalisade, type BufferedCall, type PalisadeInstance } from './palisade.js';
+import type { StubEntry } from './loader-snippet.js';
+import { createPalisade, type PalisadeInstance } from './palisade.js';
 import type { Category, Properties } from './types.js';
 
 /**
@@ -14,8 +15,6 @@ import type { Category, Properties } from './types.js';
  * (`{"allow": [...], "embeds": [...]}`): the guard allows what the CSP allows.
  */
 const SERVED_CONFIG: string = '__PALISADE_BROWSER_CONFIG__';
-
-type StubEntry = [string, unknown[], BufferedCall['page']?, string?];
 
 const w = window as unknown as { palisade?: unknown };
 const script = document.currentScript as HTMLScriptElement | null;
