@@ -6,6 +6,7 @@
  * this can.
  */
 import type { BrowserConfig } from '@palisade/schema';
+import { originsByType } from './browser-policy.js';
 
 export const CSP_REPORT_PATH = '/v1/csp-report';
 export const REPORT_GROUP = 'palisade';
@@ -23,24 +24,23 @@ export interface CspHeaders {
 }
 
 export function buildPolicy(browser: BrowserConfig): string {
-  const relay = browser.relayOrigin ? [browser.relayOrigin] : [];
-  const allowed = browser.allowOrigins;
+  const origins = originsByType(browser);
   const directive = (name: string, sources: string[]) => `${name} ${[...new Set(sources)].join(' ')}`;
   const report = browser.relayOrigin ? `${browser.relayOrigin}${CSP_REPORT_PATH}` : CSP_REPORT_PATH;
   return [
     "default-src 'self'",
-    directive('script-src', ["'self'", ...relay, ...allowed, ...(browser.csp.inlineScripts ? ["'unsafe-inline'"] : [])]),
-    directive('style-src', ["'self'", "'unsafe-inline'", ...allowed]),
-    directive('img-src', ["'self'", 'data:', ...allowed]),
-    directive('font-src', ["'self'", 'data:', ...allowed]),
-    directive('media-src', ["'self'", ...allowed]),
-    directive('connect-src', ["'self'", ...relay, ...allowed]),
+    directive('script-src', ["'self'", ...origins.script, ...(browser.csp.inlineScripts ? ["'unsafe-inline'"] : [])]),
+    directive('style-src', ["'self'", "'unsafe-inline'", ...origins.style]),
+    directive('img-src', ["'self'", 'data:', ...origins.image]),
+    directive('font-src', ["'self'", 'data:', ...origins.font]),
+    directive('media-src', ["'self'", ...origins.media]),
+    directive('connect-src', ["'self'", ...origins.connect]),
     // The site's own pages may be framed (a same-origin widget); other origins only as allowed embeds.
-    directive('frame-src', ["'self'", ...browser.allowEmbeds]),
+    directive('frame-src', ["'self'", ...origins.frame]),
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    directive('form-action', ["'self'", ...origins.form]),
     "frame-ancestors 'self'",
     `report-uri ${report}`,
     ...(browser.csp.reportTo ? [`report-to ${REPORT_GROUP}`] : []),

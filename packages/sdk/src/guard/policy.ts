@@ -15,9 +15,15 @@ export interface GuardPolicy {
 /** The blocked URL, or undefined when the request may go. */
 export type Judge = (url: string, base: string, kind: RequestKind) => URL | undefined;
 
+/**
+ * The relay's browser policy (csp/browser-policy.ts), which the CSP enforces too: frames only the
+ * page's own origin and the embeds; forms and plugins only the page's own origin; everything
+ * else the page, the relay and the allowed origins.
+ */
 export function judge(pageOrigin: string, policy: GuardPolicy): Judge {
   const ok = new Set([pageOrigin, ...policy.allow]);
-  const okFrame = new Set([...ok, ...policy.embeds]);
+  const okFrame = new Set([pageOrigin, ...policy.embeds]);
+  const own = new Set([pageOrigin]);
   return (url, base, kind) => {
     let u: URL;
     try {
@@ -28,7 +34,8 @@ export function judge(pageOrigin: string, policy: GuardPolicy): Judge {
     if (!/^(http|ws)s?:$/.test(u.protocol)) return undefined;
     // ws(s) and http(s) share default ports, so the origins differ only in the scheme's name.
     const origin = u.origin.replace(/^ws/, 'http');
-    return (kind === 'frame' ? okFrame : ok).has(origin) ? undefined : u;
+    const allowed = kind === 'frame' ? okFrame : kind === 'form' || kind === 'object' ? own : ok;
+    return allowed.has(origin) ? undefined : u;
   };
 }
 
