@@ -15,8 +15,6 @@ export const secretRefSchema = z.string().refine(isSecretRef, {
   message: 'inline secrets are not allowed; use env:NAME',
 });
 
-export type SecretRef = z.infer<typeof secretRefSchema>;
-
 /**
  * A settings field that holds a secret reference. Connectors declare their secrets with it: the
  * relay resolves exactly these fields (and no value that merely looks like a reference), and

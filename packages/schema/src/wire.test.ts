@@ -28,3 +28,14 @@ describe('wire messages', () => {
     expect(messageSchema.safeParse({ type: 'group', anonymousId: 'a' }).success).toBe(false);
   });
 });
+
+describe('reserved event names', () => {
+  it("lets a track call use only the SDK's own $ names", () => {
+    for (const event of ['$click', '$submit', '$change', '$blocked', 'Appointment Booked', 'price $5']) {
+      expect(messageSchema.safeParse({ type: 'track', event, anonymousId: 'a' }).success, event).toBe(true);
+    }
+    for (const event of ['$pageview', '$identify', '$group', '$alias', '$screen', '$anything']) {
+      expect(messageSchema.safeParse({ type: 'track', event, anonymousId: 'a' }).success, event).toBe(false);
+    }
+  });
+});

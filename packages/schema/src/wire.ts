@@ -70,7 +70,20 @@ const common = {
   integrations: jsonObject.optional(),
 };
 
-const track = z.object({ ...common, type: z.literal('track'), event: z.string().min(1).max(MAX_NAME), properties: jsonObject.optional() }).loose();
+/**
+ * Track events named with a `$` are Palisade's own: autotrack's `$click`, `$submit`, `$change`
+ * and the guard's `$blocked`. Any other `$` name (`$pageview`, `$identify`, ...) would pass for a
+ * page view or an identify in the allowlists, so a track call cannot use one.
+ */
+export const reservedEvents = ['$click', '$submit', '$change', '$blocked'] as const;
+const trackEventName = z
+  .string()
+  .min(1)
+  .max(MAX_NAME)
+  .refine((name) => !name.startsWith('$') || (reservedEvents as readonly string[]).includes(name), {
+    message: `event names starting with $ are reserved; a track call may use only ${reservedEvents.join(', ')}`,
+  });
+const track = z.object({ ...common, type: z.literal('track'), event: trackEventName, properties: jsonObject.optional() }).loose();
 const identify = z.object({ ...common, type: z.literal('identify'), traits: jsonObject.optional() }).loose();
 const page = z
   .object({ ...common, type: z.literal('page'), name: z.string().max(MAX_NAME).optional(), category: z.string().max(MAX_NAME).optional(), properties: jsonObject.optional() })
@@ -88,7 +101,6 @@ export const messageSchema = z.discriminatedUnion('type', [track, identify, page
 });
 
 export type Message = z.infer<typeof messageSchema>;
-export type TrackMessage = z.infer<typeof track>;
 
 /** Envelope of POST /v1/batch. Messages are validated one by one afterwards. */
 export const batchEnvelopeSchema = z
@@ -102,4 +114,3 @@ export const batchEnvelopeSchema = z
   .loose();
 
 /** Reserved autotrack and guard event names (see DESIGN.md). */
-export const reservedEvents = ['$pageview', '$click', '$submit', '$change', '$blocked'] as const;

@@ -138,12 +138,3 @@ export function classifyHttp(response: VendorResponse): Outcome {
   }
   return { kind: 'abort', reason: `HTTP ${status}` };
 }
-
-/**
- * A vendor's message for a reason (dead letters, logs): one line, bounded, and never a value of
- * ours (vendors echo what they received; callers pass only the vendor's error text).
- */
-export function vendorReason(prefix: string, message: unknown): string {
-  const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
-  return text === '' ? prefix : `${prefix}: ${text}`;
-}
