@@ -65,7 +65,7 @@ export async function runDeliveryBench(root) {
     ['undici, pool per origin, overall deadline (now)', createHttpSend()],
   ];
   const results = [];
-  for (const [name, send] of clients) await measure(send, url, body); // warm-up round
+  for (const [, send] of clients) await measure(send, url, body); // warm-up round
   for (const [name, send] of clients) results.push([name, await measure(send, url, body)]);
   server.close();
   return results;

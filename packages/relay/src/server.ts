@@ -8,26 +8,22 @@
  */
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { batchEnvelopeSchema, problemsFrom, type Message, type MessageType, type PalisadeConfig } from '@palisade/schema';
+import type { PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
-import { browserSightings } from './csp/browser-sightings.js';
-import { parseViolationReports } from './csp/violation-report.js';
 import { serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
-import { BODY_LIMIT_BYTES, envelopeProblem, messageProblem, parseBody } from './ingest/parse-body.js';
+import { BODY_LIMIT_BYTES } from './ingest/parse-body.js';
 import { sendError } from './http-errors.js';
 import { BODIES_BUSY, BodyBudget, bodyReader } from './ingest/read-body.js';
-import { RecentMessages } from './ingest/recent-messages.js';
-import { toOutbox } from './ingest/to-outbox.js';
-import { validateMessages } from './ingest/validate-messages.js';
-import { basicUser, writeKeyFrom } from './ingest/write-key.js';
-import { ClientRateLimit } from './ingest/client-rate-limit.js';
+import { registerIngestRoutes } from './ingest/routes.js';
+import { basicUser } from './ingest/write-key.js';
+import { registerReportRoute, TrackerInventory } from './trackers/inventory.js';
 import type { PrivacyRules } from './pipeline/transform.js';
 import { bearerMatches } from './metrics-auth.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
-import type { Store, TrackerSighting } from './store/store.js';
+import type { Store } from './store/store.js';
 
 export interface IngestState {
   config: PalisadeConfig;
@@ -106,14 +102,10 @@ export interface IngestServerOptions {
   limits?: Partial<ServerLimits>;
 }
 
-const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
-
 export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
   const { store, metrics } = options;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const recent = new RecentMessages();
   const budget = new BodyBudget(limits.bodyBudgetBytes, Math.min(limits.bodyBudgetClientBytes, limits.bodyBudgetBytes));
-  const sightingLimit = new ClientRateLimit(limits.sightingsPerMinute, 60_000);
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -158,127 +150,9 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
 
-  async function ingest(request: FastifyRequest, reply: FastifyReply, type: MessageType | undefined) {
-    const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
-    if (!parsed.ok) return sendError(reply, 'invalid_body', parsed.message);
-    const state = options.state();
-    const writeKey = writeKeyFrom(request.headers.authorization, parsed.value);
-    const found = writeKey === undefined ? undefined : state.environments.get(writeKey);
-    if (!found) return sendError(reply, 'unauthorized', 'unknown or missing write key');
-    const origin = request.headers.origin;
-    if (origin !== undefined && !found.env.allowedOrigins.includes(origin)) {
-      return sendError(reply, 'origin_not_allowed', "this origin is not in allowedOrigins of the write key's environment");
-    }
-
-    let raw: unknown[];
-    let defaults: Parameters<typeof validateMessages>[1] = {};
-    if (type === undefined) {
-      const problem = envelopeProblem(parsed.value);
-      if (problem !== undefined) return sendError(reply, 'invalid_body', problem);
-      const envelope = batchEnvelopeSchema.safeParse(parsed.value);
-      if (!envelope.success) {
-        const p = problemsFrom(envelope.error)[0]!;
-        return sendError(reply, 'invalid_body', p.message, p.path.split('.')[0] || undefined);
-      }
-      raw = envelope.data.batch;
-      defaults = { sentAt: envelope.data.sentAt, context: envelope.data.context };
-    } else {
-      raw = [parsed.value];
-      defaults = { type };
-    }
-
-    const { messages, rejected } = validateMessages(raw, defaults);
-    metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
-    if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
-    const fresh = await unseen(found.name, messages);
-    metrics.messages.inc({ outcome: 'accepted' }, fresh.length);
-    metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
-
-    const receivedAt = new Date().toISOString();
-    const { rows, queued, dropped, refused } = toOutbox(fresh, state.destinations, found.name, found.rules, receivedAt);
-    const commit = store.enqueue(rows);
-    recent.track(found.name, fresh.map(dedupId), commit);
-    try {
-      await commit;
-    } catch (error) {
-      options.logger.error({ err: { message: (error as Error).message } }, 'outbox commit failed');
-      return sendError(reply, 'store_unavailable', 'events could not be stored; retry later');
-    }
-    const sightings = browserSightings(fresh);
-    if (sightings.length > 0) recordSightings(request, sightings, false);
-    for (const [destination, n] of queued) metrics.pipeline.inc({ destination, outcome: 'queued', reason: '' }, n);
-    for (const [destination, reasons] of dropped) {
-      for (const [reason, n] of reasons) metrics.pipeline.inc({ destination, outcome: 'dropped', reason }, n);
-    }
-    for (const [destination, reasons] of refused) {
-      for (const [reason, n] of reasons) metrics.refusedValues.inc({ destination, reason }, n);
-    }
-    options.onCommitted(new Set(queued.keys()));
-    return reply.code(200).send({ accepted: messages.length, rejected });
-  }
-
-  /**
-   * A message id counts per visitor: ids are chosen by clients, and one who learned another
-   * visitor's id must not be able to claim it first and have the real event dropped as a resend.
-   * A resend carries the same ids as the original, so it still matches.
-   */
-  function dedupId(m: Message): string {
-    return `${m.anonymousId ?? ''}\u0001${m.userId ?? ''}\u0001${m.messageId!}`;
-  }
-
-  /**
-   * The messages not stored before. A resent id whose first commit is still on its way waits for
-   * it: acknowledged as a duplicate if it was stored, sent again by this request if it failed.
-   */
-  async function unseen(environment: string, messages: Message[]): Promise<Message[]> {
-    for (;;) {
-      const fresh: Message[] = [];
-      const waits: Array<Promise<unknown>> = [];
-      const seen = new Set<string>();
-      for (const m of messages) {
-        const id = dedupId(m);
-        if (seen.has(id) || recent.has(environment, id)) continue;
-        seen.add(id);
-        const pending = recent.pending(environment, id);
-        if (pending) waits.push(pending);
-        else fresh.push(m);
-      }
-      if (waits.length === 0) return fresh;
-      await Promise.all(waits);
-    }
-  }
-
-  /**
-   * The tracker inventory is not part of any acknowledgement. Each client adds a bounded number of
-   * sightings per minute, so junk reports cannot crowd the inventory; the rest are counted only.
-   */
-  function recordSightings(request: FastifyRequest, sightings: TrackerSighting[], fromReport: boolean): Promise<void> {
-    const allowed = sightings.slice(0, sightingLimit.take(request.ip, sightings.length));
-    if (allowed.length < sightings.length) metrics.sightingsLimited.inc({}, sightings.length - allowed.length);
-    if (allowed.length === 0) return Promise.resolve();
-    const write = store.recordTrackers(allowed, Date.now());
-    if (fromReport) return write;
-    return write.catch((error: Error) => options.logger.warn({ err: { message: error.message } }, 'tracker inventory write failed'));
-  }
-
-  app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
-  app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
-  for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
-
-  // CSP violation reports (report-uri and Reporting API) feed the tracker inventory.
-  app.post(CSP_REPORT_PATH, async (request, reply) => {
-    const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
-    const sightings = parsed.ok && messageProblem(parsed.value) === undefined ? parseViolationReports(parsed.value) : undefined;
-    if (sightings === undefined) return sendError(reply, 'invalid_report', 'not a CSP violation report');
-    metrics.cspReports.inc({}, sightings.length);
-    try {
-      await recordSightings(request, sightings, true);
-    } catch (error) {
-      options.logger.error({ err: { message: (error as Error).message } }, 'tracker inventory write failed');
-      return sendError(reply, 'store_unavailable', 'report not stored');
-    }
-    return reply.code(204).send();
-  });
+  const inventory = new TrackerInventory(store, metrics, options.logger, limits.sightingsPerMinute);
+  registerIngestRoutes(app, { state: options.state, store, metrics, logger: options.logger, onCommitted: options.onCommitted, inventory });
+  registerReportRoute(app, inventory, metrics, options.logger);
 
   if (options.sdk) {
     const sdk = options.sdk;

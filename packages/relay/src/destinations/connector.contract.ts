@@ -13,7 +13,7 @@ import { buildConfigSchema, type PalisadeConfig } from '@palisade/schema';
 import { settingsSchemas } from './registry.js';
 import { planBatches } from '../delivery/batches.js';
 import { vendorPayload } from '../delivery/vendor-payload.js';
-import { toOutbox } from '../ingest/to-outbox.js';
+import { toOutbox } from '../pipeline/fan-out.js';
 import { validateMessages } from '../ingest/validate-messages.js';
 import { activateDestination, type ActiveDestination } from './active-destination.js';
 import type { BatchOutcome, Connector, OutboundRequest, VendorResponse } from './connector.js';

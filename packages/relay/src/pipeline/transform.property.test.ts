@@ -18,7 +18,7 @@ import { vendorPayload } from '../delivery/vendor-payload.js';
 import type { CleanObject } from './allowlist.js';
 import { activateDestinations } from '../destinations/active-destination.js';
 import type { StoredEvent } from './stored-event.js';
-import { toOutbox } from '../ingest/to-outbox.js';
+import { toOutbox } from './fan-out.js';
 import { validateMessages } from '../ingest/validate-messages.js';
 import { context, TEST_MASTER_KEY, testRules } from './pipeline.fixture.js';
 import { transform } from './transform.js';

@@ -8,7 +8,7 @@
  * The work that does not depend on the destination (the context's reduction, clean-context.ts,
  * and clock correction) is done once per message by `prepareMessage`; `admit` and
  * `buildCleanEvent` add the destination's consent, allowlists and masks. Production runs these
- * through `toOutbox` (ingest/to-outbox.ts) for a whole request; `transform` is one message.
+ * through `toOutbox` (pipeline/fan-out.ts) for a whole request; `transform` is one message.
  */
 import type { Allowlist, DestinationConfig, Message } from '@palisade/schema';
 import { applyAllowlist, type AllowlistResult, type CleanObject } from './allowlist.js';

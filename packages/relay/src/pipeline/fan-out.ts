@@ -4,10 +4,10 @@
  */
 import type { Message } from '@palisade/schema';
 import type { ActiveDestination } from '../destinations/active-destination.js';
-import type { MaskFn } from '../pipeline/hmac-mask.js';
-import { ContextReducer } from '../pipeline/clean-context.js';
-import { admit, allowlistKey, allowlistName, buildCleanEvent, prepareMessage, type PreparedMessage, type PrivacyRules } from '../pipeline/transform.js';
-import { STORED_EVENT_VERSION, type StoredEvent } from '../pipeline/stored-event.js';
+import type { MaskFn } from './hmac-mask.js';
+import { ContextReducer } from './clean-context.js';
+import { admit, allowlistKey, allowlistName, buildCleanEvent, prepareMessage, type PreparedMessage, type PrivacyRules } from './transform.js';
+import { STORED_EVENT_VERSION, type StoredEvent } from './stored-event.js';
 import type { NewOutboxRow } from '../store/store.js';
 
 /**
