@@ -13,7 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { messageSchema, type DestinationConfig } from '@palisade/schema';
 import { configSchema, destinationSchema } from '../config/config-schema.js';
 import type { HttpConnector } from '../destinations/connector.js';
+import type { ContractFixture } from '../destinations/connector.contract.js';
 import { ga4Name } from '../destinations/ga4/names.js';
+import { connectors } from '../destinations/registry.js';
 import { vendorPayload } from '../delivery/vendor-payload.js';
 import type { CleanObject } from './allowlist.js';
 import { activateDestinations } from '../destinations/active-destination.js';
@@ -120,15 +122,19 @@ function containsCanary(text: string, canaries: string[] = ALL): string | undefi
   return canaries.find((c) => lower.includes(c.toLowerCase()) || lower.includes(encodeURIComponent(c).toLowerCase()));
 }
 
+const FIXTURES = new Map<string, ContractFixture>();
+for (const { type } of connectors) FIXTURES.set(type, ((await import(`../destinations/${type}/contract.fixture.ts`)) as { fixture: ContractFixture }).fixture);
+
 describe('transform never leaks (property-based)', () => {
   it('keeps every payload inside its allowlist and free of canary PHI', () => {
     fc.assert(
       fc.property(scenario(), (s) => {
-        const destinations: DestinationConfig[] = ['ga4', 'webhook'].map((type) =>
+        // Every registered destination type, with the settings of its contract fixture.
+        const destinations: DestinationConfig[] = connectors.map(({ type }) =>
           destinationSchema.parse({
             id: `d-${type}`,
             type,
-            settings: type === 'ga4' ? { measurementId: 'G-TEST1234', apiSecret: 'env:X' } : { url: 'https://hooks.example/x', secret: 'env:Y' },
+            settings: FIXTURES.get(type)!.settings.config,
             // Half the runs with a BAA: allowed values are then not screened; the rules for ids, URLs,
             // IPs and titles stay the same.
             hipaa: s.hipaa ? { enabled: true } : { enabled: false, baa: { signed: true } },
@@ -168,7 +174,6 @@ describe('transform never leaks (property-based)', () => {
         const { messages, rejected } = validateMessages([raw]);
         expect(rejected).toEqual([]);
         const message = messageSchema.parse(raw);
-        const settings = { measurementId: 'G-TEST1234', apiSecret: 's', endpoint: 'https://x.example', url: 'https://x.example', secret: 's' };
         const active = activateDestinations(
           configSchema.parse({
             environments: { production: { writeKey: 'pk_test_0123456789', allowedOrigins: ['https://clinic.example'] } },
@@ -176,7 +181,7 @@ describe('transform never leaks (property-based)', () => {
             destinations,
           }) as never,
           TEST_MASTER_KEY,
-          Object.fromEntries(destinations.map((d) => [d.id, settings])),
+          Object.fromEntries(destinations.map((d) => [d.id, FIXTURES.get(d.type)!.settings.resolved])),
         );
         const { rows } = toOutbox(messages, active, 'production', testRules(), '2026-11-24T10:00:00.000Z');
 
