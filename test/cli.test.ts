@@ -125,7 +125,9 @@ describe('palisade csp and trackers', () => {
     db.close();
     const first = await runCli(['db', 'migrate', '--data-dir', d]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe('applied 2: payload format of outbox rows and dead letters\napplied 3: config versions\nschema at version 3\n');
+    expect(first.stdout).toBe(
+      'applied 1: outbox, dead letters and tracker inventory\napplied 2: payload format of outbox rows and dead letters\napplied 3: config versions\nschema at version 3\n',
+    );
     expect((await runCli(['db', 'migrate', '--data-dir', d])).stdout).toBe('schema at version 3; nothing to apply\n');
   });
 

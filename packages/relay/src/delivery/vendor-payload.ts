@@ -15,11 +15,19 @@ export type VendorPayload =
   | { unreadable: string };
 
 /**
- * `legacy`: the row was written before connector v2 (format 0) and holds the vendor's payload
- * already; it is sent as it is, with its stored batch key, so an upgrade loses no queued event.
+ * `legacy`: the row is of format 0. A stored event there (written between connector v2 and the
+ * format column) takes the normal path. Otherwise it holds a vendor payload written before
+ * connector v2, already allowlisted and masked under the policy of its day; it cannot be checked
+ * against today's, so it is sent as it is only when the destination's connector recognises the
+ * payload as its own (a destination id now used by another vendor drops it), with its stored
+ * batch key. An upgrade loses no queued event, and sends nothing a
+ * connector cannot read.
  */
 export function vendorPayload(stored: unknown, destination: ActiveDestination, legacy?: { batchKey: string }): VendorPayload {
-  if (legacy !== undefined) return { payload: stored, batchKey: legacy.batchKey };
+  if (legacy !== undefined && !isStoredEvent(stored)) {
+    const own = destination.connector.readsLegacyPayload?.(stored) === true;
+    return own ? { payload: stored, batchKey: legacy.batchKey } : { dropped: 'stored by an earlier release in a format this destination does not take' };
+  }
   if (!isStoredEvent(stored)) return { unreadable: 'unreadable: not a stored event of a known version' };
   const checked = recheck(stored, destination.config, destination.mask);
   if ('dropped' in checked) return checked;

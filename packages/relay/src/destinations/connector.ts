@@ -5,10 +5,11 @@
  * ---------------------
  * The outbox holds each destination's clean event (`StoredEvent`): already allowlisted, screened
  * and masked for that destination (promise 4), and vendor-neutral. At delivery time the worker
- * re-checks it against today's allowlist (`pipeline/recheck.ts`), runs the one mapping engine
+ * re-checks it against today's allowlist (`recheck` in pipeline/stored-event.ts), runs the one mapping engine
  * (`mapping.ts`: the connector's `defaultMapping` under the destination's `mapping:` config),
  * and hands the `MappedEvent` to the connector. A connector never sees a raw message, and a
- * mapping can only rename what the allowlist admitted.
+ * mapping can only rename or drop what the allowlist admitted (and add the constants the config
+ * names). Rows queued before v2 hold vendor payloads; see `readsLegacyPayload`.
  *
  * The pure part (every connector)
  * -------------------------------
@@ -94,6 +95,11 @@ interface ConnectorBase<Settings, Payload> {
   /** The vendor's own per-request limits. */
   limits: { maxEvents: number; maxBytes: number };
   format(event: MappedEvent, settings: Settings): FormatResult<Payload>;
+  /**
+   * Whether a payload stored by a release before connector v2 (outbox format 0) is this vendor's
+   * own request format; such rows are sent as they are. Connectors newer than v2 leave it out.
+   */
+  readsLegacyPayload?(payload: unknown): boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of different settings and payload types; each connector is typed in its own folder.

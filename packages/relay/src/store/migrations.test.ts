@@ -55,11 +55,11 @@ describe('migrations', () => {
   it("adopts the previous release's database, applies the rest once, and keeps every row", async () => {
     const path = previousRelease();
     const store = new SqliteStore({ path, cipher });
-    expect(store.migrations.applied.map((m) => m.version)).toEqual([2, 3]);
+    expect(store.migrations.applied.map((m) => m.version)).toEqual([1, 2, 3]);
     expect(await store.stats()).toEqual({ outbox: { d: 2 }, deadLetters: { d: 1 } });
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1, name: 'outbox, dead letters and tracker inventory (adopted)' },
+      { version: 1, name: 'outbox, dead letters and tracker inventory' },
       { version: 2, name: 'payload format of outbox rows and dead letters' },
       { version: 3, name: 'config versions' },
     ]);
@@ -94,6 +94,66 @@ describe('migrations', () => {
     await again.enqueue([{ destinationId: 'd', eventId: 'new', batchKey: '', payload: { v: 1 } }]);
     expect((await again.claim('d', 10, Date.now(), 1000)).map((r) => [r.eventId, r.format])).toEqual([['new', 1]]);
     await again.close();
+  });
+
+  it('checks format-0 rows that hold stored events as usual, and drops vendor payloads another connector cannot read', async () => {
+    const path = previousRelease();
+    const db = new Database(path);
+    // A row written after connector v2 but before the format column: a stored clean event.
+    const storedEvent = {
+      v: 1,
+      env: 'production',
+      key: 'X',
+      masked: [],
+      event: { eventId: 'mid', type: 'track', event: 'X', anonymousId: 'k1:a', timestamp: new Date().toISOString(), properties: { n: 1, gone: 'x' }, traits: {}, context: {} },
+    };
+    db.prepare('INSERT INTO outbox (destination_id, event_id, batch_key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      'd',
+      'mid',
+      '',
+      cipher.encrypt(JSON.stringify(storedEvent), associatedData('d', 'mid')),
+      1000,
+      1000,
+    );
+    db.close();
+    const store = new SqliteStore({ path, cipher });
+    // Destination `d` is a webhook now: the two GA4 payloads of the old release are not its own.
+    const bodies: Array<Record<string, any>> = [];
+    const worker = new DeliveryWorker({
+      destination: activeDestination('webhook'),
+      store,
+      log: createLogger({ level: 'silent' }),
+      backoff: { baseMs: 10, maxMs: 10 },
+      pollMs: 5,
+      send: async (request) => {
+        bodies.push(...(JSON.parse(request.body) as { batch: Array<Record<string, any>> }).batch);
+        return { status: 200, headers: {}, body: '' };
+      },
+    });
+    worker.start();
+    for (let i = 0; i < 400 && Object.keys((await store.stats()).outbox).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await worker.stop();
+    await store.close();
+    // Only the stored event went, re-checked (`gone` is not in today's allowlist) and formatted.
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({ eventId: 'mid', properties: { n: 1 } });
+    expect(bodies[0]!.properties.gone).toBeUndefined();
+    expect(bodies[0]!.v).toBeUndefined();
+  });
+
+  it('upgrades an older database that lacks the tracker inventory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-migrate-'));
+    dirs.push(dir);
+    const path = join(dir, 'palisade.db');
+    const db = new Database(path);
+    const sql = readFileSync(new URL('./fixtures/release-before-migrations.sql', import.meta.url), 'utf8');
+    db.exec(sql.slice(0, sql.indexOf('CREATE TABLE IF NOT EXISTS trackers')));
+    db.pragma('user_version = 1');
+    db.close();
+    const store = new SqliteStore({ path, cipher });
+    await store.recordTrackers([{ origin: 'https://t.example', kind: 'image', page: '/' }], Date.now());
+    expect(await store.listTrackers()).toHaveLength(1);
+    await store.close();
   });
 
   it('refuses a database from a newer release, and runs each migration in its own transaction', () => {

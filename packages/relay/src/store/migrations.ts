@@ -4,9 +4,11 @@
  * starting the relay. The runner only needs a way to run SQL in a transaction, so the PostgreSQL
  * store will use it with its own list.
  *
- * A database written by the release before migrations existed has the schema of migration 1 and
- * `user_version = 2`: it is adopted as being at version 1, and the later migrations run on it.
- * A migration never drops or rewrites queued rows.
+ * A database written by a release before migrations existed has some or all of migration 1's
+ * tables: migration 1 creates only what is missing (IF NOT EXISTS), so it runs on such a database
+ * as on a new one, and the later migrations follow. A migration never drops or rewrites queued
+ * rows. (Releases before migrations refuse a database whose user_version is above theirs, so an
+ * upgraded data directory is never opened by an older relay.)
  */
 
 export interface Migration {
@@ -24,8 +26,6 @@ export interface MigrationTarget {
   record(migration: Migration, appliedAt: number): void;
   /** Runs `fn` in one transaction. */
   transaction(fn: () => void): void;
-  /** The version the release before migrations left in the file, if any (SQLite's user_version). */
-  legacyVersion?(): number;
 }
 
 export interface MigrationResult {
@@ -38,7 +38,7 @@ export const SQLITE_MIGRATIONS: Migration[] = [
     version: 1,
     name: 'outbox, dead letters and tracker inventory',
     sql: `
-CREATE TABLE outbox (
+CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   destination_id TEXT NOT NULL,
   event_id TEXT NOT NULL,
@@ -52,9 +52,9 @@ CREATE TABLE outbox (
 );
 -- Claims walk a destination's rows in id order and stop at the limit (no sort of the backlog);
 -- nextDueAt looks for the earliest retry time.
-CREATE INDEX outbox_order ON outbox (destination_id, id);
-CREATE INDEX outbox_due ON outbox (destination_id, next_attempt_at);
-CREATE TABLE dead_letters (
+CREATE INDEX IF NOT EXISTS outbox_order ON outbox (destination_id, id);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (destination_id, next_attempt_at);
+CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   destination_id TEXT NOT NULL,
   event_id TEXT NOT NULL,
@@ -65,8 +65,8 @@ CREATE TABLE dead_letters (
   failed_at INTEGER NOT NULL,
   reason TEXT NOT NULL
 );
-CREATE INDEX dead_letters_destination ON dead_letters (destination_id, id);
-CREATE TABLE trackers (
+CREATE INDEX IF NOT EXISTS dead_letters_destination ON dead_letters (destination_id, id);
+CREATE TABLE IF NOT EXISTS trackers (
   origin TEXT NOT NULL,
   kind TEXT NOT NULL,
   page TEXT NOT NULL,
@@ -100,16 +100,9 @@ CREATE TABLE config_versions (
   },
 ];
 
-/** The release before migrations wrote `user_version = 2` with migration 1's schema. */
-const LEGACY_USER_VERSION = 2;
-
 export function migrate(target: MigrationTarget, migrations: Migration[], now = Date.now()): MigrationResult {
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  let applied = new Set(target.applied());
-  if (applied.size === 0 && target.legacyVersion?.() === LEGACY_USER_VERSION) {
-    target.transaction(() => target.record({ ...migrations.find((m) => m.version === 1)!, name: `${migrations[0]!.name} (adopted)` }, now));
-    applied = new Set([1]);
-  }
+  const applied = new Set(target.applied());
   const newest = Math.max(0, ...applied);
   if (newest > latest) throw new Error(`the data directory was written by a newer Palisade (schema ${newest}, this release knows ${latest})`);
   const ran: Migration[] = [];

@@ -42,7 +42,6 @@ export function migrateSqlite(db: Database.Database): MigrationResult {
       applied: () => db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
       record: (m, at) => db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at),
       transaction: (fn) => db.transaction(fn)(),
-      legacyVersion: () => db.pragma('user_version', { simple: true }) as number,
     },
     SQLITE_MIGRATIONS,
   );

@@ -11,6 +11,8 @@ import { ga4Settings, type Ga4Settings } from './settings.js';
 
 export type { Ga4Settings } from './settings.js';
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 export function mergeGa4Payloads(payloads: Ga4Payload[], now: Date): Ga4Payload {
   const first = payloads[0]!;
   const merged: Ga4Payload = { client_id: first.client_id, events: [] };
@@ -36,6 +38,7 @@ export const ga4Connector: HttpConnector<Ga4Settings, Ga4Payload> = {
   defaultMapping: { events: { ...SPECIAL_EVENTS }, properties: {}, constants: {}, defaults: {}, unmapped: 'keep' },
   limits: { maxEvents: GA4_LIMITS.eventsPerRequest, maxBytes: GA4_LIMITS.requestBytes },
   format: (event) => formatGa4(event),
+  readsLegacyPayload: (p) => isObject(p) && typeof p.client_id === 'string' && Array.isArray(p.events),
   buildRequest(payloads, settings, { now }): OutboundRequest {
     const url = new URL(`${settings.endpoint.replace(/\/+$/, '')}/mp/collect`);
     url.searchParams.set('measurement_id', settings.measurementId);

@@ -32,6 +32,8 @@ export const webhookConnector: HttpConnector<WebhookSettings, CleanEvent> = {
       batchKey: '',
     };
   },
+  // Before v2 the webhook stored the clean event itself.
+  readsLegacyPayload: (p) => p !== null && typeof p === 'object' && typeof (p as CleanEvent).eventId === 'string' && typeof (p as CleanEvent).type === 'string' && !('v' in p),
   buildRequest(payloads, settings, { now }) {
     const body = JSON.stringify({ batch: payloads, sentAt: now.toISOString() });
     return {
