@@ -123,28 +123,40 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const recordVersion = (source: string, sha256: string, destinations: string[]) => store.recordConfigVersion({ loadedAt: Date.now(), source, sha256, destinations });
   await recordVersion('start', options.configSha256 ?? '', [...workers.keys()]);
   logger.info({ destinations: [...workers.keys()], environments: Object.keys(options.config.environments) }, 'relay started');
-  // One reload at a time: a second waits for the first.
+  // One reload at a time: a second waits for the first; stop() waits for the one under way.
   let reloading: Promise<void> = Promise.resolve();
+  let stopped = false;
   return {
     url: address,
     app,
     store,
     reload(next, source) {
-      reloading = reloading.then(async () => {
-        const nextState = ingestState(next.config, activateDestinations(next.config, next.maskingKey, next.settings));
-        // Ingest switches at once; workers stop between batches (what they hold is released)
-        // and new ones take the queue under the new config.
-        state = nextState;
-        const old = workers;
-        workers = workersFor(nextState);
-        await Promise.all([...old.values()].map((w) => w.stop()));
-        for (const w of workers.values()) w.start();
-        await recordVersion(source, next.sha256, [...workers.keys()]);
-        logger.info({ source, destinations: [...workers.keys()], environments: Object.keys(next.config.environments) }, 'config reloaded');
-      });
-      return reloading;
+      // Reloads run one after another; one that failed does not stop the next.
+      const run = reloading
+        .catch(() => undefined)
+        .then(async () => {
+          if (stopped) throw new Error('the relay is stopping');
+          const nextState = ingestState(next.config, activateDestinations(next.config, next.maskingKey, next.settings));
+          // Ingest switches at once. The old workers stop between batches (what they hold is
+          // released) before the new ones start, so no row is sent by both; the new ones start
+          // whatever happens to the old ones, so delivery never stays halted.
+          state = nextState;
+          const old = workers;
+          workers = workersFor(nextState);
+          try {
+            await Promise.all([...old.values()].map((w) => w.stop()));
+          } finally {
+            for (const w of workers.values()) w.start();
+          }
+          await recordVersion(source, next.sha256, [...workers.keys()]);
+          logger.info({ source, destinations: [...workers.keys()], environments: Object.keys(next.config.environments) }, 'config reloaded');
+        });
+      reloading = run;
+      return run;
     },
     async stop() {
+      stopped = true;
+      await reloading.catch(() => undefined);
       await app.close();
       await Promise.all([...workers.values()].map((w) => w.stop()));
       await store.close();

@@ -269,7 +269,7 @@ function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
     }
     const allow = isRecord(d.allow) ? d.allow : {};
     for (const env of Object.keys(allow)) {
-      if (!(env in environments)) {
+      if (!Object.hasOwn(environments, env)) {
         ctx.addIssue({ code: 'custom', path: ['destinations', i, 'allow', env], message: `unknown environment ${env}; known: ${Object.keys(environments).join(', ')}` });
       }
     }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
-import { createLogger, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
+import { checkSiteRoot, createLogger, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
@@ -85,21 +85,42 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
   });
 
   let current = first.loaded.sha256;
+  const refuse = (source: string, why: string) => {
+    options.log(`config ${options.configPath} refused (${source}); still running the previous one:\n${why}`);
+    return false;
+  };
   const reloadFromFile = async (source: string): Promise<boolean> => {
     const next = loadForRelay(options);
-    if (!next.ok) {
-      options.log(`config ${options.configPath} refused (${source}); still running the previous one:\n${formatProblems(next.problems)}`);
-      return false;
-    }
+    if (!next.ok) return refuse(source, formatProblems(next.problems));
     if (next.loaded.sha256 === current && source === 'file change') return true;
+    // A key file the new config names must not be inside the site's root either.
+    if (options.siteDir) {
+      try {
+        checkSiteRoot(
+          resolve(options.siteDir),
+          resolve(options.dataDir),
+          secretFiles(next.loaded.config).map((f) => resolve(f)),
+        );
+      } catch (error) {
+        return refuse(source, (error as Error).message);
+      }
+    }
+    try {
+      await relay.reload(next.loaded, source);
+    } catch (error) {
+      return refuse(source, (error as Error).message);
+    }
     current = next.loaded.sha256;
-    await relay.reload(next.loaded, source);
     options.log(`config ${options.configPath} loaded (${source})`);
     return true;
   };
+  // Never an unhandled rejection from a signal or a file event.
+  const reloadSafely = (source: string) => {
+    reloadFromFile(source).catch((error: Error) => refuse(source, error.message));
+  };
 
   // SIGHUP, and a change of the file (editors replace it, so the directory is watched).
-  const onHup = () => void reloadFromFile('SIGHUP');
+  const onHup = () => reloadSafely('SIGHUP');
   process.on('SIGHUP', onHup);
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -108,7 +129,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
     watcher = watch(dirname(resolve(options.configPath)), (_event, file) => {
       if (file !== name) return;
       clearTimeout(timer);
-      timer = setTimeout(() => void reloadFromFile('file change'), 200);
+      timer = setTimeout(() => reloadSafely('file change'), 200);
     });
   } catch {
     options.log('cannot watch the config file; reload with SIGHUP');

@@ -66,8 +66,10 @@ export function createHttpSend(dispatcher: Dispatcher = vendorDispatcher()): Sen
     // timeouts free the connection.
     let response: Dispatcher.ResponseData | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let late = false;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
+        late = true;
         response?.body.destroy();
         reject(new NetworkError('timeout'));
       }, timeoutMs);
@@ -81,6 +83,11 @@ export function createHttpSend(dispatcher: Dispatcher = vendorDispatcher()): Sen
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      // Headers that arrive after the deadline: nobody waits for this answer, drop it now.
+      if (late) {
+        response.body.destroy();
+        throw new NetworkError('timeout');
+      }
       const body = await readBounded(response.body as unknown as AsyncIterable<Buffer> & { destroy(): void });
       return { status: response.statusCode, headers: flatHeaders(response.headers), body };
     })();

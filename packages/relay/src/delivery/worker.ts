@@ -52,6 +52,7 @@ export class DeliveryWorker {
   readonly #o: Required<Omit<WorkerOptions, 'metrics'>> & Pick<WorkerOptions, 'metrics'>;
   readonly #maxEvents: number;
   #credentials: Credentials | undefined;
+  #obtaining: Promise<Credentials> | undefined;
   /** The open client of a sink connector (a database pool), opened on first use. */
   #client: Promise<unknown> | undefined;
   #running = false;
@@ -238,10 +239,15 @@ export class DeliveryWorker {
       // The vendor refused the batch for some event in it: the halves go separately until the
       // event it refuses is alone.
       const half = Math.ceil(batch.length / 2);
-      const first = await this.#deliver(batch.slice(0, half));
-      const second = first === undefined ? await this.#deliver(batch.slice(half)) : undefined;
-      if (first !== undefined) await this.#settle(batch.slice(half), first);
-      return first ?? second;
+      const [head, tail] = [batch.slice(0, half), batch.slice(half)];
+      const first = await this.#deliverHalf(head);
+      if (first !== undefined) {
+        // The vendor is failing or the worker is stopping: the other half waits too.
+        if (this.#running) await this.#settle(tail, first);
+        else await this.#o.store.release(tail.map((i) => i.row.id));
+        return first;
+      }
+      return this.#deliverHalf(tail);
     }
     if (outcome.kind !== 'per-event') return this.#settle(batch, outcome);
     if (outcome.outcomes.length !== batch.length) {
@@ -262,6 +268,16 @@ export class DeliveryWorker {
     return failure;
   }
 
+  /** A half of a split batch: a request like any other (rate limit), not sent once stopping. */
+  async #deliverHalf(items: Item[]): Promise<Retry | undefined> {
+    if (!this.#running) {
+      await this.#o.store.release(items.map((i) => i.row.id));
+      return { kind: 'retry', reason: 'stopping' };
+    }
+    await this.#respectRateLimit();
+    return this.#deliver(items);
+  }
+
   /** One attempt at a batch: a vendor request (with credentials when the connector needs them), or a sink write. */
   async #attempt(payloads: unknown[]): Promise<BatchOutcome> {
     const { destination, metrics } = this.#o;
@@ -272,8 +288,11 @@ export class DeliveryWorker {
         this.#client ??= connector.open(settings);
         return await connector.write(await this.#client, payloads, { now });
       } catch (error) {
+        // The client may be broken: closed, and opened again on the next attempt.
+        const broken = this.#client;
         this.#client = undefined;
-        return { kind: 'retry', reason: `sink: ${(error as Error).message.slice(0, 200)}` };
+        await broken?.then((client) => connector.close(client)).catch(() => undefined);
+        return { kind: 'retry', reason: `sink: ${errorLabel(error)}` };
       }
     }
     const started = performance.now();
@@ -302,13 +321,22 @@ export class DeliveryWorker {
     const now = this.#o.now();
     if (!force && this.#credentials !== undefined && now < this.#credentials.expiresAt - CREDENTIALS_MARGIN_MS) return this.#credentials;
     if (connector.kind !== 'http' || connector.auth === undefined) throw new AuthFailure('auth: the connector has no auth hook');
-    try {
-      this.#credentials = await connector.auth.obtain(settings, { send: this.#o.send, now, timeoutMs: config.delivery.timeoutMs });
-    } catch (error) {
-      this.#credentials = undefined;
-      throw new AuthFailure(`auth: ${(error as Error).message.slice(0, 200)}`);
-    }
-    return this.#credentials;
+    // Concurrent lanes share one request for credentials.
+    const auth = connector.auth;
+    this.#obtaining ??= auth
+      .obtain(settings, { send: this.#o.send, now, timeoutMs: config.delivery.timeoutMs })
+      .then((credentials) => {
+        this.#credentials = credentials;
+        return credentials;
+      })
+      .catch((error: Error) => {
+        this.#credentials = undefined;
+        throw new AuthFailure(`auth: ${error.message.slice(0, 200)}`);
+      })
+      .finally(() => {
+        this.#obtaining = undefined;
+      });
+    return this.#obtaining;
   }
 
   /** Acts on one verdict for these rows. Returns the failure when they must wait for the vendor. */
@@ -355,6 +383,17 @@ export class DeliveryWorker {
     log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'delivery failed; will retry');
     return outcome;
   }
+}
+
+/**
+ * A client library's error as a reason that is safe to store and log: its code or name, never its
+ * message (databases echo the values they refused).
+ */
+function errorLabel(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[\w.-]{1,40}$/.test(code)) return code;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' && /^\w{1,40}$/.test(name) ? name : 'error';
 }
 
 /** Credentials could not be obtained: retried like a network failure. */

@@ -89,12 +89,12 @@ export function recheck(stored: StoredEvent, destination: DestinationConfig, mas
     traits: recheckObject(stored.event.traits, '', rules, masked, mask, screen),
     context: { ...stored.event.context },
   };
-  if (!allow.pageTitle) {
-    delete event.name;
-    if (event.context.page?.title !== undefined) {
-      const { title: _title, ...page } = event.context.page;
-      event.context.page = page;
-    }
+  // Titles and page names: dropped when no longer allowed, screened again like values.
+  if (!allow.pageTitle || (screen && event.name !== undefined && phiKind(event.name) !== undefined)) delete event.name;
+  const title = event.context.page?.title;
+  if (title !== undefined && (!allow.pageTitle || (screen && phiKind(title) !== undefined))) {
+    const { title: _title, ...page } = event.context.page!;
+    event.context.page = page;
   }
   if (destination.hipaa.enabled || !allow.userAgent) delete event.context.userAgentFull;
   return { event };

@@ -2,15 +2,16 @@
  * The relay's persistence, split by concern: the outbox (queued events and their delivery
  * state), dead letters, the tracker inventory and config versions (and, with the console, audit
  * log, users and sessions). A `Store` is all of them; each part has its own section of the
- * contract suite (`store.contract.ts`) that every implementation (SQLite embedded; PostgreSQL for
- * many relay processes) passes unchanged.
+ * contract suite (`store.contract.ts`) that every implementation passes unchanged: SQLite, the
+ * embedded store, today; PostgreSQL, for many relay processes, next.
  *
  * Payloads are already de-identified; implementations encrypt them at rest with PayloadCipher.
  * The schema changes only through numbered migrations (`migrations.ts`).
  *
  * Adding a store: implement the four parts, run `storeContract` from its test file, and give it
  * a migration list for `migrate()`. The relay reaches the SQLite store through a worker thread
- * (`worker-store.ts`) that forwards any Store method, so a new method needs no extra wiring.
+ * (`worker-store.ts`): a new Store method is added to its FORWARDED list (the compiler insists),
+ * unless it carries payloads, which are serialised on the caller's side.
  */
 export interface NewOutboxRow {
   destinationId: string;

@@ -1,8 +1,8 @@
 /**
  * The relay's Store: the SQLite store running on its own thread (sqlite-worker-entry), reached by
- * messages. Any Store method is forwarded as it is (a Proxy: a new Store method needs no code
- * here); the two that carry payloads are written out, because payload JSON is produced and parsed
- * on this side and encryption and I/O happen there.
+ * messages. Store methods are forwarded as they are by a Proxy (FORWARDED: the compiler checks it
+ * names every Store method); the two that carry payloads are written out, because payload JSON is
+ * produced and parsed on this side and encryption and I/O happen there.
  */
 import { Worker } from 'node:worker_threads';
 import { parseClaimed } from './parse-claimed.js';
@@ -11,6 +11,31 @@ import type { NewOutboxRow, OutboxRow, Store } from './store.js';
 
 /** Methods of the SQLite store the other side may call: the Store's, and the JSON variants. */
 export type ForwardedMethod = Exclude<keyof Store, 'enqueue' | 'claim'> | 'enqueueJson' | 'claimJson';
+
+/**
+ * The Store methods forwarded as they are. The compiler checks the list is complete: a new Store
+ * method that is not named here (or written out below) is a type error, not a silent gap.
+ */
+const FORWARDED = [
+  'ack',
+  'reschedule',
+  'release',
+  'deadLetter',
+  'reviveRetries',
+  'nextDueAt',
+  'stats',
+  'listDeadLetters',
+  'replayDeadLetters',
+  'recordTrackers',
+  'listTrackers',
+  'recordConfigVersion',
+  'listConfigVersions',
+  'ping',
+] as const satisfies ReadonlyArray<keyof Store>;
+type Unforwarded = Exclude<keyof Store, (typeof FORWARDED)[number] | 'enqueue' | 'claim' | 'close'>;
+const complete: [Unforwarded] extends [never] ? true : Unforwarded = true;
+void complete;
+const FORWARDED_NAMES: ReadonlySet<string> = new Set(FORWARDED);
 
 export interface StoreCall {
   id: number;
@@ -58,16 +83,16 @@ export class WorkerStore {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the store thread exited (${code})`)));
-    // Methods this class does not define go to the store thread under their own name. Its own
-    // methods run on the instance itself (private fields do not pass through a Proxy).
+    // Store methods this class does not define go to the store thread under their own name; its
+    // own methods run on the instance itself (private fields do not pass through a Proxy), and any
+    // other name is what it is on the instance (usually undefined).
     const proxy = new Proxy(this, {
       get(target, property) {
-        if (typeof property !== 'string' || property in target) {
-          const value = Reflect.get(target, property, target) as unknown;
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        if (typeof property === 'string' && FORWARDED_NAMES.has(property)) {
+          return (...args: unknown[]) => target.#call(property as ForwardedMethod, ...args);
         }
-        if (property === 'then') return undefined; // not a thenable
-        return (...args: unknown[]) => target.#call(property as ForwardedMethod, ...args);
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
     this.#self = proxy;
