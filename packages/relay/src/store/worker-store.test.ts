@@ -15,7 +15,6 @@ describe('the store thread', () => {
     const store = await WorkerStore.open({ path: join(dir, 'p.db'), dataKey: Buffer.alloc(32, 4), entry: BUILT_STORE_ENTRY });
     try {
       expect(await store.stats()).toEqual({ outbox: {}, deadLetters: {} });
-      const call = (name: string) => (store as unknown as Record<string, () => Promise<unknown>>)[name]!();
       // Names that are not Store methods are not forwarded (nor feature-detected as functions).
       expect((store as unknown as Record<string, unknown>).dropEverything).toBeUndefined();
       expect((store as unknown as Record<string, unknown>).toJSON).toBeUndefined();
