@@ -25,6 +25,37 @@ import { ROOT } from './helpers/processes.js';
 const PAGE_DIR = join(ROOT, 'test/guard-page');
 const SDK = join(ROOT, 'packages/sdk/dist/palisade.js');
 
+/**
+ * Request-making APIs outside the DOM that take a URL the page chooses: the Fetch standard's
+ * destinations and initiators as APIs (fetch, XHR, beacons, sockets, event streams, fonts, cache
+ * storage, background fetch, worklets, payment manifests, identity providers, ICE servers,
+ * notification icons, workers). Not listed: ServiceWorkerContainer.register (same-origin scripts only) and Request
+ * (makes no request). The DOM's own ways to fetch are the techniques below.
+ */
+const KNOWN_FETCHING_APIS = [
+  'fetch',
+  'fetchLater',
+  'XMLHttpRequest.prototype.open',
+  'Navigator.prototype.sendBeacon',
+  'WebSocket',
+  'WebSocketStream',
+  'EventSource',
+  'WebTransport',
+  'FontFace',
+  'Cache.prototype.add',
+  'Cache.prototype.addAll',
+  'Worklet.prototype.addModule',
+  'PaymentRequest',
+  'CredentialsContainer.prototype.get',
+  'RTCPeerConnection',
+  'Notification',
+  'BackgroundFetchManager.prototype.fetch',
+  'Worker',
+  'SharedWorker',
+];
+/** Member names that fetch wherever they appear: any interface that has one must be on the list above. */
+const FETCHING_VERBS = ['fetch', 'fetchLater', 'sendBeacon', 'addModule', 'importScripts'];
+
 /** Techniques whose request the browser does not make observable here (DNS only, TCP only). */
 const UNOBSERVABLE = new Set(['link-dns-prefetch', 'link-preconnect', 'img-attributionsrc']);
 
@@ -361,5 +392,38 @@ describe('pixel guard', () => {
     await context.close();
     expect(outcomes).toEqual({ xhr: ['error', 'loadend'], sync: 'NetworkError', fetched: 'TypeError', beacon: false });
     expect(tp.paths).toEqual([]);
+  });
+
+  it('covers every request-making API the browser has (the API inventory)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${fp.origin}/techniques.html?run=0`, { waitUntil: 'load' });
+    const found = await page.evaluate(
+      ({ known, verbs }) => {
+        const w = window as any;
+        const at = (path: string) => path.split('.').reduce((o: any, k) => (o == null ? undefined : o[k]), w);
+        const present = known.filter((path) => at(path) !== undefined);
+        // Every interface's own members named like a fetching API, so a new interface with one
+        // cannot go unnoticed: each must be on the known list.
+        const named: string[] = [];
+        for (const name of Object.getOwnPropertyNames(w)) {
+          if (verbs.includes(name)) named.push(name);
+          let proto: unknown;
+          try {
+            proto = typeof w[name] === 'function' ? w[name].prototype : undefined;
+          } catch {
+            continue;
+          }
+          if (!proto || typeof proto !== 'object') continue;
+          for (const member of Object.getOwnPropertyNames(proto)) if (verbs.includes(member)) named.push(`${name}.prototype.${member}`);
+        }
+        return { present, named, covered: (w[Symbol.for('palisade.guard.covered')] ?? []) as string[] };
+      },
+      { known: KNOWN_FETCHING_APIS, verbs: FETCHING_VERBS },
+    );
+    await context.close();
+    expect(found.named.filter((api) => !KNOWN_FETCHING_APIS.includes(api))).toEqual([]);
+    expect(found.present.length).toBeGreaterThan(12);
+    expect(found.present.filter((api) => !found.covered.includes(api))).toEqual([]);
   });
 });

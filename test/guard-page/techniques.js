@@ -93,6 +93,14 @@
     'a-ping-attribute': function (w, u) { var a = append(w, make(w, 'a')); a.setAttribute('href', '/blank.html'); a.target = sink(w); a.setAttribute('ping', u); a.click(); },
     'form-background-post': function (w, u) { var form = make(w, 'form'); form.method = 'POST'; form.action = u; form.target = sink(w); append(w, form); form.submit(); },
     'form-button-formaction': function (w, u) { var form = make(w, 'form'); form.method = 'POST'; form.target = sink(w); var b = make(w, 'button'); b.formAction = u; form.appendChild(b); append(w, form); form.requestSubmit(b); },
+    // Fetching APIs outside the DOM (the guard's FETCHING_APIS)
+    'api-FontFace': function (w, u) { new w.FontFace('t' + Math.random().toString(36).slice(2), 'url(' + u + ')').load().catch(function () {}); },
+    'api-cache-add': function (w, u) { if (w.caches) w.caches.open('guard-test').then(function (c) { return c.add(u); }).catch(function () {}); else w.fetch(u).catch(function () {}); },
+    'api-cache-addAll': function (w, u) { if (w.caches) w.caches.open('guard-test').then(function (c) { return c.addAll([u]); }).catch(function () {}); else w.fetch(u).catch(function () {}); },
+    'api-audioWorklet': function (w, u) { var C = w.AudioContext || w.OfflineAudioContext; if (C === w.AudioContext) new C().audioWorklet.addModule(u).catch(function () {}); },
+    'api-paintWorklet': function (w, u) { if (w.CSS && w.CSS.paintWorklet) w.CSS.paintWorklet.addModule(u).catch(function () {}); },
+    'api-WebSocketStream': function (w, u) { if (w.WebSocketStream) new w.WebSocketStream(u.replace(/^http/, 'ws')); else new w.WebSocket(u.replace(/^http/, 'ws')); },
+    'api-speculationrules': function (w, u) { var s = make(w, 'script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [u] }] }); append(w, s); },
     // Workers
     'worker-blob': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
     'worker-same-origin-url': function (w, u) { new w.Worker('/worker.js?u=' + encodeURIComponent(u)); },

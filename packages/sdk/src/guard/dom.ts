@@ -36,7 +36,7 @@ for (const entry of TABLE.split(';')) {
   }
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
-const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc]`;
+const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc],script[type]`;
 /**
  * The attributes the MutationObserver watches (repeats are harmless): those above, and what
  * changes their meaning.
@@ -127,8 +127,36 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
         if (/script$/.test(tagKey(el))) setAttribute.call(el, 'type', 'palisade/blocked');
       }
     }
+    if (tagKey(el) === 'script' && speculates(el)) {
+      setAttribute.call(el, 'type', 'palisade/blocked');
+      changed = true;
+    }
     if (tagKey(el) === 'iframe') frames.push(el);
     return changed;
+  }
+
+  /**
+   * Speculation rules (`<script type="speculationrules">`) make the browser prefetch or prerender
+   * the URLs they list, or every link a document rule (`where`) matches: such a script is made
+   * inert when it lists a blocked URL or has a document rule (it could match a link anywhere).
+   */
+  function speculates(el: Element): boolean {
+    if (!/^\s*speculationrules\s*$/i.test(getAttribute.call(el, 'type') ?? '')) return false;
+    let rules: Record<string, Array<{ urls?: unknown; where?: unknown }>>;
+    try {
+      rules = JSON.parse(el.textContent ?? '');
+    } catch {
+      return false; // the browser ignores rules it cannot parse
+    }
+    for (const list of Object.values(rules ?? {})) {
+      if (!Array.isArray(list)) continue;
+      for (const rule of list) {
+        if (rule?.where !== undefined) return true;
+        const urls = Array.isArray(rule?.urls) ? rule.urls : [];
+        if (urls.some((u: unknown) => isBlocked(String(u), el.baseURI, 'link'))) return true;
+      }
+    }
+    return false;
   }
 
   /** Checks a node and its subtree; returns whether it changed anything. */

@@ -15,6 +15,9 @@ import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 import { reporter, type BlockedRequest } from './report.js';
 import { patchWorkers } from './workers.js';
 
+/** Under `Symbol.for(COVERED_HOOK)` each guarded realm lists the request-making APIs it guards. */
+export const COVERED_HOOK = 'palisade.guard.covered';
+
 export interface GuardOptions extends GuardPolicy {
   /** Receives each blocked attempt that survives deduplication and the rate limit. */
   report(blocked: BlockedRequest): void;
@@ -47,8 +50,10 @@ export function installGuard(w: Window, options: GuardOptions): void {
     if (!realm[hook]) {
       Object.defineProperty(realm, hook, { value: guardRealm });
       const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), realm.document.baseURI, kind);
-      patchNetwork(realm, blocked);
+      const covered = patchNetwork(realm, blocked);
       patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
+      // What this realm's guard covers, for the API-inventory test (and anyone auditing a page).
+      Object.defineProperty(realm, Symbol.for(COVERED_HOOK), { value: Object.freeze([...covered, ...['Worker', 'SharedWorker'].filter((n) => realm[n])]) });
       watchers.set(realm, patchDom(realm, blockedUrl, guardRealm));
     }
     watchers.get(realm)?.();

@@ -1,15 +1,46 @@
 /**
- * The guard's network layer: fetch, fetchLater, XMLHttpRequest, sendBeacon, WebSocket,
- * EventSource, WebTransport and (in workers) importScripts. A blocked call fails the way the
- * browser fails a request the CSP refused: fetch rejects with a TypeError, an XHR fires `error`,
- * sendBeacon returns false, the socket constructors throw a SecurityError.
+ * The guard's network layer: every API that fetches a URL it is given, outside the DOM. The list
+ * is FETCHING_APIS below (the browser test checks that each one the browser has is covered):
+ * fetch, fetchLater, XMLHttpRequest, sendBeacon, WebSocket, WebSocketStream, EventSource,
+ * WebTransport, FontFace sources, Cache Storage's add and addAll, worklet modules (audio, paint),
+ * payment method manifests, federated identity configuration, and (in workers) importScripts.
+ * A blocked call fails the way the browser fails a request the CSP refused: promises reject,
+ * an XHR fires `error`, sendBeacon returns false, constructors throw a SecurityError.
  *
  * Self-contained on purpose: workers run this function's source text (see workers.ts), so it
  * must not reference anything outside its parameters.
  */
 export type IsBlocked = (url: unknown, kind: 'connect' | 'script') => boolean;
 
-export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string) => string): void {
+/**
+ * Request-making APIs outside the DOM, as `Global` or `Interface.prototype.member`: the guard
+ * covers each one the browser has. The browser test checks this list against the realm (a known
+ * fetching API the browser exposes must be on it) and runs each with a third-party URL.
+ */
+export const FETCHING_APIS = [
+  'fetch',
+  'fetchLater',
+  'XMLHttpRequest.prototype.open',
+  'Navigator.prototype.sendBeacon',
+  'WebSocket',
+  'WebSocketStream',
+  'EventSource',
+  'WebTransport',
+  'FontFace',
+  'Cache.prototype.add',
+  'Cache.prototype.addAll',
+  'Worklet.prototype.addModule',
+  'PaymentRequest',
+  'CredentialsContainer.prototype.get',
+  'RTCPeerConnection',
+  'Notification',
+  'BackgroundFetchManager.prototype.fetch',
+  'importScripts',
+] as const;
+
+/** Patches realm `g`; returns the FETCHING_APIS entries it covered there (those the realm has). */
+export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string) => string): string[] {
+  const covered: string[] = [];
   const refuse = (what: string) => new DOMException(`${what}: blocked by Palisade`, 'SecurityError');
   // A Request's URL is read with the platform's own getter: a look-alike object cannot fake it.
   const requestUrl = g.Request && Object.getOwnPropertyDescriptor(g.Request.prototype, 'url')!.get!;
@@ -26,6 +57,7 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   for (const name of ['fetch', 'fetchLater']) {
     const original = g[name];
     if (!original) continue;
+    covered.push(name);
     g[name] = function (this: unknown, input: unknown, init?: unknown) {
       if (blocked(target(input), 'connect')) {
         if (name === 'fetch') return Promise.reject(new TypeError('Failed to fetch'));
@@ -40,6 +72,7 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   const xhr = g.XMLHttpRequest?.prototype;
   const open = xhr?.open;
   if (open) {
+    covered.push('XMLHttpRequest.prototype.open');
     xhr.open = function (this: unknown, method: string, url: unknown, ...rest: unknown[]) {
       return open.call(this, method, blocked(url, 'connect') ? 'about:blank' : rebase(url), ...rest);
     };
@@ -48,14 +81,16 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   const nav = g.Navigator?.prototype;
   const beacon = nav?.sendBeacon;
   if (beacon) {
+    covered.push('Navigator.prototype.sendBeacon');
     nav.sendBeacon = function (this: unknown, url: unknown, data?: unknown) {
       return blocked(url, 'connect') ? false : beacon.call(this, rebase(url), data);
     };
   }
 
   // Constructors keep their prototype, statics and `instanceof` through a Proxy.
-  for (const name of ['WebSocket', 'EventSource', 'WebTransport']) {
+  for (const name of ['WebSocket', 'WebSocketStream', 'EventSource', 'WebTransport']) {
     if (!g[name]) continue;
+    covered.push(name);
     g[name] = new Proxy(g[name], {
       construct(ctor, args, newTarget) {
         if (blocked(args[0], 'connect')) throw refuse(name);
@@ -64,11 +99,130 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     });
   }
 
+  /** `url(...)` references in a CSS value (a FontFace source). */
+  const cssUrls = (css: unknown): string[] => {
+    const out: string[] = [];
+    for (const m of String(css).matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/g)) out.push(m[2] as string);
+    return out;
+  };
+  if (g.FontFace) {
+    covered.push('FontFace');
+    g.FontFace = new Proxy(g.FontFace, {
+      construct(ctor, args, newTarget) {
+        if (typeof args[1] === 'string' && cssUrls(args[1]).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+
+  // Cache Storage fetches what it is asked to add.
+  const cache = g.Cache?.prototype;
+  if (cache?.add) {
+    covered.push('Cache.prototype.add', 'Cache.prototype.addAll');
+    const add = cache.add;
+    const addAll = cache.addAll;
+    cache.add = function (this: unknown, request: unknown) {
+      return blocked(target(request), 'connect') ? Promise.reject(new TypeError('Failed to fetch')) : add.call(this, request);
+    };
+    cache.addAll = function (this: unknown, requests: Iterable<unknown>) {
+      const list = [...requests];
+      return list.some((r) => blocked(target(r), 'connect')) ? Promise.reject(new TypeError('Failed to fetch')) : addAll.call(this, list);
+    };
+  }
+
+  // Background Fetch downloads what it is given, even after the page is gone.
+  const backgroundFetch = g.BackgroundFetchManager?.prototype;
+  if (backgroundFetch?.fetch) {
+    covered.push('BackgroundFetchManager.prototype.fetch');
+    const bgFetch = backgroundFetch.fetch;
+    backgroundFetch.fetch = function (this: unknown, id: unknown, requests: unknown, options?: unknown) {
+      const list = Array.isArray(requests) ? requests : [requests];
+      return list.some((r) => blocked(target(r), 'connect')) ? Promise.reject(new TypeError('Failed to fetch')) : bgFetch.call(this, id, requests, options);
+    };
+  }
+
+  // Worklet modules (audio, paint, layout) are scripts.
+  const worklet = g.Worklet?.prototype;
+  if (worklet?.addModule) {
+    covered.push('Worklet.prototype.addModule');
+    const addModule = worklet.addModule;
+    worklet.addModule = function (this: unknown, url: unknown, options?: unknown) {
+      return blocked(url, 'script') ? Promise.reject(refuse('Worklet.addModule')) : addModule.call(this, url, options);
+    };
+  }
+
+  // A payment method named by URL has its manifest fetched from that URL.
+  if (g.PaymentRequest) {
+    covered.push('PaymentRequest');
+    g.PaymentRequest = new Proxy(g.PaymentRequest, {
+      construct(ctor, args, newTarget) {
+        const methods = Array.isArray(args[0]) ? args[0] : [];
+        if (methods.some((m: { supportedMethods?: unknown }) => /^https?:/i.test(String(m?.supportedMethods)) && blocked(m.supportedMethods, 'connect')))
+          throw refuse('PaymentRequest');
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+
+  // Federated identity (FedCM) fetches each provider's configuration URL and its well-known file.
+  const credentials = g.CredentialsContainer?.prototype;
+  if (credentials?.get) {
+    covered.push('CredentialsContainer.prototype.get');
+    const get = credentials.get;
+    credentials.get = function (this: unknown, options?: { identity?: { providers?: Array<{ configURL?: unknown }> } }) {
+      const providers = options?.identity?.providers ?? [];
+      if (providers.some((p) => p?.configURL !== undefined && p.configURL !== 'any' && blocked(p.configURL, 'connect'))) {
+        return Promise.reject(new DOMException('blocked by Palisade', 'NetworkError'));
+      }
+      return get.call(this, options);
+    };
+  }
+
+  // STUN and TURN servers are contacted directly, outside HTTP: judged by their host and port.
+  const iceBlocked = (config: { iceServers?: Array<{ urls?: unknown }> } | undefined) =>
+    (config?.iceServers ?? []).some((server) =>
+      ([] as unknown[]).concat(server?.urls ?? []).some((u) => {
+        const host = /^(?:stuns?|turns?):([^?]+)/i.exec(String(u))?.[1];
+        return host !== undefined && blocked(`https://${host}`, 'connect');
+      }),
+    );
+  if (g.RTCPeerConnection) {
+    covered.push('RTCPeerConnection');
+    const peer = g.RTCPeerConnection;
+    const setConfiguration = peer.prototype.setConfiguration;
+    if (setConfiguration) {
+      peer.prototype.setConfiguration = function (this: unknown, config?: { iceServers?: Array<{ urls?: unknown }> }) {
+        if (iceBlocked(config)) throw refuse('RTCPeerConnection');
+        return setConfiguration.call(this, config);
+      };
+    }
+    g.RTCPeerConnection = new Proxy(peer, {
+      construct(ctor, args, newTarget) {
+        if (iceBlocked(args[0])) throw refuse('RTCPeerConnection');
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+
+  // A notification fetches its icon, image and badge.
+  if (g.Notification) {
+    covered.push('Notification');
+    g.Notification = new Proxy(g.Notification, {
+      construct(ctor, args, newTarget) {
+        const o = args[1] ?? {};
+        if ([o.icon, o.image, o.badge].some((u) => u !== undefined && blocked(u, 'connect'))) throw refuse('Notification');
+        return Reflect.construct(ctor, args, newTarget);
+      },
+    });
+  }
+
   const importScripts = g.importScripts;
   if (importScripts) {
+    covered.push('importScripts');
     g.importScripts = (...urls: unknown[]) => {
       if (urls.some((u) => blocked(u, 'script'))) throw refuse('importScripts');
       return importScripts.apply(g, urls.map(rebase));
     };
   }
+  return covered;
 }
