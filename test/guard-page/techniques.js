@@ -101,6 +101,10 @@
     'api-paintWorklet': function (w, u) { if (w.CSS && w.CSS.paintWorklet) w.CSS.paintWorklet.addModule(u).catch(function () {}); },
     'api-WebSocketStream': function (w, u) { if (w.WebSocketStream) new w.WebSocketStream(u.replace(/^http/, 'ws')); else new w.WebSocket(u.replace(/^http/, 'ws')); },
     'api-speculationrules': function (w, u) { var s = make(w, 'script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [u] }] }); append(w, s); },
+    // Realms the page can reach other than frames it inserts
+    'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
+    'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },
+    'realm-object-document': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = '/blank.html'; o.onload = function () { try { o.contentWindow.fetch(u, { mode: 'no-cors' }).catch(function () {}); } catch (e) { /* blocked */ } }; append(w, o); },
     // Workers
     'worker-blob': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
     'worker-same-origin-url': function (w, u) { new w.Worker('/worker.js?u=' + encodeURIComponent(u)); },

@@ -75,7 +75,17 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const { getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
   const { defineProperty, getOwnPropertyDescriptor: descriptor, getPrototypeOf } = Object;
   const inner = descriptor(E, 'innerHTML')!;
-  const frameWindow = descriptor(w.HTMLIFrameElement.prototype, 'contentWindow')!.get!;
+  /** Elements that hold a document of their own, with the platform's getter of their window. */
+  const FRAME_TAGS = ['iframe', 'frame', 'object'];
+  const frameWindows = new Map<string, () => unknown>();
+  for (const [tag, ctor] of [
+    ['iframe', w.HTMLIFrameElement],
+    ['frame', w.HTMLFrameElement],
+    ['object', w.HTMLObjectElement],
+  ] as const) {
+    const get = ctor && descriptor(ctor.prototype, 'contentWindow')?.get;
+    if (get) frameWindows.set(tag, get);
+  }
 
   /**
    * The value attribute `name` of `el` may take: `value` itself, a srcdoc with the realm hook
@@ -131,7 +141,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       setAttribute.call(el, 'type', 'palisade/blocked');
       changed = true;
     }
-    if (tagKey(el) === 'iframe') frames.push(el);
+    if (FRAME_TAGS.includes(tagKey(el))) frames.push(el);
     return changed;
   }
 
@@ -180,14 +190,14 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
 
   function guardFrame(el: Element): void {
     try {
-      const realm = frameWindow.call(el);
+      const realm = frameWindows.get(tagKey(el))?.call(el);
       if (realm) guardRealm(realm);
     } catch {
       // a cross-origin frame: its own origin's rules apply
     }
   }
 
-  const framesIn = (root: any) => root?.querySelectorAll?.('iframe').forEach(guardFrame);
+  const framesIn = (root: any) => root?.querySelectorAll?.(FRAME_TAGS.join(',')).forEach(guardFrame);
 
   type Make = (original: any) => (this: any, ...args: any[]) => unknown;
   /** Replaces methods (or a property's `set` or `get`) of `proto`, where they exist. */
@@ -347,25 +357,42 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       },
   );
 
-  // Frames: guarded when inserted (above), when their window or document is read, and when a
-  // same-origin frame loads a new document.
+  // Frames (iframe, legacy frame, object documents): guarded when inserted (above), when their
+  // window or document is read (so a script reaches a frame's realm only through the guard), and
+  // when one loads a new document. Load events of elements never reach the window: the listener
+  // sits on each document, in the capture phase, ahead of any listener on the frame itself.
+  for (const ctor of [w.HTMLIFrameElement, w.HTMLFrameElement, w.HTMLObjectElement]) {
+    wrap(
+      ctor?.prototype,
+      'contentWindow contentDocument',
+      (get) =>
+        function () {
+          guardFrame(this);
+          return get.call(this);
+        },
+      'get',
+    );
+  }
+  const onFrameLoad = (e: Event) => {
+    const t = e.target as Element;
+    if (t?.nodeType === 1 && FRAME_TAGS.includes(tagKey(t))) guardFrame(t);
+  };
+
+  // A popup or a window found by name (`open('', name)`) is a realm too: guarded before the
+  // caller can write into it.
   wrap(
-    w.HTMLIFrameElement.prototype,
-    'contentWindow contentDocument',
-    (get) =>
-      function () {
-        guardFrame(this);
-        return get.call(this);
+    w,
+    'open',
+    (original) =>
+      function (...args) {
+        const opened = original.apply(this, args);
+        try {
+          if (opened) guardRealm(opened);
+        } catch {
+          // another origin's window
+        }
+        return opened;
       },
-    'get',
-  );
-  w.addEventListener(
-    'load',
-    (e: Event) => {
-      const t = e.target as Element;
-      if (t?.nodeType === 1 && tagKey(t) === 'iframe') guardFrame(t);
-    },
-    true,
   );
 
   // `new Audio(url)` sets its src inside the constructor.
@@ -393,5 +420,6 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     if (observed.has(doc)) return;
     observed.add(doc);
     observer.observe(doc, { childList: true, subtree: true, attributes: true, attributeFilter: OBSERVED });
+    doc.addEventListener('load', onFrameLoad, true);
   };
 }
