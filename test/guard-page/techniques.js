@@ -101,6 +101,10 @@
     'api-paintWorklet': function (w, u) { if (w.CSS && w.CSS.paintWorklet) w.CSS.paintWorklet.addModule(u).catch(function () {}); },
     'api-WebSocketStream': function (w, u) { if (w.WebSocketStream) new w.WebSocketStream(u.replace(/^http/, 'ws')); else new w.WebSocket(u.replace(/^http/, 'ws')); },
     'api-speculationrules': function (w, u) { var s = make(w, 'script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [u] }] }); append(w, s); },
+    // Declarative shadow DOM: shadow roots the parser attaches from <template shadowrootmode>
+    'dsd-setHTMLUnsafe': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><img src="' + u + '"></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
+    'dsd-nested-template': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><div><template shadowrootmode="open"><img src="' + u + '"></template></div></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
+    'dsd-parseHTMLUnsafe-import': function (w, u) { if (w.Document.parseHTMLUnsafe) { var doc = w.Document.parseHTMLUnsafe('<div><template shadowrootmode="open" shadowrootclonable><img src="' + u + '"></template></div>'); append(w, w.document.importNode(doc.body.firstChild, true)); } else new w.Image().src = u; },
     // Realms the page can reach other than frames it inserts
     'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
     'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },

@@ -169,14 +169,30 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     return false;
   }
 
-  /** Checks a node and its subtree; returns whether it changed anything. */
+  /**
+   * Checks a node and its subtree; returns whether it changed anything. The subtree includes what
+   * a selector query does not reach: template contents (a declarative shadow root is a
+   * `<template shadowrootmode>` until the parser attaches it, and templates nest) and open
+   * shadow roots (of a host cloned, imported or parsed with `parseHTMLUnsafe`).
+   */
   function clean(node: unknown, frames: Element[] = []): boolean {
     const n = node as Element | null;
     if (!n || typeof n !== 'object') return false;
     let changed = n.nodeType === 1 && cleanElement(n, frames);
     if (n.firstElementChild) {
       for (const el of n.querySelectorAll(SELECTOR)) changed = cleanElement(el, frames) || changed;
+      for (const el of n.querySelectorAll('template,*')) changed = cleanInside(el, frames) || changed;
     }
+    if (n.nodeType === 1) changed = cleanInside(n, frames) || changed;
+    return changed;
+  }
+
+  /** A template's content and an open shadow root, each a tree of its own. */
+  function cleanInside(el: Element, frames: Element[]): boolean {
+    let changed = false;
+    if (tagKey(el) === 'template') changed = clean((el as HTMLTemplateElement).content, frames);
+    const shadow = (el as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
+    if (shadow) changed = clean(shadow, frames) || changed;
     return changed;
   }
 
