@@ -134,6 +134,8 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
   } catch {
     options.log('cannot watch the config file; reload with SIGHUP');
   }
+  // A change made while the relay was starting, before the watch began, is not missed.
+  reloadSafely('file change');
   return {
     ...relay,
     reloadFromFile,
