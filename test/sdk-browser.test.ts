@@ -179,6 +179,25 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     expect(shimmed).toEqual(expect.arrayContaining(['Meta (Facebook)', 'Google Analytics', 'Google Tag Manager']));
   });
 
+  it("runs the page's own inline scripts under a nonce, and no inline script or speculation rule injected later", async () => {
+    await page.goto(`${relay.url}/book.html`);
+    // The page's inline snippets ran (the gtag stub they define is the SDK's shim).
+    expect(await page.evaluate(() => typeof (window as unknown as { gtag?: unknown }).gtag)).toBe('function');
+    const injected = await page.evaluate(async () => {
+      const w = window as unknown as { __injected?: number };
+      const s = document.createElement('script');
+      s.textContent = 'window.__injected = 1';
+      document.head.append(s);
+      const rules = document.createElement('script');
+      rules.type = 'speculationrules';
+      rules.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: ['/thank-you.html?speculated'] }] });
+      document.head.append(rules);
+      await new Promise((r) => setTimeout(r, 300));
+      return w.__injected ?? 0;
+    });
+    expect(injected).toBe(0);
+  });
+
   it('never puts what a visitor types into any request the SDK sends', async () => {
     for (const path of ['/book.html', '/portal.html']) {
       await page.goto(`${relay.url}${path}`);

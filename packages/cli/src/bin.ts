@@ -180,6 +180,13 @@ async function main(argv: string[]): Promise<number> {
       say(`${headers.name}: ${headers.value}`);
       const endpoints = headers.reportingEndpoints(browser.relayOrigin ?? 'https://<your site>');
       if (endpoints) say(`Reporting-Endpoints: ${endpoints}`);
+      if (browser.csp.inlineScripts) {
+        note(
+          "note: 'unsafe-inline' lets any injected inline script run. If your server can, send a fresh random nonce with each page instead: " +
+            "replace 'unsafe-inline' with 'nonce-<value>' and add nonce=\"<value>\" to your own inline <script> tags (never to speculation rules). " +
+            'Pages served by `palisade relay --site` get this automatically.',
+        );
+      }
       return 0;
     }
     case 'trackers': {

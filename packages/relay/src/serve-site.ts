@@ -17,6 +17,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './http-errors.js';
 import type { CspHeaders } from './csp/build-policy.js';
+import { markInlineScripts, newNonce } from './csp/script-nonce.js';
 
 const FORM_LIMIT_BYTES = 64 * 1024;
 const NEVER_BY_NAME = /^palisade\.config\.|^dev-keys\.json$|\.(?:db|db-wal|db-shm|db-journal|sqlite|sqlite3|pem|key)$/i;
@@ -81,22 +82,59 @@ export function sitePathGuard(root: string, hidden: string[] = []): (pathname: s
   };
 }
 
-/** Serves `root`; HTML responses carry the site's Content-Security-Policy when one is given. */
+/** Largest HTML page read into memory to mark its inline scripts (the site's pages are small). */
+const MAX_HTML_BYTES = 2 * 1024 * 1024;
+
+async function readAll(payload: unknown): Promise<string | undefined> {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  if (!payload || typeof (payload as AsyncIterable<Buffer>)[Symbol.asyncIterator] !== 'function') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_HTML_BYTES) return undefined;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Serves `root`. With a CSP, every response carries it (a frame can render an SVG, XML or text
+ * file as well as a page), and each HTML page gets a fresh nonce on its inline scripts, which the
+ * policy allows instead of `'unsafe-inline'`.
+ */
 export async function serveSite(app: FastifyInstance, root: string, options: SiteOptions = {}): Promise<void> {
   const { csp } = options;
   const allowed = sitePathGuard(root, options.hidden);
   await app.register(async (site) => {
     if (csp) {
       site.addHook('onSend', async (request, reply, payload) => {
-        if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-          reply.header(csp.name, csp.value);
+        const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+        let body = payload;
+        let policy = csp.value;
+        if (html && csp.inlineScripts && reply.statusCode === 200) {
+          const text = await readAll(payload);
+          if (text !== undefined) {
+            const nonce = newNonce();
+            body = markInlineScripts(text, nonce);
+            policy = csp.withNonce(nonce);
+            // A nonce is for one response: no validator may let a cache pair this body with another policy.
+            reply.removeHeader('etag');
+            reply.removeHeader('last-modified');
+            reply.header('cache-control', 'no-store');
+            reply.header('content-length', Buffer.byteLength(body as string));
+          }
+        }
+        reply.header(csp.name, policy);
+        if (html) {
           // The page's origin is named only when the config names it: a forged Host header is
           // never written back into a response.
           const pageOrigin = `${request.protocol}://${request.host}`;
           const endpoints = csp.reportingEndpoints(options.allowedOrigins?.().has(pageOrigin) ? pageOrigin : undefined);
           if (endpoints) reply.header('reporting-endpoints', endpoints);
         }
-        return payload;
+        return body;
       });
     }
     site.setErrorHandler((error: { statusCode?: number }, _request, reply) => {

@@ -344,6 +344,11 @@ describe('the site server', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'palisade-site-'));
     writeFileSync(join(root, 'index.html'), '<h1>clinic</h1>');
+    writeFileSync(
+      join(root, 'scripts.html'),
+      '<script>gtag("config")</script><script nonce="theirs" >var a = 1</script><script src="/app.js"></script><script type="speculationrules">{"prefetch":[]}</script>',
+    );
+    writeFileSync(join(root, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
     writeFileSync(join(root, 'palisade.config.yaml'), 'masking: secret');
     mkdirSync(join(root, '.palisade'));
     writeFileSync(join(root, '.palisade', 'dev-keys.json'), '{"maskingKey":"SECRET"}');
@@ -362,6 +367,26 @@ describe('the site server', () => {
   afterAll(async () => {
     await site.stop();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('marks the inline scripts of each page with a fresh nonce that the policy allows instead of unsafe-inline', async () => {
+    const first = await site.app.inject({ url: '/scripts.html' });
+    const second = await site.app.inject({ url: '/scripts.html' });
+    const policy = String(first.headers['content-security-policy-report-only'] ?? first.headers['content-security-policy']);
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+    expect(nonce).toBeDefined();
+    expect(policy).not.toContain("'unsafe-inline'; style");
+    expect(policy).toMatch(/script-src [^;]*'nonce-/);
+    expect(first.body).toBe(
+      `<script nonce="${nonce}">gtag("config")</script><script nonce="${nonce}" >var a = 1</script><script src="/app.js"></script><script type="speculationrules">{"prefetch":[]}</script>`,
+    );
+    expect(second.body).not.toContain(nonce!);
+    expect(first.headers.etag).toBeUndefined();
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.body));
+    // Files a frame could render as a document carry the policy too.
+    const svg = await site.app.inject({ url: '/icon.svg' });
+    expect(svg.headers['content-security-policy-report-only'] ?? svg.headers['content-security-policy']).toBeDefined();
   });
 
   it('never serves dotfiles, config, databases or files behind symlinks; odd paths are 404, not 500', async () => {

@@ -15,6 +15,10 @@ export interface CspHeaders {
   /** `Content-Security-Policy` or `Content-Security-Policy-Report-Only`. */
   name: string;
   value: string;
+  /** The policy for one response whose inline scripts carry `nonce`. */
+  withNonce(nonce: string): string;
+  /** Whether inline scripts are allowed at all (then the relay marks those it serves with a nonce). */
+  inlineScripts: boolean;
   /**
    * `Reporting-Endpoints` value for the Reporting API, when `csp.reportTo` is on. Browsers want an
    * absolute URL: the relay's configured origin, else the page's origin when the caller vouches
@@ -23,13 +27,18 @@ export interface CspHeaders {
   reportingEndpoints(pageOrigin?: string): string | undefined;
 }
 
-export function buildPolicy(browser: BrowserConfig): string {
+/**
+ * `nonce`: the relay serves this response and marked its inline scripts with this nonce, so the
+ * policy allows exactly those instead of `'unsafe-inline'` (an injected inline script, or inline
+ * speculation rules, then do not run). Without one, `inlineScripts: true` means `'unsafe-inline'`.
+ */
+export function buildPolicy(browser: BrowserConfig, nonce?: string): string {
   const origins = originsByType(browser);
   const directive = (name: string, sources: string[]) => `${name} ${[...new Set(sources)].join(' ')}`;
   const report = browser.relayOrigin ? `${browser.relayOrigin}${CSP_REPORT_PATH}` : CSP_REPORT_PATH;
   return [
     "default-src 'self'",
-    directive('script-src', ["'self'", ...origins.script, ...(browser.csp.inlineScripts ? ["'unsafe-inline'"] : [])]),
+    directive('script-src', ["'self'", ...origins.script, ...(browser.csp.inlineScripts ? [nonce ? `'nonce-${nonce}'` : "'unsafe-inline'"] : [])]),
     directive('style-src', ["'self'", "'unsafe-inline'", ...origins.style]),
     directive('img-src', ["'self'", 'data:', ...origins.image]),
     directive('font-src', ["'self'", 'data:', ...origins.font]),
@@ -51,6 +60,8 @@ export function cspHeaders(browser: BrowserConfig): CspHeaders {
   return {
     name: browser.csp.mode === 'enforce' ? 'Content-Security-Policy' : 'Content-Security-Policy-Report-Only',
     value: buildPolicy(browser),
+    withNonce: (nonce) => buildPolicy(browser, nonce),
+    inlineScripts: browser.csp.inlineScripts,
     reportingEndpoints: (pageOrigin) => {
       const origin = browser.relayOrigin ?? pageOrigin;
       return browser.csp.reportTo && origin !== undefined ? `${REPORT_GROUP}="${origin}${CSP_REPORT_PATH}"` : undefined;
