@@ -101,6 +101,14 @@
     'api-paintWorklet': function (w, u) { if (w.CSS && w.CSS.paintWorklet) w.CSS.paintWorklet.addModule(u).catch(function () {}); },
     'api-WebSocketStream': function (w, u) { if (w.WebSocketStream) new w.WebSocketStream(u.replace(/^http/, 'ws')); else new w.WebSocket(u.replace(/^http/, 'ws')); },
     'api-speculationrules': function (w, u) { var s = make(w, 'script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [u] }] }); append(w, s); },
+    // Attributes whose meaning changes after the URL is set, and URLs outside the usual attributes
+    'link-rel-changed-after-insert': function (w, u) { var l = make(w, 'link'); l.rel = 'canonical'; l.href = u; w.document.head.appendChild(l); l.rel = 'stylesheet'; },
+    'link-relList-after-href': function (w, u) { var l = make(w, 'link'); l.rel = 'canonical'; l.href = u; w.document.head.appendChild(l); l.relList.remove('canonical'); l.relList.add('stylesheet'); },
+    'link-rel-attribute-after-href': function (w, u) { var l = make(w, 'link'); l.setAttribute('rel', 'alternate'); l.setAttribute('href', u); w.document.head.appendChild(l); l.setAttribute('rel', 'stylesheet'); },
+    'tr-background': function (w, u) { var t = make(w, 'table'); var r = t.insertRow(); r.setAttribute('background', u); r.insertCell().textContent = 'x'; append(w, t); },
+    'svg-set-href': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); var set = w.document.createElementNS(SVG, 'set'); set.setAttribute('attributeName', 'href'); set.setAttribute('to', u); img.appendChild(set); svg.appendChild(img); },
+    'svg-baseVal': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); svg.appendChild(img); img.href.baseVal = u; },
+    'svg-xlink-custom-prefix': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); img.setAttributeNS('http://www.w3.org/1999/xlink', 'foo:href', u); svg.appendChild(img); },
     // Declarative shadow DOM: shadow roots the parser attaches from <template shadowrootmode>
     'dsd-setHTMLUnsafe': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><img src="' + u + '"></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
     'dsd-nested-template': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><div><template shadowrootmode="open"><img src="' + u + '"></template></div></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },

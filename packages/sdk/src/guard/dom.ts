@@ -25,7 +25,8 @@ export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boo
 const TABLE =
   'script src script;iframe src frame;embed src object;object data object;audio,video,track,source src media;video poster image;' +
   'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;' +
-  'body,table,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image';
+  'body,table,thead,tbody,tfoot,tr,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image;' +
+  'svg:animate,svg:set,svg:animateMotion,svg:animateTransform to,from,by,values image';
 const ATTRS: Record<string, Record<string, RequestKind>> = {};
 for (const entry of TABLE.split(';')) {
   const [tags, attrs, kind] = entry.split(' ') as [string, string, RequestKind];
@@ -50,6 +51,11 @@ const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: '
  * with anything else left once these are removed is checked (a hyphen splits words: `prev-x` is).
  */
 const INERT_RELS = /\b(canonical|alternate|author|license|help|bookmark|search|me|next|prev)\b/gi;
+
+/** A rel made only of relations that never fetch (an empty rel fetches nothing either). */
+function inertRel(rel: string): boolean {
+  return /\S/.test(rel) && !/\S/.test(rel.replace(INERT_RELS, ''));
+}
 
 /** The realm guard's hook, which every guarded window carries under this symbol. */
 export const GUARD_HOOK = 'palisade.guard';
@@ -93,20 +99,26 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
    */
   function vet(el: Element, name: string, value: unknown): string | undefined {
     const key = tagKey(el);
+    // Any namespace prefix: `xlink:href` and `foo:href` (xlink under another prefix) are both `href`.
     const attr = String(name)
       .toLowerCase()
-      .replace(/^xlink:/, '');
+      .replace(/^[^:]*:/, '');
     const v = String(value);
     if (key === 'iframe' && attr === 'srcdoc') return frameHtml(v);
+    // A link's rel decides whether its href is fetched: a rel that would fetch is checked against
+    // the href already there (`canonical` first, `stylesheet` after).
+    if (key === 'link' && attr === 'rel') {
+      const href = getAttribute.call(el, 'href');
+      if (href && !inertRel(v) && isBlocked(href, el.baseURI, 'link')) removeAttribute.call(el, 'href');
+      return v;
+    }
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
-    if (key === 'link' && attr === 'href') {
-      const rel: string = getAttribute.call(el, 'rel') ?? '';
-      if (/\S/.test(rel) && !/\S/.test(rel.replace(INERT_RELS, ''))) return v;
-    }
-    // srcset, ping and attributionsrc hold lists; splitting a single URL too is harmless (the
-    // pieces of a same-origin URL stay same-origin, and an origin cannot contain a space or comma).
-    if (!v.split(/[\s,]+/).some((token) => token && isBlocked(token, el.baseURI, kind))) return v;
+    if (key === 'link' && attr === 'href' && inertRel(getAttribute.call(el, 'rel') ?? '')) return v;
+    // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
+    // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
+    // space, comma or semicolon).
+    if (!v.split(/[\s,;]+/).some((token) => token && isBlocked(token, el.baseURI, kind))) return v;
     // A form whose action is blocked submits to nowhere rather than to this page.
     return kind === 'form' ? 'about:blank' : undefined;
   }
@@ -296,6 +308,81 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       },
   );
   wrap(w.Attr.prototype, 'value', attrSetter, 'set');
+
+  // A link's rel through its property and its token list (`relList.add('stylesheet')`).
+  wrap(
+    w.HTMLLinkElement.prototype,
+    'rel',
+    (set) =>
+      function (v: unknown) {
+        set.call(this, vet(this, 'rel', v));
+      },
+    'set',
+  );
+  const tokenOwners = new WeakMap<object, Element>();
+  wrap(
+    w.HTMLLinkElement.prototype,
+    'relList',
+    (get) =>
+      function () {
+        const list = get.call(this);
+        tokenOwners.set(list, this);
+        return list;
+      },
+    'get',
+  );
+  const recheckRel = (list: object) => {
+    const el = tokenOwners.get(list);
+    if (el) vet(el, 'rel', getAttribute.call(el, 'rel') ?? '');
+  };
+  wrap(
+    w.DOMTokenList.prototype,
+    'add remove replace toggle',
+    (original) =>
+      function (...args) {
+        const result = original.apply(this, args);
+        recheckRel(this);
+        return result;
+      },
+  );
+  wrap(
+    w.DOMTokenList.prototype,
+    'value',
+    (set) =>
+      function (v: unknown) {
+        set.call(this, v);
+        recheckRel(this);
+      },
+    'set',
+  );
+
+  // SVG URLs through their animated strings (`image.href.baseVal = url`): the string is tied to
+  // its element when the element hands it out.
+  const animatedOwners = new WeakMap<object, Element>();
+  for (const ctor of [w.SVGImageElement, w.SVGUseElement, w.SVGScriptElement, w.SVGFEImageElement, w.SVGAElement]) {
+    wrap(
+      ctor?.prototype,
+      'href',
+      (get) =>
+        function () {
+          const animated = get.call(this);
+          animatedOwners.set(animated, this);
+          return animated;
+        },
+      'get',
+    );
+  }
+  wrap(
+    w.SVGAnimatedString?.prototype,
+    'baseVal',
+    (set) =>
+      function (v: unknown) {
+        const owner = animatedOwners.get(this);
+        const next = owner ? vet(owner, 'href', v) : v;
+        if (next !== undefined) set.call(this, next);
+      },
+    'set',
+  );
   wrap(N, 'nodeValue textContent', attrSetter, 'set');
   function attrSetter(set: (v: unknown) => void) {
     return function (this: Attr, v: unknown) {
