@@ -118,6 +118,9 @@
     'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },
     'realm-object-document': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = '/blank.html'; o.onload = function () { try { o.contentWindow.fetch(u, { mode: 'no-cors' }).catch(function () {}); } catch (e) { /* blocked */ } }; append(w, o); },
     // Workers
+    'worker-nested': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['try { new Worker(URL.createObjectURL(new Blob(["fetch(' + JSON.stringify(u).replace(/"/g, '\\"') + ').catch(function(){})"]))) } catch (e) {}']))); },
+    'sharedworker-blob': function (w, u) { new w.SharedWorker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
+    'worker-socket-stream': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['try { new (self.WebSocketStream || WebSocket)(' + JSON.stringify(u.replace(/^http/, 'ws')) + ') } catch (e) {}']))); },
     'worker-blob': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
     'worker-same-origin-url': function (w, u) { new w.Worker('/worker.js?u=' + encodeURIComponent(u)); },
     'worker-module': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['await fetch(' + JSON.stringify(u) + ').catch(() => {})'], { type: 'text/javascript' })), { type: 'module' }); },

@@ -5,7 +5,9 @@
  * CSP's script-src would refuse importScripts of a blob:), a URL is imported; relative URLs
  * inside and `location` keep referring to the original script's URL. Blocked attempts come back
  * over a BroadcastChannel. A SharedWorker is only checked, not wrapped: a wrapper URL would stop
- * tabs from sharing it.
+ * tabs from sharing it; so one made from a blob: or data: URL (code the page wrote, which nothing
+ * would guard) is refused, as is a worker started inside a worker (its scope has no guard to give
+ * it): realms that cannot be guarded are not created.
  */
 import { uuid } from '../uuid.js';
 import { patchNetwork } from './network.js';
@@ -36,6 +38,15 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
     },
     (url) => new URL(url, base).href,
   );
+  // A worker started from here would run without the guard: refused (no third party is named
+  // yet, so there is nothing to report).
+  const scope = self as unknown as Record<string, unknown>;
+  for (const name of ['Worker', 'SharedWorker']) {
+    if (!scope[name]) continue;
+    scope[name] = function refused() {
+      throw new DOMException(`${name} inside a worker: blocked by Palisade`, 'SecurityError');
+    };
+  }
 }
 
 /**
@@ -74,6 +85,9 @@ export function patchWorkers(
       construct(ctor, args, newTarget) {
         const href = new URL(String(args[0]), w.document.baseURI).href;
         if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
+        if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
+          throw new DOMException('SharedWorker from page-written code: blocked by Palisade', 'SecurityError');
+        }
         if (name === 'Worker') {
           const json = JSON.stringify;
           const blob = blobs.get(href);
