@@ -113,6 +113,11 @@
     'dsd-setHTMLUnsafe': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><img src="' + u + '"></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
     'dsd-nested-template': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><div><template shadowrootmode="open"><img src="' + u + '"></template></div></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
     'dsd-parseHTMLUnsafe-import': function (w, u) { if (w.Document.parseHTMLUnsafe) { var doc = w.Document.parseHTMLUnsafe('<div><template shadowrootmode="open" shadowrootclonable><img src="' + u + '"></template></div>'); append(w, w.document.importNode(doc.body.firstChild, true)); } else new w.Image().src = u; },
+    // Frames whose document the page writes through a URL
+    'frame-javascript-url': function (w, u) { var f = make(w, 'iframe'); f.src = 'javascript:' + encodeURIComponent('"<img src=\'' + u + '\'>"'); append(w, f); },
+    'frame-data-url': function (w, u) { var f = make(w, 'iframe'); f.src = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, f); },
+    'frame-blob-url': function (w, u) { var f = make(w, 'iframe'); f.src = w.URL.createObjectURL(new w.Blob(['<img src="' + u + '">'], { type: 'text/html' })); append(w, f); },
+    'object-data-url': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, o); },
     // Realms the page can reach other than frames it inserts
     'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
     'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },

@@ -23,7 +23,7 @@ export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boo
  * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element.
  */
 const TABLE =
-  'script src script;iframe src frame;embed src object;object data object;audio,video,track,source src media;video poster image;' +
+  'script src script;iframe,frame src frame;embed src object;object data object;audio,video,track,source src media;video poster image;' +
   'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;' +
   'body,table,thead,tbody,tfoot,tr,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image;' +
   'svg:animate,svg:set,svg:animateMotion,svg:animateTransform to,from,by,values image';
@@ -115,6 +115,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
     if (key === 'link' && attr === 'href' && inertRel(getAttribute.call(el, 'rel') ?? '')) return v;
+    // A document made from page-written code (javascript:, data:, blob:) in a frame or object is a
+    // realm the guard cannot reach before its markup loads (a data: one is not even same-origin):
+    // it is not created.
+    if ((kind === 'frame' || kind === 'object') && /^\s*(javascript|data|blob):/i.test(v)) return undefined;
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
     // space, comma or semicolon).
