@@ -118,6 +118,8 @@
     'frame-data-url': function (w, u) { var f = make(w, 'iframe'); f.src = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, f); },
     'frame-blob-url': function (w, u) { var f = make(w, 'iframe'); f.src = w.URL.createObjectURL(new w.Blob(['<img src="' + u + '">'], { type: 'text/html' })); append(w, f); },
     'object-data-url': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, o); },
+    'srcdoc-sandboxed-scripts': function (w, u) { var f = make(w, 'iframe'); f.setAttribute('sandbox', 'allow-scripts'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; append(w, f); },
+    'srcdoc-sandbox-tokens': function (w, u) { var f = make(w, 'iframe'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; f.sandbox.add('allow-scripts'); append(w, f); },
     // Realms the page can reach other than frames it inserts
     'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
     'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },

@@ -52,6 +52,11 @@ const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: '
  */
 const INERT_RELS = /\b(canonical|alternate|author|license|help|bookmark|search|me|next|prev)\b/gi;
 
+/** A sandbox that runs scripts without the page's origin. */
+function unreachableSandbox(sandbox: string | null): boolean {
+  return sandbox !== null && /(^|\s)allow-scripts(\s|$)/i.test(sandbox) && !/(^|\s)allow-same-origin(\s|$)/i.test(sandbox);
+}
+
 /** A rel made only of relations that never fetch (an empty rel fetches nothing either). */
 function inertRel(rel: string): boolean {
   return /\S/.test(rel) && !/\S/.test(rel.replace(INERT_RELS, ''));
@@ -104,7 +109,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       .toLowerCase()
       .replace(/^[^:]*:/, '');
     const v = String(value);
-    if (key === 'iframe' && attr === 'srcdoc') return frameHtml(v);
+    // A sandbox that lets a srcdoc's scripts run in an opaque origin makes a realm the guard cannot
+    // reach: the srcdoc goes (its markup alone is cleaned and guarded like any frame's).
+    if (key === 'iframe' && attr === 'srcdoc') return unreachableSandbox(getAttribute.call(el, 'sandbox')) ? undefined : frameHtml(v);
+    if (key === 'iframe' && attr === 'sandbox') {
+      if (unreachableSandbox(v) && getAttribute.call(el, 'srcdoc') !== null) removeAttribute.call(el, 'srcdoc');
+      return v;
+    }
     // A link's rel decides whether its href is fetched: a rel that would fetch is checked against
     // the href already there (`canonical` first, `stylesheet` after).
     if (key === 'link' && attr === 'rel') {
@@ -335,9 +346,31 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       },
     'get',
   );
+  wrap(
+    w.HTMLIFrameElement.prototype,
+    'sandbox',
+    (get) =>
+      function () {
+        const list = get.call(this);
+        tokenOwners.set(list, this);
+        return list;
+      },
+    'get',
+  );
+  wrap(
+    w.HTMLIFrameElement.prototype,
+    'sandbox',
+    (set) =>
+      function (v: unknown) {
+        set.call(this, vet(this, 'sandbox', v));
+      },
+    'set',
+  );
   const recheckRel = (list: object) => {
     const el = tokenOwners.get(list);
-    if (el) vet(el, 'rel', getAttribute.call(el, 'rel') ?? '');
+    if (!el) return;
+    const attr = tagKey(el) === 'iframe' ? 'sandbox' : 'rel';
+    vet(el, attr, getAttribute.call(el, attr) ?? '');
   };
   wrap(
     w.DOMTokenList.prototype,
