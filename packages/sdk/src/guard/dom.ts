@@ -324,49 +324,36 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   );
   wrap(w.Attr.prototype, 'value', attrSetter, 'set');
 
-  // A link's rel through its property and its token list (`relList.add('stylesheet')`).
-  wrap(
-    w.HTMLLinkElement.prototype,
-    'rel',
-    (set) =>
-      function (v: unknown) {
-        set.call(this, vet(this, 'rel', v));
-      },
-    'set',
-  );
+  // Attributes that change what another attribute does, through their property and their token
+  // list: a link's rel (`relList.add('stylesheet')`) and an iframe's sandbox (`sandbox.add(...)`).
+  // The token list is tied to its element when the element hands it out.
   const tokenOwners = new WeakMap<object, Element>();
-  wrap(
-    w.HTMLLinkElement.prototype,
-    'relList',
-    (get) =>
-      function () {
-        const list = get.call(this);
-        tokenOwners.set(list, this);
-        return list;
-      },
-    'get',
-  );
-  wrap(
-    w.HTMLIFrameElement.prototype,
-    'sandbox',
-    (get) =>
-      function () {
-        const list = get.call(this);
-        tokenOwners.set(list, this);
-        return list;
-      },
-    'get',
-  );
-  wrap(
-    w.HTMLIFrameElement.prototype,
-    'sandbox',
-    (set) =>
-      function (v: unknown) {
-        set.call(this, vet(this, 'sandbox', v));
-      },
-    'set',
-  );
-  const recheckRel = (list: object) => {
+  for (const [ctor, attr, listProp] of [
+    [w.HTMLLinkElement, 'rel', 'relList'],
+    [w.HTMLIFrameElement, 'sandbox', 'sandbox'],
+  ] as const) {
+    wrap(
+      ctor.prototype,
+      listProp,
+      (get) =>
+        function () {
+          const list = get.call(this);
+          tokenOwners.set(list, this);
+          return list;
+        },
+      'get',
+    );
+    wrap(
+      ctor.prototype,
+      attr,
+      (set) =>
+        function (v: unknown) {
+          set.call(this, vet(this, attr, v));
+        },
+      'set',
+    );
+  }
+  const recheckTokens = (list: object) => {
     const el = tokenOwners.get(list);
     if (!el) return;
     const attr = tagKey(el) === 'iframe' ? 'sandbox' : 'rel';
@@ -378,7 +365,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     (original) =>
       function (...args) {
         const result = original.apply(this, args);
-        recheckRel(this);
+        recheckTokens(this);
         return result;
       },
   );
@@ -388,7 +375,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     (set) =>
       function (v: unknown) {
         set.call(this, v);
-        recheckRel(this);
+        recheckTokens(this);
       },
     'set',
   );
