@@ -122,7 +122,9 @@ async function measureInChromium(code, clicks) {
  * difference (it did: the first version measured noise, even a negative cost).
  */
 const GUARD_PAGE = (script, guard) => `<!doctype html><html><head>
+<script>window.__t0 = performance.now();</script>
 <script data-write-key="pk_bench_0123456789" data-autotrack="off"${guard ? '' : ' data-guard="off"'}>${script.replace(/<\/script/gi, '<\\/script')}</script>
+<script>window.__init = performance.now() - window.__t0;</script>
 </head><body><script>
 window.__cost = (async () => {
   const t = performance.now();
@@ -144,6 +146,7 @@ async function measureGuardCost(code) {
     const out = {};
     for (const guard of [true, false]) {
       const costs = [];
+      const inits = [];
       for (let run = 0; run < 15; run++) {
         const context = await browser.newContext();
         await context.route('**/*', (route) =>
@@ -152,9 +155,11 @@ async function measureGuardCost(code) {
         const page = await context.newPage();
         await page.goto('http://127.0.0.1:9/guard.html');
         costs.push(await page.evaluate(() => window.__cost));
+        inits.push(await page.evaluate(() => window.__init));
         await context.close();
       }
       out[guard ? 'on' : 'off'] = median(costs);
+      out[guard ? 'initOn' : 'initOff'] = median(inits);
     }
     return out;
   } finally {
@@ -201,4 +206,10 @@ export function printSdkTable({ rows, baseline, guard }) {
   console.log(`| on | ${guard.on.toFixed(2)} |`);
   console.log(`| off (data-guard="off") | ${guard.off.toFixed(2)} |`);
   console.log(`| cost of the guard | ${(guard.on - guard.off).toFixed(2)} |`);
+  console.log('\nScript tag evaluation and init (Chromium, median of 15 loads), guard on and off\n');
+  console.log('| guard | ms |');
+  console.log('|---|---:|');
+  console.log(`| on | ${guard.initOn.toFixed(2)} |`);
+  console.log(`| off (data-guard="off") | ${guard.initOff.toFixed(2)} |`);
+  console.log(`| init cost of the guard | ${(guard.initOn - guard.initOff).toFixed(2)} |`);
 }
