@@ -15,7 +15,7 @@ import type { ActiveDestination } from '../destinations/active-destination.js';
 import { createLogger } from '../log.js';
 import { PayloadCipher } from '../store/payload-cipher.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { activeDestination, stored } from './delivery.fixture.js';
+import { activeDestination, deliverUntil, stored } from './delivery.fixture.js';
 import { DeliveryWorker } from './worker.js';
 
 const log = createLogger({ level: 'silent' });
@@ -55,6 +55,7 @@ function destinationWith(connector: HttpConnector | SinkConnector, delivery: Rec
   return { ...base, connector, settings: { url: 'https://tiny.example/in', token: 't' }, mapping: mergeMapping(connector.defaultMapping, base.config.mapping) };
 }
 
+/** A fresh store holding `rows`, delivered to `destination` until `done` holds. */
 async function run(
   destination: ActiveDestination,
   rows: ReturnType<typeof stored>[],
@@ -63,14 +64,7 @@ async function run(
 ) {
   const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
   await store.enqueue(rows.map((payload) => ({ destinationId: 'd', eventId: payload.event.eventId, batchKey: '', payload })));
-  const worker = new DeliveryWorker({ destination, store, log, backoff: { baseMs: 60_000, maxMs: 60_000 }, pollMs: 5, send, random: () => 0.5 });
-  worker.start();
-  const end = Date.now() + 5000;
-  while (!(await done(store))) {
-    if (Date.now() > end) throw new Error('worker did not settle');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  await worker.stop();
+  await deliverUntil(store, destination, send, { done: () => done(store), backoffMs: 60_000 });
   return store;
 }
 
@@ -220,6 +214,81 @@ describe('a sink connector', () => {
   });
 });
 
+describe('failures that must not leak or pile up', () => {
+  it('closes a sink client that failed, opens a new one, and records the error by code, never its message', async () => {
+    let opened = 0;
+    let closed = 0;
+    let fail = true;
+    const reasons: string[] = [];
+    const sink: SinkConnector = {
+      kind: 'sink',
+      type: 'memory',
+      label: 'Memory',
+      settings: z.strictObject({}),
+      limits: { maxEvents: 10, maxBytes: 10_000 },
+      defaultMapping: tiny.defaultMapping,
+      format: (m) => ({ payload: m.event.eventId, batchKey: '' }),
+      open: async () => ++opened,
+      write: async () => {
+        if (fail) {
+          fail = false;
+          // Databases echo the values they refused.
+          throw Object.assign(new Error('duplicate key value (jane.canary@example.com) violates unique constraint'), { code: '23505' });
+        }
+        return { kind: 'ok' };
+      },
+      close: async () => {
+        closed++;
+      },
+    };
+    const store = new SqliteStore({ path: ':memory:', cipher: new PayloadCipher(Buffer.alloc(32, 1)) });
+    await store.enqueue([{ destinationId: 'd', eventId: 'e1', batchKey: '', payload: stored('e1') }]);
+    // Watch the row's last error between the failed write and the retry.
+    const recording: SinkConnector = {
+      ...sink,
+      open: async (settings) => {
+        const [row] = await store.claim('d', 1, Date.now() + 3_600_000, 1);
+        if (row?.lastError) reasons.push(row.lastError);
+        if (row) await store.release([row.id]);
+        return sink.open(settings);
+      },
+    };
+    await deliverUntil(
+      store,
+      destinationWith(recording),
+      async () => {
+        throw new Error('a sink sends no HTTP');
+      },
+      { backoffMs: 1 },
+    );
+    expect(opened).toBe(2);
+    expect(closed).toBe(2); // the broken client, then the good one at stop
+    expect(reasons).toEqual(['sink: 23505']);
+    expect(Object.keys((await store.stats()).outbox)).toEqual([]);
+  });
+
+  it('asks for credentials once when several requests need them at the same time', async () => {
+    let issued = 0;
+    const authed: HttpConnector = {
+      ...tiny,
+      auth: {
+        obtain: async () => {
+          issued++;
+          await new Promise((r) => setTimeout(r, 20));
+          return { accessToken: 'tok', expiresAt: Date.now() + 3_600_000 };
+        },
+      },
+    };
+    await run(
+      destinationWith(authed, { concurrency: 4 }),
+      Array.from({ length: 12 }, (_, i) => stored(`e${i}`)),
+      async (r) => ({ status: 200, headers: {}, body: JSON.stringify(ids(r).map(() => 'ok')) }),
+      async (s) => Object.keys((await s.stats()).outbox).length === 0,
+    );
+    expect(issued).toBe(1);
+  });
+});
+
 describe("today's policy at delivery", () => {
   it('drops what the allowlist no longer admits from queued and replayed events, and masks what it now masks', async () => {
     const bodies: unknown[] = [];
@@ -250,20 +319,10 @@ describe("today's policy at delivery", () => {
     await store.deadLetter([row!.id], 'HTTP 400', Date.now());
     expect(await store.replayDeadLetters({ destinationId: 'd' }, Date.now())).toBe(1);
     const bodies: Array<{ properties: Record<string, unknown> }> = [];
-    const worker = new DeliveryWorker({
-      destination: activeDestination('webhook'),
-      store,
-      log,
-      backoff: { baseMs: 10, maxMs: 10 },
-      pollMs: 5,
-      send: async (r) => {
-        bodies.push(...(JSON.parse(r.body) as { batch: typeof bodies }).batch);
-        return { status: 200, headers: {}, body: '' };
-      },
+    await deliverUntil(store, activeDestination('webhook'), async (r) => {
+      bodies.push(...(JSON.parse(r.body) as { batch: typeof bodies }).batch);
+      return { status: 200, headers: {}, body: '' };
     });
-    worker.start();
-    for (let i = 0; i < 500 && bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    await worker.stop();
     expect(bodies[0]!.properties).toEqual({ n: 1 });
   });
 });

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundRequest } from '../destinations/connector.js';
-import { activeDestination } from '../delivery/delivery.fixture.js';
-import { DeliveryWorker } from '../delivery/worker.js';
-import { createLogger } from '../log.js';
+import { activeDestination, deliverUntil } from '../delivery/delivery.fixture.js';
 import { migrate, SQLITE_MIGRATIONS } from './migrations.js';
 import { associatedData, PayloadCipher } from './payload-cipher.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -67,20 +65,10 @@ describe('migrations', () => {
 
     // The old rows are GA4 payloads already: delivered as they were stored, one request per client.
     const sent: OutboundRequest[] = [];
-    const worker = new DeliveryWorker({
-      destination: activeDestination('ga4'),
-      store,
-      log: createLogger({ level: 'silent' }),
-      backoff: { baseMs: 10, maxMs: 10 },
-      pollMs: 5,
-      send: async (request) => {
-        sent.push(request);
-        return { status: 204, headers: {}, body: '' };
-      },
+    await deliverUntil(store, activeDestination('ga4'), async (request) => {
+      sent.push(request);
+      return { status: 204, headers: {}, body: '' };
     });
-    worker.start();
-    for (let i = 0; i < 400 && Object.keys((await store.stats()).outbox).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
-    await worker.stop();
     expect(sent.map((r) => JSON.parse(r.body).client_id).sort()).toEqual(['k1:anon', 'k1:other']);
     expect(JSON.parse(sent[0]!.body).events[0].name).toBe('appointment_booked');
     await store.close();
@@ -119,20 +107,10 @@ describe('migrations', () => {
     const store = new SqliteStore({ path, cipher });
     // Destination `d` is a webhook now: the two GA4 payloads of the old release are not its own.
     const bodies: Array<Record<string, any>> = [];
-    const worker = new DeliveryWorker({
-      destination: activeDestination('webhook'),
-      store,
-      log: createLogger({ level: 'silent' }),
-      backoff: { baseMs: 10, maxMs: 10 },
-      pollMs: 5,
-      send: async (request) => {
-        bodies.push(...(JSON.parse(request.body) as { batch: Array<Record<string, any>> }).batch);
-        return { status: 200, headers: {}, body: '' };
-      },
+    await deliverUntil(store, activeDestination('webhook'), async (request) => {
+      bodies.push(...(JSON.parse(request.body) as { batch: Array<Record<string, any>> }).batch);
+      return { status: 200, headers: {}, body: '' };
     });
-    worker.start();
-    for (let i = 0; i < 400 && Object.keys((await store.stats()).outbox).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
-    await worker.stop();
     await store.close();
     // Only the stored event went, re-checked (`gone` is not in today's allowlist) and formatted.
     expect(bodies).toHaveLength(1);
