@@ -1,6 +1,6 @@
 /**
  * The pixel guard in real Chromium. A page (ours, in test/guard-page/) starts third-party requests
- * in more than 25 ways, in the page, in a fresh same-origin iframe, in a srcdoc iframe, in a
+ * in two sets of ways (techniques.js, and the guard v2 set in techniques-2.js), in the page, in a fresh same-origin iframe, in a srcdoc iframe, in a
  * same-origin page inside a frame and from workers. The "third party" is another loopback port,
  * whose server logs every request and every TCP connection, and Playwright records every request
  * the browser issues. Each technique requests its own URL, so a leak names what let it through.
@@ -8,8 +8,9 @@
  *  - Without the guard (control) every observable technique does reach the third party: the
  *    techniques are real, and the assertions below can fail.
  *  - With the guard alone nothing reaches it.
- *  - With the relay's CSP header on as well, nothing reaches it either, including what only the
- *    CSP can stop: markup after the guard (preload scanner), import(), CSS url().
+ *  - With the relay's CSP header on as well (on every response, as the relay sends it: SVG, XML
+ *    and text documents in frames too), nothing reaches it either, including what only the CSP can
+ *    stop: markup after the guard (preload scanner), import(), CSS url().
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -107,31 +108,36 @@ interface FirstParty {
   origin: string;
   batches: Array<Record<string, any>>;
   cspReports: number;
+  /** Like the relay: the policy on every response a frame could render, not only HTML. */
+  cspEverywhere: boolean;
 }
 
 /** The site: the test pages, the built SDK, and a /v1/batch that records what the SDK sent. */
 async function startFirstParty(thirdParty: string): Promise<FirstParty> {
-  const fp: FirstParty = { batches: [], cspReports: 0 } as unknown as FirstParty;
+  const fp: FirstParty = { batches: [], cspReports: 0, cspEverywhere: false } as unknown as FirstParty;
   const csp = buildPolicy(browserSchema.parse({ csp: { mode: 'enforce', inlineScripts: true } }));
+  // The first-party page allows the "third party" (data-allow-origins): its policy does too.
+  const allowingCsp = buildPolicy(browserSchema.parse({ allowOrigins: [thirdParty], csp: { mode: 'enforce', inlineScripts: true } }));
   const file = (name: string) => readFileSync(join(PAGE_DIR, name), 'utf8');
-  const html = (res: ServerResponse, body: string, withCsp: boolean) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(withCsp ? { 'content-security-policy': csp } : {}) });
+  const html = (res: ServerResponse, body: string, withCsp: boolean, policy = csp) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(withCsp ? { 'content-security-policy': policy } : {}) });
     res.end(body);
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', fp.origin);
+    const withCsp = url.searchParams.get('csp') === '1' || fp.cspEverywhere;
     const reply = (type: string, body: string | Buffer) => {
-      res.writeHead(200, { 'content-type': type });
+      res.writeHead(200, { 'content-type': type, ...(withCsp ? { 'content-security-policy': csp } : {}) });
       res.end(body);
     };
-    const url = new URL(req.url ?? '/', fp.origin);
-    const withCsp = url.searchParams.get('csp') === '1';
     const guard = url.searchParams.get('guard') === 'off' ? ' data-guard="off"' : '';
-    const sdk = `<script src="/palisade.js" data-write-key="pk_guard_test" data-autotrack="off"${guard}></script><script src="/techniques.js"></script>`;
+    const sdk = `<script src="/palisade.js" data-write-key="pk_guard_test" data-autotrack="off"${guard}></script><script src="/techniques.js"></script><script src="/techniques-2.js"></script>`;
     const run = (realm: string) => `runGuardTechniques(window, function (n) { return ${JSON.stringify(`${thirdParty}/t/${realm}/`)} + n; }, true)`;
     switch (url.pathname) {
       case '/palisade.js':
         return reply('text/javascript', readFileSync(SDK));
       case '/techniques.js':
+      case '/techniques-2.js':
       case '/worker.js':
         return reply('text/javascript', file(url.pathname.slice(1)));
       case '/v1/batch':
@@ -142,7 +148,7 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
           reply('application/json', '{}');
         });
       case '/techniques.html': {
-        const srcdoc = `<!doctype html><body><script src="/techniques.js"></script><script>${run('srcdoc')}</script>`;
+        const srcdoc = `<!doctype html><body><script src="/techniques.js"></script><script src="/techniques-2.js"></script><script>${run('srcdoc')}</script>`;
         return html(
           res,
           `<!doctype html><html><head>${sdk}</head><body>
@@ -191,6 +197,7 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
           `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
 <script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`,
           withCsp,
+          allowingCsp,
         );
       case '/first-party.js':
         return reply('text/javascript', file('first-party.js'));
@@ -204,6 +211,11 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
         return reply('text/css', 'body { color: rgb(1, 2, 3) }');
       case '/ok.json':
         return reply('application/json', '{"ok":true}');
+      // Documents that are not HTML, for frames to render.
+      case '/doc.svg':
+        return reply('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+      case '/doc.xml':
+        return reply('application/xml', '<?xml version="1.0"?><root xmlns="urn:palisade:test"><item/></root>');
       case '/events':
         return reply('text/event-stream', 'data: hello\n\n');
       case '/echo':
@@ -223,14 +235,17 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
 let browser: Browser;
 let tp: ThirdParty;
 let fp: FirstParty;
+/** Every technique, and the second set's (guard v2) on their own. */
 const techniques: string[] = [];
+const secondSet: string[] = [];
 
 beforeAll(async () => {
   tp = await startThirdParty();
   fp = await startFirstParty(tp.origin);
   browser = await launchBrowser();
-  const source = readFileSync(join(PAGE_DIR, 'techniques.js'), 'utf8');
-  techniques.push(...[...source.matchAll(/^ {4}'([\w-]+)': /gm)].map((m) => m[1]!));
+  const names = (file: string) => [...readFileSync(join(PAGE_DIR, file), 'utf8').matchAll(/^ {4}'([\w-]+)': /gm)].map((m) => m[1]!);
+  secondSet.push(...names('techniques-2.js'));
+  techniques.push(...names('techniques.js'), ...secondSet);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -242,6 +257,7 @@ afterAll(async () => {
 async function visit(path: string): Promise<{ paths: string[]; browserRequests: string[]; connections: number; ran: Record<string, string[]> }> {
   tp.reset();
   fp.batches.length = 0;
+  fp.cspEverywhere = path.includes('csp=1');
   const context = await browser.newContext();
   const browserRequests: string[] = [];
   // Chromium announces a request the CSP refused before refusing it: those never left the browser.
@@ -300,13 +316,24 @@ describe('pixel guard', () => {
       formPost: 'q=v',
       canonicalLink: 'https://www.clinic.example/',
       outboundLink: 'https://www.clinic.example/about',
+      workerData: 'data:function',
+      execCommandImage: 'load',
+      sanitizedHtml: 'load',
+      xslt: 'load',
+      svgFrame: 'svg',
+      speculationRules: 'speculationrules',
     };
     expect(await results('/first-party.html?guard=off')).toEqual(expected);
     expect(await results('/first-party.html')).toEqual(expected);
+    // The guard under the relay's policy: its worker wrapper included (a data: worker becomes a
+    // blob: one, which worker-src allows).
+    expect(await results('/first-party.html?csp=1')).toEqual(expected);
   });
 
-  it('lists more than 25 techniques, and without the guard every observable one reaches the third party', async () => {
-    expect(techniques.length).toBeGreaterThan(25);
+  it('lists two sets of techniques (the second at least 60), and without the guard every observable one reaches the third party', async () => {
+    expect(secondSet.length).toBeGreaterThanOrEqual(60);
+    expect(techniques.length - secondSet.length).toBeGreaterThan(25);
+    expect(new Set(techniques).size).toBe(techniques.length);
     const { paths, ran } = await visit('/techniques.html?guard=off');
     expect(ran.main!.sort()).toEqual([...techniques].sort());
     const missed = techniques.filter((t) => !UNOBSERVABLE.has(t) && !paths.some((p) => p.startsWith(`/t/main/${t}`)));

@@ -22,6 +22,26 @@
     srcdoc: function () { var f = document.createElement('iframe'); f.srcdoc = '<p id="p">framed</p><script>parent.srcdocRan = true</scr' + 'ipt>'; document.body.appendChild(f); return loaded(f).then(function () { return f.contentDocument.getElementById('p').textContent + ':' + window.srcdocRan; }); },
     formPost: function () { var f = document.createElement('iframe'); f.name = 'formsink'; document.body.appendChild(f); var form = document.createElement('form'); form.method = 'POST'; form.action = '/echo'; form.target = 'formsink'; var i = document.createElement('input'); i.name = 'q'; i.value = 'v'; form.appendChild(i); document.body.appendChild(form); var done = loaded(f); form.submit(); return done.then(function () { return f.contentDocument.body.textContent; }); },
     canonicalLink: function () { var l = document.createElement('link'); l.rel = 'canonical'; l.href = 'https://www.clinic.example/'; document.head.appendChild(l); return l.href; },
+    // Guard v2: what the guard now wraps must keep working for the page's own URLs.
+    workerData: function () { return worker(new Worker('data:text/javascript,' + encodeURIComponent('postMessage("data:" + typeof fetch)'))); },
+    execCommandImage: function () {
+      var d = document.createElement('div'); d.contentEditable = 'true'; d.textContent = 'x'; document.body.appendChild(d);
+      var r = document.createRange(); r.selectNodeContents(d); getSelection().removeAllRanges(); getSelection().addRange(r);
+      document.execCommand('insertImage', false, '/ok.png?exec');
+      var img = d.querySelector('img');
+      return img ? (img.complete && img.naturalWidth ? Promise.resolve('load') : loaded(img)) : 'no image';
+    },
+    sanitizedHtml: function () { var d = document.createElement('div'); document.body.appendChild(d); d.setHTML('<img id="sanitized" src="/ok.png?sanitized">', { sanitizer: { elements: ['img'], attributes: ['id', 'src'] } }); return loaded(document.getElementById('sanitized')); },
+    xslt: function () {
+      var xsl = new DOMParser().parseFromString('<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:output method="html"/><xsl:template match="/"><img id="xslt" src="/ok.png?xslt"/></xsl:template></xsl:stylesheet>', 'application/xml');
+      var p = new XSLTProcessor(); p.importStylesheet(xsl);
+      var fragment = p.transformToFragment(new DOMParser().parseFromString('<x/>', 'application/xml'), document);
+      document.body.appendChild(fragment);
+      var img = document.getElementById('xslt');
+      return img.complete && img.naturalWidth ? 'load' : loaded(img);
+    },
+    svgFrame: function () { var f = document.createElement('iframe'); f.src = '/doc.svg'; document.body.appendChild(f); return loaded(f).then(function () { return f.getSVGDocument().documentElement.localName; }); },
+    speculationRules: function () { var s = document.createElement('script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: ['/ok.json?prefetch'] }] }); document.head.appendChild(s); return s.type; },
     outboundLink: function () { var a = document.createElement('a'); a.href = 'https://www.clinic.example/about'; document.body.appendChild(a); return a.href; },
   };
   var names = Object.keys(checks);

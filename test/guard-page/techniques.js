@@ -12,6 +12,8 @@
   function parsed(w, html) { return new w.DOMParser().parseFromString(html, 'text/html'); }
   /** A hidden frame for background navigations (form posts, pinged links) to land in. */
   function sink(w) { var f = make(w, 'iframe'); f.name = 'sink' + Math.random().toString(36).slice(2); f.hidden = true; append(w, f); return f.name; }
+  // For the second set (techniques-2.js), which runs through the same runner.
+  window.guardHelpers = { SVG: SVG, append: append, make: make, parsed: parsed, sink: sink };
 
   window.guardTechniques = {
     // Scripts
@@ -93,41 +95,6 @@
     'a-ping-attribute': function (w, u) { var a = append(w, make(w, 'a')); a.setAttribute('href', '/blank.html'); a.target = sink(w); a.setAttribute('ping', u); a.click(); },
     'form-background-post': function (w, u) { var form = make(w, 'form'); form.method = 'POST'; form.action = u; form.target = sink(w); append(w, form); form.submit(); },
     'form-button-formaction': function (w, u) { var form = make(w, 'form'); form.method = 'POST'; form.target = sink(w); var b = make(w, 'button'); b.formAction = u; form.appendChild(b); append(w, form); form.requestSubmit(b); },
-    // Fetching APIs outside the DOM (the guard's FETCHING_APIS)
-    'api-FontFace': function (w, u) { new w.FontFace('t' + Math.random().toString(36).slice(2), 'url(' + u + ')').load().catch(function () {}); },
-    'api-cache-add': function (w, u) { if (w.caches) w.caches.open('guard-test').then(function (c) { return c.add(u); }).catch(function () {}); else w.fetch(u).catch(function () {}); },
-    'api-cache-addAll': function (w, u) { if (w.caches) w.caches.open('guard-test').then(function (c) { return c.addAll([u]); }).catch(function () {}); else w.fetch(u).catch(function () {}); },
-    'api-audioWorklet': function (w, u) { var C = w.AudioContext || w.OfflineAudioContext; if (C === w.AudioContext) new C().audioWorklet.addModule(u).catch(function () {}); },
-    'api-paintWorklet': function (w, u) { if (w.CSS && w.CSS.paintWorklet) w.CSS.paintWorklet.addModule(u).catch(function () {}); },
-    'api-WebSocketStream': function (w, u) { if (w.WebSocketStream) new w.WebSocketStream(u.replace(/^http/, 'ws')); else new w.WebSocket(u.replace(/^http/, 'ws')); },
-    'api-speculationrules': function (w, u) { var s = make(w, 'script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: [u] }] }); append(w, s); },
-    // Attributes whose meaning changes after the URL is set, and URLs outside the usual attributes
-    'link-rel-changed-after-insert': function (w, u) { var l = make(w, 'link'); l.rel = 'canonical'; l.href = u; w.document.head.appendChild(l); l.rel = 'stylesheet'; },
-    'link-relList-after-href': function (w, u) { var l = make(w, 'link'); l.rel = 'canonical'; l.href = u; w.document.head.appendChild(l); l.relList.remove('canonical'); l.relList.add('stylesheet'); },
-    'link-rel-attribute-after-href': function (w, u) { var l = make(w, 'link'); l.setAttribute('rel', 'alternate'); l.setAttribute('href', u); w.document.head.appendChild(l); l.setAttribute('rel', 'stylesheet'); },
-    'tr-background': function (w, u) { var t = make(w, 'table'); var r = t.insertRow(); r.setAttribute('background', u); r.insertCell().textContent = 'x'; append(w, t); },
-    'svg-set-href': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); var set = w.document.createElementNS(SVG, 'set'); set.setAttribute('attributeName', 'href'); set.setAttribute('to', u); img.appendChild(set); svg.appendChild(img); },
-    'svg-baseVal': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); svg.appendChild(img); img.href.baseVal = u; },
-    'svg-xlink-custom-prefix': function (w, u) { var svg = append(w, w.document.createElementNS(SVG, 'svg')); var img = w.document.createElementNS(SVG, 'image'); img.setAttribute('width', '1'); img.setAttribute('height', '1'); img.setAttributeNS('http://www.w3.org/1999/xlink', 'foo:href', u); svg.appendChild(img); },
-    // Declarative shadow DOM: shadow roots the parser attaches from <template shadowrootmode>
-    'dsd-setHTMLUnsafe': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><img src="' + u + '"></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
-    'dsd-nested-template': function (w, u) { var d = append(w, make(w, 'div')); if (d.setHTMLUnsafe) d.setHTMLUnsafe('<div><template shadowrootmode="open"><div><template shadowrootmode="open"><img src="' + u + '"></template></div></template></div>'); else d.innerHTML = '<img src="' + u + '">'; },
-    'dsd-parseHTMLUnsafe-import': function (w, u) { if (w.Document.parseHTMLUnsafe) { var doc = w.Document.parseHTMLUnsafe('<div><template shadowrootmode="open" shadowrootclonable><img src="' + u + '"></template></div>'); append(w, w.document.importNode(doc.body.firstChild, true)); } else new w.Image().src = u; },
-    // Frames whose document the page writes through a URL
-    'frame-javascript-url': function (w, u) { var f = make(w, 'iframe'); f.src = 'javascript:' + encodeURIComponent('"<img src=\'' + u + '\'>"'); append(w, f); },
-    'frame-data-url': function (w, u) { var f = make(w, 'iframe'); f.src = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, f); },
-    'frame-blob-url': function (w, u) { var f = make(w, 'iframe'); f.src = w.URL.createObjectURL(new w.Blob(['<img src="' + u + '">'], { type: 'text/html' })); append(w, f); },
-    'object-data-url': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = 'data:text/html,' + encodeURIComponent('<img src="' + u + '">'); append(w, o); },
-    'srcdoc-sandboxed-scripts': function (w, u) { var f = make(w, 'iframe'); f.setAttribute('sandbox', 'allow-scripts'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; append(w, f); },
-    'srcdoc-sandbox-tokens': function (w, u) { var f = make(w, 'iframe'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; f.sandbox.add('allow-scripts'); append(w, f); },
-    // Realms the page can reach other than frames it inserts
-    'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
-    'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },
-    'realm-object-document': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = '/blank.html'; o.onload = function () { try { o.contentWindow.fetch(u, { mode: 'no-cors' }).catch(function () {}); } catch (e) { /* blocked */ } }; append(w, o); },
-    // Workers
-    'worker-nested': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['try { new Worker(URL.createObjectURL(new Blob(["fetch(' + JSON.stringify(u).replace(/"/g, '\\"') + ').catch(function(){})"]))) } catch (e) {}']))); },
-    'sharedworker-blob': function (w, u) { new w.SharedWorker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
-    'worker-socket-stream': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['try { new (self.WebSocketStream || WebSocket)(' + JSON.stringify(u.replace(/^http/, 'ws')) + ') } catch (e) {}']))); },
     'worker-blob': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },
     'worker-same-origin-url': function (w, u) { new w.Worker('/worker.js?u=' + encodeURIComponent(u)); },
     'worker-module': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['await fetch(' + JSON.stringify(u) + ').catch(() => {})'], { type: 'text/javascript' })), { type: 'module' }); },

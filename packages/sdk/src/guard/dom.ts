@@ -5,14 +5,19 @@
  *  - property setters (`img.src = ...`) and the attribute API (`setAttribute`, `setAttributeNS`,
  *    `setAttributeNode`, `attributes.setNamedItem`, `attr.value = ...`);
  *  - HTML strings (`innerHTML`, `outerHTML`, `insertAdjacentHTML`, `createContextualFragment`,
- *    `setHTMLUnsafe`, `document.write`, `execCommand('insertHTML')`, iframe `srcdoc`): parsed first
- *    in an inert template, rewritten only when they name a blocked URL;
- *  - nodes that arrive from elsewhere (an inert DOMParser document, another realm): checked when
- *    inserted, imported or adopted;
+ *    `setHTMLUnsafe`, `setHTML`, `Document.parseHTMLUnsafe`, `document.write`,
+ *    `execCommand('insertHTML')`, iframe `srcdoc`): parsed first in an inert template, rewritten
+ *    only when they name a blocked URL (so closed declarative shadow roots are seen as templates);
+ *  - nodes that arrive from elsewhere (an inert DOMParser document, another realm, XSLT output):
+ *    checked when inserted, imported or adopted, against the base of the document they load in;
+ *  - attributes that change what another one does: a link's rel, an iframe's sandbox, a `<base>`
+ *    (every relative URL after it), a meta refresh in a frame, a script's speculation-rules type;
  *  - parser-inserted markup: a MutationObserver neutralizes it. The parser runs pending microtasks
  *    before it runs a script, so a blocked parser-inserted script never executes (its request may
  *    already be out through the preload scanner: that is what the CSP header is for).
- * Same-origin frames get their own copy of all this the moment they exist (`guardFrame`).
+ * Same-origin frames get their own copy of all this the moment they exist (`guardFrame`): when
+ * inserted, when a script reaches their window or document (contentWindow, contentDocument,
+ * getSVGDocument, window.open by name), and when they load a new document, whatever its type.
  */
 import type { RequestKind } from './policy.js';
 
@@ -20,10 +25,12 @@ export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boo
 
 /**
  * What makes an element request a URL: `elements attributes kind;...`. SVG elements are prefixed
- * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element.
+ * `svg:`; `attributionsrc` (an Attribution Reporting beacon) counts on every element. A `<base>`
+ * counts too: every relative URL resolved after it (a script's src at insertion, a form's action
+ * at submission, a ping at the click) would go where it points.
  */
 const TABLE =
-  'script src script;iframe,frame src frame;embed src object;object data object;audio,video,track,source src media;video poster image;' +
+  'script src script;iframe,frame src frame;embed src object;base href link;object data object;audio,video,track,source src media;video poster image;' +
   'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;' +
   'body,table,thead,tbody,tfoot,tr,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image;' +
   'svg:animate,svg:set,svg:animateMotion,svg:animateTransform to,from,by,values image';
@@ -37,12 +44,12 @@ for (const entry of TABLE.split(';')) {
   }
 }
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
-const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc],script[type]`;
+const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc],script[type],meta[content]`;
 /**
  * The attributes the MutationObserver watches (repeats are harmless): those above, and what
  * changes their meaning.
  */
-const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel'];
+const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel', 'type', 'content', 'http-equiv'];
 /** Property names of those attributes where they differ. */
 const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
 
@@ -62,12 +69,28 @@ function inertRel(rel: string): boolean {
   return /\S/.test(rel) && !/\S/.test(rel.replace(INERT_RELS, ''));
 }
 
+/** The URL a `<meta http-equiv="refresh">` content navigates to, if it names one (`5; url='x'`). */
+export function refreshUrl(content: string): string | undefined {
+  let rest = content.replace(/^[\s\d.]*[;,]?\s*/, '').replace(/^url\s*=\s*/i, '');
+  const quote = rest[0];
+  if (quote === '"' || quote === "'") {
+    const end = rest.indexOf(quote, 1);
+    rest = rest.slice(1, end === -1 ? undefined : end);
+  }
+  return rest.trim() || undefined;
+}
+
+/** A speculation rules type (`<script type="speculationrules">`). */
+const isSpeculation = (type: string | null) => /^\s*speculationrules\s*$/i.test(type ?? '');
+
 /** The realm guard's hook, which every guarded window carries under this symbol. */
 export const GUARD_HOOK = 'palisade.guard';
 const FRAME_BOOT = `<script>try{parent[Symbol.for("${GUARD_HOOK}")](window)}catch(e){}</script>`;
 
 /** A string that names no scheme, host or entity cannot point at another origin. */
 const MAY_NAME_ORIGIN = /\/\/|\\|:|&/;
+
+const XHTML = 'http://www.w3.org/1999/xhtml';
 
 /** `img`, `svg:image`; '' for other namespaces (MathML). Namespaces end in /1999/xhtml and /2000/svg. */
 function tagKey(el: Element): string {
@@ -86,17 +109,31 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const { getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
   const { defineProperty, getOwnPropertyDescriptor: descriptor, getPrototypeOf } = Object;
   const inner = descriptor(E, 'innerHTML')!;
-  /** Elements that hold a document of their own, with the platform's getter of their window. */
-  const FRAME_TAGS = ['iframe', 'frame', 'object'];
-  const frameWindows = new Map<string, () => unknown>();
-  for (const [tag, ctor] of [
-    ['iframe', w.HTMLIFrameElement],
-    ['frame', w.HTMLFrameElement],
-    ['object', w.HTMLObjectElement],
-  ] as const) {
-    const get = ctor && descriptor(ctor.prototype, 'contentWindow')?.get;
+  /**
+   * Elements that hold a document of their own, with the platform's way to their window: an
+   * embed has no contentWindow, only getSVGDocument() (which the others have too).
+   */
+  const FRAME_TAGS = ['iframe', 'frame', 'object', 'embed'];
+  const FRAME_CTORS = [w.HTMLIFrameElement, w.HTMLFrameElement, w.HTMLObjectElement, w.HTMLEmbedElement];
+  const frameWindows = new Map<string, (this: Element) => unknown>();
+  FRAME_TAGS.forEach((tag, i) => {
+    const proto = FRAME_CTORS[i]?.prototype;
+    const get = proto && descriptor(proto, 'contentWindow')?.get;
+    const svgDocument = proto?.getSVGDocument;
     if (get) frameWindows.set(tag, get);
-  }
+    else if (svgDocument)
+      frameWindows.set(tag, function (this: Element) {
+        return svgDocument.call(this)?.defaultView;
+      });
+  });
+  /** A document that never loads anything: where HTML strings are parsed to be looked at. */
+  let inertDocument: Document | undefined;
+  /**
+   * The base a URL in `el` resolves against where it can load: its own document's, or, for a node
+   * of a document without a window (a template's, DOMParser's, parseHTMLUnsafe's, XSLT's, whose
+   * base is about:blank), the realm's document, where it will load once moved there.
+   */
+  const baseOf = (el: Element) => (el.ownerDocument?.defaultView ? el.baseURI : w.document.baseURI);
 
   /**
    * The value attribute `name` of `el` may take: `value` itself, a srcdoc with the realm hook
@@ -120,9 +157,24 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     // the href already there (`canonical` first, `stylesheet` after).
     if (key === 'link' && attr === 'rel') {
       const href = getAttribute.call(el, 'href');
-      if (href && !inertRel(v) && isBlocked(href, el.baseURI, 'link')) removeAttribute.call(el, 'href');
+      if (href && !inertRel(v) && isBlocked(href, baseOf(el), 'link')) removeAttribute.call(el, 'href');
       return v;
     }
+    // A meta refresh navigates its document: in a frame, to a blocked URL, it is a frame request
+    // (the top-level page navigating itself is the visitor's to see, like a link).
+    if (key === 'meta' && (attr === 'content' || attr === 'http-equiv')) {
+      const content = attr === 'content' ? v : getAttribute.call(el, 'content');
+      const equiv = attr === 'http-equiv' ? v : getAttribute.call(el, 'http-equiv');
+      const url = /^\s*refresh\s*$/i.test(equiv ?? '') && content !== null ? refreshUrl(content) : undefined;
+      if (url === undefined || w.parent === w || !isBlocked(url, baseOf(el), 'frame')) return v;
+      if (attr === 'content') return undefined;
+      removeAttribute.call(el, 'content');
+      return v;
+    }
+    // Speculation rules take effect when the script is prepared, and a script that has not run
+    // yet is prepared again whenever its text changes: a script that becomes speculation rules
+    // once in the page is made inert (one inserted as such is read by speculates() below).
+    if (key === 'script' && attr === 'type' && isSpeculation(v) && !isSpeculation(getAttribute.call(el, 'type')) && el.isConnected) return 'palisade/blocked';
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
     if (key === 'link' && attr === 'href' && inertRel(getAttribute.call(el, 'rel') ?? '')) return v;
@@ -133,7 +185,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
     // space, comma or semicolon).
-    if (!v.split(/[\s,;]+/).some((token) => token && isBlocked(token, el.baseURI, kind))) return v;
+    const base = baseOf(el);
+    if (!v.split(/[\s,;]+/).some((token) => token && isBlocked(token, base, kind))) return v;
     // A form whose action is blocked submits to nowhere rather than to this page.
     return kind === 'form' ? 'about:blank' : undefined;
   }
@@ -175,10 +228,12 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   /**
    * Speculation rules (`<script type="speculationrules">`) make the browser prefetch or prerender
    * the URLs they list, or every link a document rule (`where`) matches: such a script is made
-   * inert when it lists a blocked URL or has a document rule (it could match a link anywhere).
+   * inert when it lists a blocked URL or has a document rule (it could match a link anywhere),
+   * and when it is empty (its rules would be read when text is added, after this check).
    */
   function speculates(el: Element): boolean {
-    if (!/^\s*speculationrules\s*$/i.test(getAttribute.call(el, 'type') ?? '')) return false;
+    if (!isSpeculation(getAttribute.call(el, 'type'))) return false;
+    if (!/\S/.test(el.textContent ?? '')) return true;
     let rules: Record<string, Array<{ urls?: unknown; where?: unknown }>>;
     try {
       rules = JSON.parse(el.textContent ?? '');
@@ -190,7 +245,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
       for (const rule of list) {
         if (rule?.where !== undefined) return true;
         const urls = Array.isArray(rule?.urls) ? rule.urls : [];
-        if (urls.some((u: unknown) => isBlocked(String(u), el.baseURI, 'link'))) return true;
+        if (urls.some((u: unknown) => isBlocked(String(u), baseOf(el), 'link'))) return true;
       }
     }
     return false;
@@ -226,7 +281,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   /** The HTML a string would produce, rewritten only if it names a blocked URL. */
   function cleanHtml(html: string): string {
     if (!MAY_NAME_ORIGIN.test(html)) return html;
-    const template = D.createElement.call(w.document, 'template') as HTMLTemplateElement;
+    // An HTML document's template, whatever the realm's document is (an SVG or XML document
+    // would parse the string as XML).
+    inertDocument ??= w.document.implementation.createHTMLDocument('');
+    const template = D.createElement.call(inertDocument, 'template') as HTMLTemplateElement;
     inner.set!.call(template, html); // template contents are inert: nothing loads while we look
     return clean(template.content) ? inner.get!.call(template) : html;
   }
@@ -255,7 +313,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const vetted = new WeakSet<object>();
   for (const tag of Object.keys(ATTRS)) {
     if (tag.startsWith('svg:')) continue; // SVG URLs are read-only animated strings: attributes only
-    const own = getPrototypeOf(w.document.createElement(tag));
+    // createElementNS: in an SVG or XML document, createElement makes elements of no namespace.
+    const own = getPrototypeOf(D.createElementNS.call(w.document, XHTML, tag));
     for (const attr of [...Object.keys(ATTRS[tag]!), 'attributionsrc', ...(tag === 'iframe' ? ['srcdoc'] : [])]) {
       const prop = PROPS[attr] ?? attr;
       let proto = own;
@@ -324,13 +383,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   );
   wrap(w.Attr.prototype, 'value', attrSetter, 'set');
 
-  // Attributes that change what another attribute does, through their property and their token
-  // list: a link's rel (`relList.add('stylesheet')`) and an iframe's sandbox (`sandbox.add(...)`).
-  // The token list is tied to its element when the element hands it out.
+  // Attributes that change what another attribute does, through their token list: a link's rel
+  // (`relList.add('stylesheet')`) and an iframe's sandbox (`sandbox.add(...)`). The token list is
+  // tied to its element when the element hands it out.
   const tokenOwners = new WeakMap<object, Element>();
-  for (const [ctor, attr, listProp] of [
-    [w.HTMLLinkElement, 'rel', 'relList'],
-    [w.HTMLIFrameElement, 'sandbox', 'sandbox'],
+  for (const [ctor, listProp] of [
+    [w.HTMLLinkElement, 'relList'],
+    [w.HTMLIFrameElement, 'sandbox'],
   ] as const) {
     wrap(
       ctor.prototype,
@@ -343,12 +402,23 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
         },
       'get',
     );
+  }
+  // The same attributes' properties, and the others that change what an element fetches: a
+  // meta's refresh, a script's type (speculation rules).
+  for (const [ctor, prop, attr] of [
+    [w.HTMLLinkElement, 'rel', 'rel'],
+    [w.HTMLIFrameElement, 'sandbox', 'sandbox'],
+    [w.HTMLMetaElement, 'content', 'content'],
+    [w.HTMLMetaElement, 'httpEquiv', 'http-equiv'],
+    [w.HTMLScriptElement, 'type', 'type'],
+  ] as const) {
     wrap(
-      ctor.prototype,
-      attr,
+      ctor?.prototype,
+      prop,
       (set) =>
         function (v: unknown) {
-          set.call(this, vet(this, attr, v));
+          const next = vet(this, attr, v);
+          if (next !== undefined) set.call(this, next);
         },
       'set',
     );
@@ -432,9 +502,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   };
   for (const proto of [E, w.ShadowRoot?.prototype]) {
     wrap(proto, 'innerHTML outerHTML', html(at(0)), 'set');
-    wrap(proto, 'setHTMLUnsafe', html(at(0)));
+    // setHTML runs the sanitizer API, whose allowlist may well keep an img's src.
+    wrap(proto, 'setHTMLUnsafe setHTML', html(at(0)));
   }
   wrap(E, 'insertAdjacentHTML', html(at(1)));
+  // New documents from a string: inert until their nodes move here, but a closed declarative
+  // shadow root in one would move in unseen (no script can reach it): cleaned as a string first.
+  wrap(w.Document, 'parseHTMLUnsafe parseHTML', html(at(0)));
+  // document.open (and a write to a closed document, which opens it) removes the document's
+  // event listeners: the frame-load listener is put back.
   wrap(
     D,
     'write writeln',
@@ -442,10 +518,47 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   );
   wrap(
     D,
+    'open write writeln',
+    (original) =>
+      function (...args) {
+        const result = original.apply(this, args);
+        if (this.nodeType === 9) this.addEventListener('load', onFrameLoad, true);
+        return result;
+      },
+  );
+  // execCommand: insertHTML takes markup; insertImage a URL, fetched as soon as the image is in.
+  wrap(
+    D,
     'execCommand',
-    html((args) => (/^inserthtml$/i.test(args[0]) ? at(2)(args) : args)),
+    (original) =>
+      function (...args) {
+        const command = String(args[0]).toLowerCase();
+        if (command === 'inserthtml') args[2] = cleanHtml(String(args[2]));
+        if (command === 'insertimage') {
+          args[2] = String(args[2]);
+          if (isBlocked(args[2], this.baseURI, 'image')) return false;
+        }
+        const result = original.apply(this, args);
+        framesIn(this);
+        return result;
+      },
   );
   wrap(w.Range.prototype, 'createContextualFragment', html(at(0)));
+  // XSLT output becomes nodes of the document it is given, and an img made there loads at once,
+  // before it is inserted anywhere: the transform writes into an inert document, is cleaned
+  // there, and only then moves to the caller's document.
+  wrap(
+    w.XSLTProcessor?.prototype,
+    'transformToFragment',
+    (original) =>
+      function (source: Node, output: Document) {
+        inertDocument ??= w.document.implementation.createHTMLDocument('');
+        const fragment = original.call(this, source, inertDocument);
+        if (!fragment) return fragment;
+        clean(fragment);
+        return D.adoptNode.call(output, fragment);
+      },
+  );
 
   // Nodes that arrive from elsewhere. Only checked when they could load: inserted into a connected
   // parent from outside it (not moved within it) or from another document, so building a detached
@@ -488,7 +601,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   // window or document is read (so a script reaches a frame's realm only through the guard), and
   // when one loads a new document. Load events of elements never reach the window: the listener
   // sits on each document, in the capture phase, ahead of any listener on the frame itself.
-  for (const ctor of [w.HTMLIFrameElement, w.HTMLFrameElement, w.HTMLObjectElement]) {
+  for (const ctor of FRAME_CTORS) {
     wrap(
       ctor?.prototype,
       'contentWindow contentDocument',
@@ -499,6 +612,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
         },
       'get',
     );
+    wrap(
+      ctor?.prototype,
+      'getSVGDocument',
+      (original) =>
+        function () {
+          guardFrame(this);
+          return original.call(this);
+        },
+    );
   }
   const onFrameLoad = (e: Event) => {
     const t = e.target as Element;
@@ -506,12 +628,26 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   };
 
   // A popup or a window found by name (`open('', name)`) is a realm too: guarded before the
-  // caller can write into it.
+  // caller can write into it. Opening a URL into one of this page's frames is a frame request.
+  const isFrameName = (name: string) => {
+    for (let i = 0; i < w.frames.length; i++) {
+      try {
+        if (w.frames[i].name === name) return true;
+      } catch {
+        // another origin's frame: its name is not ours to read
+      }
+    }
+    return false;
+  };
   wrap(
     w,
     'open',
     (original) =>
       function (...args) {
+        if (args[0] !== undefined && args[0] !== '') {
+          args[0] = String(args[0]);
+          if (args[1] !== undefined && isFrameName(String(args[1])) && isBlocked(args[0], w.document.baseURI, 'frame')) return null;
+        }
         const opened = original.apply(this, args);
         try {
           if (opened) guardRealm(opened);
@@ -544,9 +680,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const observed = new WeakSet<Document>();
   return () => {
     const doc = w.document;
+    doc.addEventListener('load', onFrameLoad, true); // once: the same listener is not added twice
     if (observed.has(doc)) return;
     observed.add(doc);
     observer.observe(doc, { childList: true, subtree: true, attributes: true, attributeFilter: OBSERVED });
-    doc.addEventListener('load', onFrameLoad, true);
   };
 }

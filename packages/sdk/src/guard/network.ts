@@ -7,6 +7,10 @@
  * A blocked call fails the way the browser fails a request the CSP refused: promises reject,
  * an XHR fires `error`, sendBeacon returns false, constructors throw a SecurityError.
  *
+ * Every URL is read once: the guard converts it to a string (a Request's with the platform's
+ * getter) and hands the browser that string, so a value that names one URL when the guard looks
+ * and another when the browser does (a `toString` that changes) cannot pass.
+ *
  * Self-contained on purpose: workers run this function's source text (see workers.ts), so it
  * must not reference anything outside its parameters.
  */
@@ -44,26 +48,30 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   const refuse = (what: string) => new DOMException(`${what}: blocked by Palisade`, 'SecurityError');
   // A Request's URL is read with the platform's own getter: a look-alike object cannot fake it.
   const requestUrl = g.Request && Object.getOwnPropertyDescriptor(g.Request.prototype, 'url')!.get!;
-  const target = (input: unknown): unknown => {
+  /** A call's request as the browser will see it: a Request as it is, anything else as a string. */
+  const once = (input: unknown): { url: string; input: unknown } => {
     try {
-      return requestUrl.call(input);
+      return { url: requestUrl.call(input), input };
     } catch {
-      return input;
+      const url = String(input);
+      return { url, input: url };
     }
   };
+  const anyBlocked = (inputs: unknown[]) => inputs.some((r) => blocked(once(r).url, 'connect'));
   // In a worker started from a wrapper blob, relative URLs are meant relative to the original script.
-  const rebase = (input: unknown) => (resolve && (typeof input === 'string' || input instanceof g.URL) ? resolve(String(input)) : input);
+  const rebase = (input: unknown) => (resolve && typeof input === 'string' ? resolve(input) : input);
 
   for (const name of ['fetch', 'fetchLater']) {
     const original = g[name];
     if (!original) continue;
     covered.push(name);
     g[name] = function (this: unknown, input: unknown, init?: unknown) {
-      if (blocked(target(input), 'connect')) {
+      const request = once(input);
+      if (blocked(request.url, 'connect')) {
         if (name === 'fetch') return Promise.reject(new TypeError('Failed to fetch'));
         throw refuse('fetchLater');
       }
-      return original.call(this ?? g, rebase(input), init);
+      return original.call(this ?? g, rebase(request.input), init);
     };
   }
 
@@ -74,7 +82,8 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   if (open) {
     covered.push('XMLHttpRequest.prototype.open');
     xhr.open = function (this: unknown, method: string, url: unknown, ...rest: unknown[]) {
-      return open.call(this, method, blocked(url, 'connect') ? 'about:blank' : rebase(url), ...rest);
+      const u = String(url);
+      return open.call(this, method, blocked(u, 'connect') ? 'about:blank' : rebase(u), ...rest);
     };
   }
 
@@ -83,7 +92,8 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   if (beacon) {
     covered.push('Navigator.prototype.sendBeacon');
     nav.sendBeacon = function (this: unknown, url: unknown, data?: unknown) {
-      return blocked(url, 'connect') ? false : beacon.call(this, rebase(url), data);
+      const u = String(url);
+      return blocked(u, 'connect') ? false : beacon.call(this, rebase(u), data);
     };
   }
 
@@ -93,8 +103,9 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push(name);
     g[name] = new Proxy(g[name], {
       construct(ctor, args, newTarget) {
-        if (blocked(args[0], 'connect')) throw refuse(name);
-        return Reflect.construct(ctor, [rebase(args[0]), ...args.slice(1)], newTarget);
+        const u = String(args[0]);
+        if (blocked(u, 'connect')) throw refuse(name);
+        return Reflect.construct(ctor, [rebase(u), ...args.slice(1)], newTarget);
       },
     });
   }
@@ -109,7 +120,12 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('FontFace');
     g.FontFace = new Proxy(g.FontFace, {
       construct(ctor, args, newTarget) {
-        if (typeof args[1] === 'string' && cssUrls(args[1]).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
+        // A source that is not binary font data is CSS text, whatever object carries it.
+        const binary = args[1] instanceof g.ArrayBuffer || g.ArrayBuffer.isView(args[1]);
+        if (!binary && args.length > 1) {
+          args = [args[0], String(args[1]), ...args.slice(2)];
+          if (cssUrls(args[1]).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
+        }
         return Reflect.construct(ctor, args, newTarget);
       },
     });
@@ -122,11 +138,12 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     const add = cache.add;
     const addAll = cache.addAll;
     cache.add = function (this: unknown, request: unknown) {
-      return blocked(target(request), 'connect') ? Promise.reject(new TypeError('Failed to fetch')) : add.call(this, request);
+      const r = once(request);
+      return blocked(r.url, 'connect') ? Promise.reject(new TypeError('Failed to fetch')) : add.call(this, r.input);
     };
     cache.addAll = function (this: unknown, requests: Iterable<unknown>) {
-      const list = [...requests];
-      return list.some((r) => blocked(target(r), 'connect')) ? Promise.reject(new TypeError('Failed to fetch')) : addAll.call(this, list);
+      const list = [...requests].map((r) => once(r).input);
+      return anyBlocked(list) ? Promise.reject(new TypeError('Failed to fetch')) : addAll.call(this, list);
     };
   }
 
@@ -136,8 +153,8 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('BackgroundFetchManager.prototype.fetch');
     const bgFetch = backgroundFetch.fetch;
     backgroundFetch.fetch = function (this: unknown, id: unknown, requests: unknown, options?: unknown) {
-      const list = Array.isArray(requests) ? requests : [requests];
-      return list.some((r) => blocked(target(r), 'connect')) ? Promise.reject(new TypeError('Failed to fetch')) : bgFetch.call(this, id, requests, options);
+      const list = (Array.isArray(requests) ? requests : [requests]).map((r) => once(r).input);
+      return anyBlocked(list) ? Promise.reject(new TypeError('Failed to fetch')) : bgFetch.call(this, id, list, options);
     };
   }
 
@@ -147,7 +164,8 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('Worklet.prototype.addModule');
     const addModule = worklet.addModule;
     worklet.addModule = function (this: unknown, url: unknown, options?: unknown) {
-      return blocked(url, 'script') ? Promise.reject(refuse('Worklet.addModule')) : addModule.call(this, url, options);
+      const u = String(url);
+      return blocked(u, 'script') ? Promise.reject(refuse('Worklet.addModule')) : addModule.call(this, u, options);
     };
   }
 
@@ -156,9 +174,11 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('PaymentRequest');
     g.PaymentRequest = new Proxy(g.PaymentRequest, {
       construct(ctor, args, newTarget) {
-        const methods = Array.isArray(args[0]) ? args[0] : [];
-        if (methods.some((m: { supportedMethods?: unknown }) => /^https?:/i.test(String(m?.supportedMethods)) && blocked(m.supportedMethods, 'connect')))
-          throw refuse('PaymentRequest');
+        if (Array.isArray(args[0])) {
+          const methods = args[0].map((m: { supportedMethods?: unknown }) => ({ ...m, supportedMethods: String(m?.supportedMethods) }));
+          if (methods.some((m) => /^https?:/i.test(m.supportedMethods) && blocked(m.supportedMethods, 'connect'))) throw refuse('PaymentRequest');
+          args = [methods, ...args.slice(1)];
+        }
         return Reflect.construct(ctor, args, newTarget);
       },
     });
@@ -170,36 +190,43 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('CredentialsContainer.prototype.get');
     const get = credentials.get;
     credentials.get = function (this: unknown, options?: { identity?: { providers?: Array<{ configURL?: unknown }> } }) {
-      const providers = options?.identity?.providers ?? [];
+      const identity = options?.identity;
+      if (!identity?.providers) return get.call(this, options);
+      const providers = [...identity.providers].map((p) => (p?.configURL === undefined ? p : { ...p, configURL: String(p.configURL) }));
       if (providers.some((p) => p?.configURL !== undefined && p.configURL !== 'any' && blocked(p.configURL, 'connect'))) {
         return Promise.reject(new DOMException('blocked by Palisade', 'NetworkError'));
       }
-      return get.call(this, options);
+      return get.call(this, { ...options, identity: { ...identity, providers } });
     };
   }
 
   // STUN and TURN servers are contacted directly, outside HTTP: judged by their host and port.
-  const iceBlocked = (config: { iceServers?: Array<{ urls?: unknown }> } | undefined) =>
-    (config?.iceServers ?? []).some((server) =>
-      ([] as unknown[]).concat(server?.urls ?? []).some((u) => {
-        const host = /^(?:stuns?|turns?):([^?]+)/i.exec(String(u))?.[1];
+  // The configuration is copied with its URLs as strings, and the copy is what the browser gets.
+  type IceConfig = { iceServers?: Array<{ urls?: unknown }> } | undefined;
+  const iceChecked = (config: IceConfig): IceConfig => {
+    if (!config?.iceServers) return config;
+    const iceServers = [...config.iceServers].map((server) => ({ ...server, urls: ([] as unknown[]).concat(server?.urls ?? []).map(String) }));
+    const reaches = iceServers.some((server) =>
+      server.urls.some((u) => {
+        const host = /^(?:stuns?|turns?):([^?]+)/i.exec(u)?.[1];
         return host !== undefined && blocked(`https://${host}`, 'connect');
       }),
     );
+    if (reaches) throw refuse('RTCPeerConnection');
+    return { ...config, iceServers };
+  };
   if (g.RTCPeerConnection) {
     covered.push('RTCPeerConnection');
     const peer = g.RTCPeerConnection;
     const setConfiguration = peer.prototype.setConfiguration;
     if (setConfiguration) {
-      peer.prototype.setConfiguration = function (this: unknown, config?: { iceServers?: Array<{ urls?: unknown }> }) {
-        if (iceBlocked(config)) throw refuse('RTCPeerConnection');
-        return setConfiguration.call(this, config);
+      peer.prototype.setConfiguration = function (this: unknown, config?: IceConfig) {
+        return setConfiguration.call(this, iceChecked(config));
       };
     }
     g.RTCPeerConnection = new Proxy(peer, {
       construct(ctor, args, newTarget) {
-        if (iceBlocked(args[0])) throw refuse('RTCPeerConnection');
-        return Reflect.construct(ctor, args, newTarget);
+        return Reflect.construct(ctor, args.length ? [iceChecked(args[0]), ...args.slice(1)] : args, newTarget);
       },
     });
   }
@@ -209,8 +236,15 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     covered.push('Notification');
     g.Notification = new Proxy(g.Notification, {
       construct(ctor, args, newTarget) {
-        const o = args[1] ?? {};
-        if ([o.icon, o.image, o.badge].some((u) => u !== undefined && blocked(u, 'connect'))) throw refuse('Notification');
+        if (args[1]) {
+          const o = { ...args[1] };
+          for (const key of ['icon', 'image', 'badge']) {
+            if (o[key] === undefined) continue;
+            o[key] = String(o[key]);
+            if (blocked(o[key], 'connect')) throw refuse('Notification');
+          }
+          args = [args[0], o, ...args.slice(2)];
+        }
         return Reflect.construct(ctor, args, newTarget);
       },
     });
@@ -219,7 +253,8 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
   const importScripts = g.importScripts;
   if (importScripts) {
     covered.push('importScripts');
-    g.importScripts = (...urls: unknown[]) => {
+    g.importScripts = (...args: unknown[]) => {
+      const urls = args.map(String);
       if (urls.some((u) => blocked(u, 'script'))) throw refuse('importScripts');
       return importScripts.apply(g, urls.map(rebase));
     };

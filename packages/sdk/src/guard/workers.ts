@@ -1,9 +1,9 @@
 /**
  * Dedicated workers get the guard too. `new Worker(url)` starts a wrapper script (a blob: URL,
  * which the CSP's `worker-src 'self' blob:` permits) that installs the network guard in the
- * worker and then runs the original script: a blob's content is appended to the wrapper (the
- * CSP's script-src would refuse importScripts of a blob:), a URL is imported; relative URLs
- * inside and `location` keep referring to the original script's URL. Blocked attempts come back
+ * worker and then runs the original script: the code of a blob: or data: URL is appended to the
+ * wrapper (the CSP's script-src would refuse importScripts of either), a URL is imported;
+ * relative URLs inside and `location` keep referring to the original script's URL. Blocked attempts come back
  * over a BroadcastChannel. A SharedWorker is only checked, not wrapped: a wrapper URL would stop
  * tabs from sharing it; so one made from a blob: or data: URL (code the page wrote, which nothing
  * would guard) is refused, as is a worker started inside a worker (its scope has no guard to give
@@ -49,6 +49,20 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
   }
 }
 
+/** The script text of a `data:` URL (percent-encoded or base64), or undefined for any other URL. */
+export function dataUrlText(href: string): string | undefined {
+  const m = /^data:([^,]*),/i.exec(href);
+  if (!m) return undefined;
+  const body = href.slice(m[0].length);
+  try {
+    if (!/;\s*base64\s*$/i.test(m[1] ?? '')) return decodeURIComponent(body);
+    const bytes = Uint8Array.from(atob(decodeURIComponent(body)), (c) => c.charCodeAt(0));
+    return new TextDecoder().decode(bytes);
+  } catch {
+    return undefined; // malformed: the browser's own attempt fails the same way
+  }
+}
+
 /**
  * `blobs`: the Blob behind each live blob: URL any guarded realm made, so a worker made from one
  * can be wrapped without reading it.
@@ -84,14 +98,15 @@ export function patchWorkers(
     w[name] = new Proxy(w[name], {
       construct(ctor, args, newTarget) {
         const href = new URL(String(args[0]), w.document.baseURI).href;
+        args = [href, ...args.slice(1)]; // read once: the URL checked is the URL started
         if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
         if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
           throw new DOMException('SharedWorker from page-written code: blocked by Palisade', 'SecurityError');
         }
         if (name === 'Worker') {
           const json = JSON.stringify;
-          const blob = blobs.get(href);
-          const load = blob ?? (args[1]?.type === 'module' ? `await import(${json(href)})` : `importScripts(${json(href)})`);
+          const code = blobs.get(href) ?? dataUrlText(href);
+          const load = code ?? (args[1]?.type === 'module' ? `await import(${json(href)})` : `importScripts(${json(href)})`);
           const guard = `(${guardWorkerScope})(${judge},${patchNetwork},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
           args = [createObjectURL(new w.Blob([guard, load], { type: 'text/javascript' })), ...args.slice(1)];
         }
