@@ -14,7 +14,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendError } from './http-errors.js';
 import type { CspHeaders } from './csp/build-policy.js';
 import { markInlineScripts, newNonce } from './csp/script-nonce.js';
@@ -99,6 +99,13 @@ async function readAll(payload: unknown): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const SITE_ROUTE = 'palisadeSite';
+
+/** Whether the request was routed to the site (which gets the site's policy, not the relay's). */
+export function isSiteRoute(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[SITE_ROUTE] === true;
+}
+
 /**
  * Serves `root`. With a CSP, every response carries it (a frame can render an SVG, XML or text
  * file as well as a page), and each HTML page gets a fresh nonce on its inline scripts, which the
@@ -108,6 +115,9 @@ export async function serveSite(app: FastifyInstance, root: string, options: Sit
   const { csp } = options;
   const allowed = sitePathGuard(root, options.hidden);
   await app.register(async (site) => {
+    site.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), [SITE_ROUTE]: true };
+    });
     if (csp) {
       site.addHook('onSend', async (request, reply, payload) => {
         const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');

@@ -12,7 +12,7 @@ import { activateDestinations } from './destinations/active-destination.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { MASKING_KEY, METRICS_TOKEN, startTestRelay, testConfig, WRITE_KEY, type TestRelay } from './relay.fixture.js';
-import { buildIngestServer, ingestState } from './server.js';
+import { buildIngestServer, ingestState, RELAY_RESPONSE_POLICY } from './server.js';
 import { PayloadCipher } from './store/payload-cipher.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { NewOutboxRow, Store } from './store/store.js';
@@ -387,6 +387,24 @@ describe('the site server', () => {
     // Files a frame could render as a document carry the policy too.
     const svg = await site.app.inject({ url: '/icon.svg' });
     expect(svg.headers['content-security-policy-report-only'] ?? svg.headers['content-security-policy']).toBeDefined();
+    expect(svg.headers['content-security-policy']).toBeUndefined(); // the site's report-only policy alone, not the relay's
+  });
+
+  it("gives the relay's own responses a policy under which nothing loads or runs, and never lets one be sniffed", async () => {
+    const responses = [
+      await site.app.inject({ url: '/healthz' }),
+      await site.app.inject({ url: '/palisade.js' }),
+      await site.app.inject({ url: '/v1/no-such-route' }),
+      await site.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'text/plain' }, payload: '<script>alert(1)</script>' }),
+    ];
+    for (const r of responses) {
+      expect(r.headers['content-security-policy']).toBe(RELAY_RESPONSE_POLICY);
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+    }
+    const page = await site.app.inject({ url: '/scripts.html' });
+    expect(page.headers['content-security-policy']).toBeUndefined();
+    expect(page.headers['content-security-policy-report-only']).toMatch(/script-src/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('never serves dotfiles, config, databases or files behind symlinks; odd paths are 404, not 500', async () => {

@@ -10,7 +10,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
-import { serveSite } from './serve-site.js';
+import { isSiteRoute, serveSite } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES } from './ingest/parse-body.js';
 import { sendError } from './http-errors.js';
@@ -24,6 +24,9 @@ import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
 import type { Store } from './store/store.js';
+
+/** The policy of every response that is not a page of the site: nothing may load or run in it. */
+export const RELAY_RESPONSE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export interface IngestState {
   config: PalisadeConfig;
@@ -123,6 +126,16 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   // our limits, in the handler.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/plain', 'application/csp-report', 'application/reports+json'], bodyReader(BODY_LIMIT_BYTES, budget));
+
+  // The relay's own responses (the API, the SDK, health, metrics, errors) need nothing a page
+  // needs: were one rendered in a frame, this policy lets it load and run nothing, and no
+  // response is sniffed into another type. The site's files carry the site's policy instead
+  // (serve-site.ts marks its routes).
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!isSiteRoute(request)) reply.header('content-security-policy', RELAY_RESPONSE_POLICY);
+    return payload;
+  });
 
   // A Basic-auth write key is checked before the body is read: an unknown key costs no buffering.
   app.addHook('onRequest', async (request, reply) => {
