@@ -113,17 +113,18 @@ interface FirstParty {
 }
 
 /** The site: the test pages, the built SDK, and a /v1/batch that records what the SDK sent. */
-async function startFirstParty(thirdParty: string): Promise<FirstParty> {
+async function startFirstParty(): Promise<FirstParty> {
   const fp: FirstParty = { batches: [], cspReports: 0, cspEverywhere: false } as unknown as FirstParty;
   const csp = buildPolicy(browserSchema.parse({ csp: { mode: 'enforce', inlineScripts: true } }));
   // The first-party page allows the "third party" (data-allow-origins): its policy does too.
-  const allowingCsp = buildPolicy(browserSchema.parse({ allowOrigins: [thirdParty], csp: { mode: 'enforce', inlineScripts: true } }));
+  const allowingCsp = (thirdParty: string) => buildPolicy(browserSchema.parse({ allowOrigins: [thirdParty], csp: { mode: 'enforce', inlineScripts: true } }));
   const file = (name: string) => readFileSync(join(PAGE_DIR, name), 'utf8');
   const html = (res: ServerResponse, body: string, withCsp: boolean, policy = csp) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(withCsp ? { 'content-security-policy': policy } : {}) });
     res.end(body);
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const thirdParty = tp.origin;
     const url = new URL(req.url ?? '/', fp.origin);
     const withCsp = url.searchParams.get('csp') === '1' || fp.cspEverywhere;
     const reply = (type: string, body: string | Buffer) => {
@@ -197,7 +198,7 @@ async function startFirstParty(thirdParty: string): Promise<FirstParty> {
           `<!doctype html><html><head>${sdk.replace('data-write-key', `data-allow-origins="${thirdParty}" data-write-key`)}</head><body>
 <script src="/first-party.js" data-allowed="${thirdParty}"></script></body></html>`,
           withCsp,
-          allowingCsp,
+          allowingCsp(thirdParty),
         );
       case '/first-party.js':
         return reply('text/javascript', file('first-party.js'));
@@ -241,7 +242,7 @@ const secondSet: string[] = [];
 
 beforeAll(async () => {
   tp = await startThirdParty();
-  fp = await startFirstParty(tp.origin);
+  fp = await startFirstParty();
   browser = await launchBrowser();
   const names = (file: string) => [...readFileSync(join(PAGE_DIR, file), 'utf8').matchAll(/^ {4}'([\w-]+)': /gm)].map((m) => m[1]!);
   secondSet.push(...names('techniques-2.js'));
@@ -255,7 +256,12 @@ afterAll(async () => {
 
 /** Loads a page, lets its asynchronous requests (workers, pings, beacons) happen, and returns what reached the third party. */
 async function visit(path: string): Promise<{ paths: string[]; browserRequests: string[]; connections: number; ran: Record<string, string[]> }> {
-  tp.reset();
+  // A third party of its own for each visit: a late request of the previous visit (a closed
+  // context's request still in flight, an animation's fetch) cannot land in this one's log.
+  const previous = tp;
+  tp = await startThirdParty();
+  previous.server.close();
+  previous.server.closeAllConnections();
   fp.batches.length = 0;
   fp.cspEverywhere = path.includes('csp=1');
   const context = await browser.newContext();
