@@ -255,25 +255,27 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
    * Checks a node and its subtree; returns whether it changed anything. The subtree includes what
    * a selector query does not reach: template contents (a declarative shadow root is a
    * `<template shadowrootmode>` until the parser attaches it, and templates nest) and open
-   * shadow roots (of a host cloned, imported or parsed with `parseHTMLUnsafe`).
+   * shadow roots (of a host cloned, imported or parsed with `parseHTMLUnsafe`). `shadows` false:
+   * a tree just parsed from a string into a template, which has no shadow root, so only templates
+   * need a look inside (every element's, otherwise).
    */
-  function clean(node: unknown, frames: Element[] = []): boolean {
+  function clean(node: unknown, frames: Element[] = [], shadows = true): boolean {
     const n = node as Element | null;
     if (!n || typeof n !== 'object') return false;
     let changed = n.nodeType === 1 && cleanElement(n, frames);
     if (n.firstElementChild) {
       for (const el of n.querySelectorAll(SELECTOR)) changed = cleanElement(el, frames) || changed;
-      for (const el of n.querySelectorAll('template,*')) changed = cleanInside(el, frames) || changed;
+      for (const el of n.querySelectorAll(shadows ? '*' : 'template')) changed = cleanInside(el, frames, shadows) || changed;
     }
-    if (n.nodeType === 1) changed = cleanInside(n, frames) || changed;
+    if (n.nodeType === 1) changed = cleanInside(n, frames, shadows) || changed;
     return changed;
   }
 
   /** A template's content and an open shadow root, each a tree of its own. */
-  function cleanInside(el: Element, frames: Element[]): boolean {
+  function cleanInside(el: Element, frames: Element[], shadows: boolean): boolean {
     let changed = false;
-    if (tagKey(el) === 'template') changed = clean((el as HTMLTemplateElement).content, frames);
-    const shadow = (el as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
+    if (tagKey(el) === 'template') changed = clean((el as HTMLTemplateElement).content, frames, shadows);
+    const shadow = shadows && (el as Element & { shadowRoot?: ShadowRoot | null }).shadowRoot;
     if (shadow) changed = clean(shadow, frames) || changed;
     return changed;
   }
@@ -286,7 +288,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     inertDocument ??= w.document.implementation.createHTMLDocument('');
     const template = D.createElement.call(inertDocument, 'template') as HTMLTemplateElement;
     inner.set!.call(template, html); // template contents are inert: nothing loads while we look
-    return clean(template.content) ? inner.get!.call(template) : html;
+    return clean(template.content, [], false) ? inner.get!.call(template) : html;
   }
 
   function guardFrame(el: Element): void {
@@ -565,6 +567,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   // tree, or moving a node that is already in the page, costs nothing extra. Every argument is
   // looked at: strings are not nodes, and a reference child is already in the parent.
   const same = <T>(x: T) => x;
+  // The observer's record of an insertion cleaned here need not clean the same nodes again: every
+  // change after it is a record of its own. One record's worth (a later insertion is checked).
+  const cleanedOnInsert = new WeakSet<Node>();
   const insertion = (proto: any, names: string, parentOf: (self: any, args: unknown[]) => Node | null = same) => {
     wrap(
       proto,
@@ -574,7 +579,11 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
           const parent = parentOf(this, args);
           const frames: Element[] = [];
           for (const node of args as Node[]) {
-            if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) clean(node, frames);
+            if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) {
+              clean(node, frames);
+              if (node.nodeType === 11) for (const child of node.childNodes) cleanedOnInsert.add(child);
+              else cleanedOnInsert.add(node);
+            }
           }
           const result = original.apply(this, args);
           frames.forEach(guardFrame);
@@ -672,7 +681,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
   const observer = new w.MutationObserver((records: MutationRecord[]) => {
     for (const r of records) {
       const frames: Element[] = [];
-      if (r.type === 'childList') for (const n of r.addedNodes) clean(n, frames);
+      if (r.type === 'childList') for (const n of r.addedNodes) cleanedOnInsert.delete(n) || clean(n, frames);
       else cleanElement(r.target as Element, frames);
       frames.forEach(guardFrame);
     }
