@@ -364,11 +364,15 @@ describe('pixel guard', () => {
     expect(blocked.length).toBeGreaterThan(0);
     const kinds = new Set(blocked.map((m: any) => m.properties.kind));
     for (const kind of ['script', 'image', 'frame', 'link', 'connect', 'form', 'media', 'object']) expect(kinds).toContain(kind);
+    // Realms refused because no guard could reach them are reported under their code's scheme.
+    const written = ['about:', 'blob:', 'data:', 'javascript:'];
     for (const m of blocked) {
-      expect([tp.origin, tp.origin.replace(/^http/, 'ws')]).toContain(m.properties.origin);
+      expect([tp.origin, tp.origin.replace(/^http/, 'ws'), ...written]).toContain(m.properties.origin);
       expect(Object.keys(m.properties).sort()).toEqual(['kind', 'origin', 'page', 'resource']);
-      expect(m.properties.resource).toBe('/t');
+      expect(m.properties.resource).toBe(written.includes(m.properties.origin) ? '/' : '/t');
     }
+    expect(new Set(blocked.map((m: any) => m.properties.origin))).toEqual(new Set([tp.origin, tp.origin.replace(/^http/, 'ws'), ...written]));
+    expect(blocked.some((m: any) => m.properties.origin === 'blob:' && m.properties.kind === 'script')).toBe(true); // a SharedWorker, a worker in a worker
     // One per origin, kind and page, whatever the number of attempts.
     const keys = blocked.map((m: any) => `${m.properties.origin} ${m.properties.kind} ${m.properties.page}`);
     expect(new Set(keys).size).toBe(keys.length);

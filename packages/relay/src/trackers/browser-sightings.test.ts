@@ -40,6 +40,22 @@ describe('browserSightings', () => {
     ]);
   });
 
+  it('records realms the guard refused (code the page wrote) under their scheme, and nothing else that is not an origin', () => {
+    expect(
+      browserSightings([
+        blocked({ origin: 'blob:', kind: 'script', page: '/book/48213' }),
+        blocked({ origin: 'javascript:', kind: 'frame', resource: '/' }),
+        blocked({ origin: 'about:', kind: 'frame' }),
+        blocked({ origin: 'toString', kind: 'frame' }),
+        blocked({ origin: 'blob:https://site.example/1', kind: 'frame' }),
+      ]),
+    ).toEqual([
+      { origin: 'blob:', kind: 'script', page: '/book/:id', vendor: 'Refused: code the page wrote (blob: URL)' },
+      { origin: 'javascript:', kind: 'frame', page: '/patients/:id/visits', vendor: 'Refused: code the page wrote (javascript: URL)' },
+      { origin: 'about:', kind: 'frame', page: '/patients/:id/visits', vendor: 'Refused: a sandboxed srcdoc frame the guard cannot reach' },
+    ]);
+  });
+
   it('ignores $blocked events that are not what the guard sends, and never keeps a path or query', () => {
     expect(browserSightings([blocked({ origin: 'javascript:alert(1)', kind: 'script' }), blocked({ origin: 42 }), blocked({ kind: 'image' })])).toEqual([]);
     const [s] = browserSightings([blocked({ origin: 'https://px.example/p/jane@example.com?mrn=1', kind: 'weird', resource: '/jane@example.com?x' })]);

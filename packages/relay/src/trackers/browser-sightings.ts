@@ -28,10 +28,25 @@ function pageTemplate(path: unknown): string {
   return typeof path === 'string' && path.startsWith('/') ? trackerPage(path) : '';
 }
 
+/**
+ * What the guard reports instead of an origin when it refused a realm no guard could reach: a
+ * frame, object or worker made from code the page wrote, or a sandboxed srcdoc.
+ */
+const PAGE_WRITTEN: Record<string, string> = {
+  'about:': 'a sandboxed srcdoc frame the guard cannot reach',
+  'blob:': 'code the page wrote (blob: URL)',
+  'data:': 'code the page wrote (data: URL)',
+  'javascript:': 'code the page wrote (javascript: URL)',
+};
+
 /** A `$blocked` event's sighting, or undefined when its properties are not what the guard sends. */
 function blockedSighting(m: Message): TrackerSighting | undefined {
   const p = (m as { properties?: Record<string, unknown> }).properties ?? {};
   if (typeof p.origin !== 'string' || p.origin.length > 512) return undefined;
+  const kind = typeof p.kind === 'string' && GUARD_KINDS.has(p.kind) ? p.kind : 'other';
+  const page = pageTemplate(p.page) || pageTemplate(m.context?.page?.path);
+  const written = Object.hasOwn(PAGE_WRITTEN, p.origin) ? PAGE_WRITTEN[p.origin] : undefined;
+  if (written) return { origin: p.origin, kind, page, vendor: `Refused: ${written}` };
   let origin: URL;
   try {
     origin = new URL(p.origin);
@@ -41,12 +56,7 @@ function blockedSighting(m: Message): TrackerSighting | undefined {
   if (!/^(https?|wss?):$/.test(origin.protocol) || origin.origin === 'null') return undefined;
   const resource = typeof p.resource === 'string' && /^\/[^/?#]{0,64}$/.test(p.resource) ? p.resource : '/';
   const vendor = vendorName(`${origin.origin.replace(/^ws/, 'http')}${resource}`);
-  return {
-    origin: origin.origin,
-    kind: typeof p.kind === 'string' && GUARD_KINDS.has(p.kind) ? p.kind : 'other',
-    page: pageTemplate(p.page) || pageTemplate(m.context?.page?.path),
-    ...(vendor ? { vendor } : {}),
-  };
+  return { origin: origin.origin, kind, page, ...(vendor ? { vendor } : {}) };
 }
 
 export function browserSightings(messages: Message[]): TrackerSighting[] {

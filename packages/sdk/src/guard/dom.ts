@@ -22,6 +22,8 @@
 import type { RequestKind } from './policy.js';
 
 export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boolean;
+/** Reports a realm the guard refused to create because no guard could reach it (`blob:`, `data:`, ...). */
+export type ReportRefused = (scheme: string, kind: RequestKind) => void;
 
 /**
  * What makes an element request a URL: `elements attributes kind;...`. SVG elements are prefixed
@@ -102,7 +104,7 @@ function tagKey(el: Element): string {
  * Patches realm `w`. Returns a function that watches the realm's current document: a realm can
  * outlive its first document (a frame's initial about:blank is reused by the page it loads).
  */
-export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: unknown) => void): () => void {
+export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused, guardRealm: (realm: unknown) => void): () => void {
   const E = w.Element.prototype;
   const N = w.Node.prototype;
   const D = w.Document.prototype;
@@ -148,9 +150,16 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     const v = String(value);
     // A sandbox that lets a srcdoc's scripts run in an opaque origin makes a realm the guard cannot
     // reach: the srcdoc goes (its markup alone is cleaned and guarded like any frame's).
-    if (key === 'iframe' && attr === 'srcdoc') return unreachableSandbox(getAttribute.call(el, 'sandbox')) ? undefined : frameHtml(v);
+    if (key === 'iframe' && attr === 'srcdoc') {
+      if (!unreachableSandbox(getAttribute.call(el, 'sandbox'))) return frameHtml(v);
+      refused('about:', 'frame');
+      return undefined;
+    }
     if (key === 'iframe' && attr === 'sandbox') {
-      if (unreachableSandbox(v) && getAttribute.call(el, 'srcdoc') !== null) removeAttribute.call(el, 'srcdoc');
+      if (unreachableSandbox(v) && getAttribute.call(el, 'srcdoc') !== null) {
+        removeAttribute.call(el, 'srcdoc');
+        refused('about:', 'frame');
+      }
       return v;
     }
     // A link's rel decides whether its href is fetched: a rel that would fetch is checked against
@@ -181,7 +190,11 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, guardRealm: (realm: un
     // A document made from page-written code (javascript:, data:, blob:) in a frame or object is a
     // realm the guard cannot reach before its markup loads (a data: one is not even same-origin):
     // it is not created.
-    if ((kind === 'frame' || kind === 'object') && /^\s*(javascript|data|blob):/i.test(v)) return undefined;
+    const written = /^\s*(javascript|data|blob):/i.exec(v);
+    if ((kind === 'frame' || kind === 'object') && written) {
+      refused(`${written[1]!.toLowerCase()}:`, kind);
+      return undefined;
+    }
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
     // space, comma or semicolon).

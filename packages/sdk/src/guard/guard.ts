@@ -34,6 +34,8 @@ export function installGuard(w: Window, options: GuardOptions): void {
     if (u) report(u, kind);
     return u !== undefined;
   };
+  /** A realm that no guard could reach was refused: reported under its URL's scheme. */
+  const refused = (scheme: string, kind: RequestKind) => report(new URL(`${scheme}refused`), kind);
   /** Per guarded realm: watch its current document (see patchDom). */
   const watchers = new WeakMap<object, () => void>();
   const blobs = new Map<string, Blob>();
@@ -54,7 +56,7 @@ export function installGuard(w: Window, options: GuardOptions): void {
       patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
       // What this realm's guard covers, for the API-inventory test (and anyone auditing a page).
       Object.defineProperty(realm, Symbol.for(COVERED_HOOK), { value: Object.freeze([...covered, ...['Worker', 'SharedWorker'].filter((n) => realm[n])]) });
-      watchers.set(realm, patchDom(realm, blockedUrl, guardRealm));
+      watchers.set(realm, patchDom(realm, blockedUrl, refused, guardRealm));
     }
     watchers.get(realm)?.();
   };

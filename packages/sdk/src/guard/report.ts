@@ -9,6 +9,11 @@ import { pathTemplate } from '../path-template.js';
 import type { RequestKind } from './policy.js';
 
 export interface BlockedRequest {
+  /**
+   * The blocked origin; for a realm refused because no guard could reach it (a frame from a
+   * `blob:`, `data:` or `javascript:` URL, a sandboxed srcdoc, a worker the page wrote), the scheme
+   * of the code's URL: `blob:`, `data:`, `javascript:`, `about:`.
+   */
   origin: string;
   kind: RequestKind;
   /** The page's path with identifier-like segments replaced by `:id`. */
@@ -23,10 +28,11 @@ export function reporter(send: (blocked: BlockedRequest) => void, path: () => st
   const seen = new Set<string>();
   return (url, kind) => {
     const page = pathTemplate(path());
-    const origin = url.origin; // http(s) or ws(s): the only URLs the guard blocks
+    const web = /^(https?|wss?):$/.test(url.protocol);
+    const origin = web ? url.origin : url.protocol;
     const key = `${origin} ${kind} ${page}`;
     if (seen.has(key) || seen.size >= MAX_REPORTS) return;
     seen.add(key);
-    send({ origin, kind, page, resource: pathTemplate(`/${url.pathname.split('/')[1] ?? ''}`) });
+    send({ origin, kind, page, resource: web ? pathTemplate(`/${url.pathname.split('/')[1] ?? ''}`) : '/' });
   };
 }

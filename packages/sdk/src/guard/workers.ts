@@ -38,12 +38,20 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
     },
     (url) => new URL(url, base).href,
   );
-  // A worker started from here would run without the guard: refused (no third party is named
-  // yet, so there is nothing to report).
+  // A worker started from here would run without the guard: refused, and reported under its
+  // script's origin (or scheme, for code the page wrote: blob:, data:).
   const scope = self as unknown as Record<string, unknown>;
   for (const name of ['Worker', 'SharedWorker']) {
     if (!scope[name]) continue;
-    scope[name] = function refused() {
+    scope[name] = function refused(url: unknown) {
+      let reported = 'blob:refused';
+      try {
+        const u = new URL(String(url), base);
+        reported = /^https?:$/.test(u.protocol) ? `${u.origin}/${u.pathname.split('/')[1]}` : `${u.protocol}refused`;
+      } catch {
+        // unparsable: the browser would refuse it too
+      }
+      reports.postMessage({ url: reported, kind: 'script' });
       throw new DOMException(`${name} inside a worker: blocked by Palisade`, 'SecurityError');
     };
   }
@@ -101,6 +109,7 @@ export function patchWorkers(
         args = [href, ...args.slice(1)]; // read once: the URL checked is the URL started
         if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
         if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
+          report(new URL(href), 'script');
           throw new DOMException('SharedWorker from page-written code: blocked by Palisade', 'SecurityError');
         }
         if (name === 'Worker') {
