@@ -36,3 +36,26 @@ describe('the async loader snippet', () => {
     expect(README).toContain(`<script>${LOADER_SNIPPET}</script>`);
   });
 });
+
+describe('the repository documents itself', () => {
+  const DOCS = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'docs/architecture.md'];
+
+  it('has its architecture, license, security and contributing documents, and the README links them', () => {
+    for (const doc of [...DOCS, 'LICENSE']) expect(statSync(join(ROOT, doc)).size).toBeGreaterThan(500);
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toContain('Apache License');
+    for (const doc of ['docs/architecture.md', 'CONTRIBUTING.md', 'SECURITY.md', 'LICENSE']) expect(README).toContain(`](${doc})`);
+  });
+
+  it('links only to files inside the repository that exist', () => {
+    for (const doc of DOCS) {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^(https?|mailto):/.test(target!)) continue;
+        const path = join(ROOT, doc, '..', target!);
+        expect({ doc, target, inside: path.startsWith(join(ROOT, '/')) }).toEqual({ doc, target, inside: true });
+        expect({ doc, target, exists: statSync(path, { throwIfNoEntry: false }) !== undefined }).toEqual({ doc, target, exists: true });
+      }
+      expect({ doc, outside: /\.\.\/shared|DESIGN\.md/.test(text) }).toEqual({ doc, outside: false });
+    }
+  });
+});
