@@ -1,6 +1,6 @@
 /** The `palisade` command as users run it: config check, schema, keys, production refusals, the demo. */
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PayloadCipher, SqliteStore } from '@palisade/relay';
@@ -175,6 +175,57 @@ describe('palisade keys and start-up checks', () => {
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('masking.key: the masking key is too weak');
     expect(weak.stderr).not.toContain('dG9vLXNob3J0LWtleQ');
+  });
+
+  it('answers --version, help COMMAND and COMMAND --help', async () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).version;
+    expect((await runCli(['--version'])).stdout).toBe(`${version}\n`);
+    const overview = await runCli(['help']);
+    for (const command of ['start', 'relay', 'config check', 'config schema', 'keys generate', 'dlq list', 'dlq replay', 'csp', 'db migrate', 'trackers']) {
+      expect(overview.stdout).toContain(`palisade ${command}`);
+    }
+    const dlq = await runCli(['help', 'dlq']);
+    expect(dlq.stdout).toMatch(/^Usage: palisade dlq list .*\n\s+palisade dlq replay /);
+    expect((await runCli(['dlq', '--help'])).stdout).toBe(dlq.stdout);
+    expect((await runCli(['help', 'nope'])).stderr.trim()).toBe('palisade: unknown command nope; run palisade --help');
+  });
+
+  it('refuses options a command does not take, and options that contradict each other', async () => {
+    const config = join(ROOT, 'demo-site/palisade.config.yaml');
+    const both = await runCli(['csp', '--config', config, '--enforce', '--report-only']);
+    expect(both.code).toBe(1);
+    expect(both.stderr.trim()).toBe('palisade: --enforce and --report-only contradict each other; give one');
+    const misplaced = await runCli(['keys', 'generate', '--json']);
+    expect(misplaced.code).toBe(1);
+    expect(misplaced.stderr.trim()).toBe('palisade: palisade keys does not take --json; run palisade help keys');
+    expect(misplaced.stdout).toBe('');
+  });
+
+  it('never creates a data directory or keys for a command that only reads them', async () => {
+    const parent = dir();
+    for (const args of [['trackers'], ['dlq', 'list'], ['dlq', 'replay'], ['db', 'migrate']]) {
+      const r = await runCli([...args, '--data-dir', join(parent, 'data')], { PATH: process.env.PATH ?? '' });
+      expect({ args, code: r.code, stderr: r.stderr.trim() }).toEqual({
+        args,
+        code: 1,
+        stderr: `palisade: no Palisade data in ${join(parent, 'data')} (set --data-dir or PALISADE_DATA_DIR)`,
+      });
+    }
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('runs through the committed bin entry npm links, which exists before anything is built', async () => {
+    const bin = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).bin.palisade as string;
+    const entry = join(ROOT, 'packages/cli', bin);
+    expect(entry).not.toContain('/dist/');
+    expect(statSync(entry).mode & 0o111).not.toBe(0);
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(join(ROOT, 'node_modules/.bin/palisade'), ['--version'], { env: { PATH: process.env.PATH ?? '' } });
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(r).toEqual({ code: 0, stdout: `${JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).version}\n` });
   });
 
   it('unknown commands and flags fail with one line', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `palisade` command. Errors print one line (or one line per config problem) and exit 1. */
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cspHeaders, databasePath, generateKey, loadConfigFile, migrateDatabaseFile } from '@palisade/relay';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
@@ -9,31 +9,8 @@ import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './command
 import { formatTrackers, listTrackers } from './commands/trackers.js';
 import { formatProblems, runRelay } from './commands/relay.js';
 import { runStart } from './commands/start.js';
+import { COMMANDS, checkOptions, commandHelp, overview } from './help.js';
 import { prepareKeys } from './keys.js';
-
-const HELP = `palisade: first-party analytics relay that keeps PHI away from vendors
-
-Usage:
-  palisade start [--port 8787] [--sandbox-port 8789] [--data-dir .palisade]
-                                   demo: relay + vendor sandbox, dev keys generated
-  palisade relay --config FILE [--port N] [--host H] [--data-dir DIR] [--site DIR]
-                                   run the relay (keys from PALISADE_MASKING_KEY, PALISADE_DATA_KEY);
-                                   --site also serves a website from DIR
-  palisade config check FILE [--json]
-                                   validate a config file; exit 1 on any problem
-  palisade config schema           print the config's JSON Schema
-  palisade keys generate           print new masking and data keys
-  palisade dlq list [--destination ID] [--json] [--data-dir DIR]
-  palisade dlq replay [--destination ID] [--id N ...] [--data-dir DIR]
-  palisade csp --config FILE [--enforce | --report-only]
-                                   print the Content-Security-Policy headers for the site's pages
-  palisade db migrate [--data-dir DIR]
-                                   bring the database to this release's schema (the relay also
-                                   does it when it starts)
-  palisade trackers [--json] [--data-dir DIR]
-                                   third parties the pages tried to contact (CSP reports)
-
-Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PORT, NODE_ENV`;
 
 const env = process.env as Record<string, string | undefined>;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -78,14 +55,30 @@ async function main(argv: string[]): Promise<number> {
       enforce: { type: 'boolean' },
       'report-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   const [command, sub, arg] = positionals;
   const dataDir = values['data-dir'] ?? env.PALISADE_DATA_DIR ?? '.palisade';
-  if (values.help || command === undefined || command === 'help') {
-    say(HELP);
+  if (values.version) {
+    say(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
     return 0;
   }
+  if (command === undefined || (command === 'help' && sub === undefined)) {
+    say(overview());
+    return 0;
+  }
+  if (command === 'help' || values.help) {
+    say(commandHelp(command === 'help' ? (sub as string) : command));
+    return 0;
+  }
+  if (!COMMANDS[command]) throw new CliError(`unknown command ${command}; run palisade --help`);
+  checkOptions(command, values);
+  /** Commands that read the data directory use the keys in it, and never create either. */
+  const existingData = () => {
+    if (!existsSync(databasePath(dataDir))) throw new CliError(`no Palisade data in ${dataDir} (set --data-dir or PALISADE_DATA_DIR)`);
+    return prepareKeys(env, dataDir, note, { create: false });
+  };
   switch (command) {
     case 'start': {
       const demo = await runStart({
@@ -141,7 +134,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'dlq': {
-      const dataKey = prepareKeys(env, dataDir, note);
+      if (sub !== 'list' && sub !== 'replay') throw new CliError('usage: palisade dlq list|replay');
+      const dataKey = existingData();
       if (sub === 'list') {
         const rows = await listDeadLetters(dataDir, dataKey, values.destination);
         say(values.json ? JSON.stringify(rows, null, 2) : formatDeadLetters(rows));
@@ -190,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'trackers': {
-      const rows = await listTrackers(dataDir, prepareKeys(env, dataDir, note));
+      const rows = await listTrackers(dataDir, existingData());
       say(values.json ? JSON.stringify(rows, null, 2) : formatTrackers(rows));
       return 0;
     }

@@ -35,12 +35,14 @@ export function loadOrCreateDevKeys(dataDir: string): DevKeys {
 
 /**
  * Fills the process environment with development keys where unset (never in production) and
- * returns the data key. Throws a CliError naming the missing or weak key.
+ * returns the data key. Throws a CliError naming the missing or weak key. `create: false`, for
+ * commands that only read the data directory: development keys are read if they exist, never
+ * written.
  */
-export function prepareKeys(env: Env, dataDir: string, log: (line: string) => void): Buffer {
+export function prepareKeys(env: Env, dataDir: string, log: (line: string) => void, options: { create: boolean } = { create: true }): Buffer {
   const production = env.NODE_ENV === 'production';
-  if (!production && (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY || !env.PALISADE_METRICS_TOKEN)) {
-    const dev = loadOrCreateDevKeys(dataDir);
+  if (!production && (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY || !env.PALISADE_METRICS_TOKEN) && (options.create || existsSync(devKeysPath(dataDir)))) {
+    const dev = options.create ? loadOrCreateDevKeys(dataDir) : (JSON.parse(readFileSync(devKeysPath(dataDir), 'utf8')) as Partial<DevKeys>);
     env.PALISADE_MASKING_KEY ??= dev.maskingKey;
     env.PALISADE_DATA_KEY ??= dev.dataKey;
     env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;

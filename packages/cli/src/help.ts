@@ -1,0 +1,94 @@
+/**
+ * What each command takes and says about itself: `palisade --help`, `palisade help COMMAND`,
+ * `palisade COMMAND --help`, and the check that refuses an option the command does not take (a
+ * typo'd or misplaced flag is an error, not silently ignored).
+ */
+import { CliError } from './cli-error.js';
+
+export interface CommandHelp {
+  /** Usage lines, without the leading `palisade `. */
+  usage: string[];
+  /** What it does, in a sentence or two. */
+  about: string;
+  /** Long option names it takes (besides --help). */
+  options: string[];
+}
+
+export const COMMANDS: Record<string, CommandHelp> = {
+  start: {
+    usage: ['start [--port 8787] [--sandbox-port 8789] [--host 127.0.0.1] [--data-dir .palisade]'],
+    about: 'The demo: the relay serving the demo clinic site, and the vendor sandbox. Development keys are generated once into the data directory (mode 0600).',
+    options: ['port', 'sandbox-port', 'host', 'data-dir'],
+  },
+  relay: {
+    usage: ['relay --config FILE [--port 8787] [--host 0.0.0.0] [--data-dir DIR] [--site DIR]'],
+    about:
+      'Runs the relay. Keys come from PALISADE_MASKING_KEY and PALISADE_DATA_KEY (generated into the data directory outside production). --site also serves a website from DIR. The config reloads when the file changes and on SIGHUP.',
+    options: ['config', 'port', 'host', 'data-dir', 'site'],
+  },
+  config: {
+    usage: ['config check FILE [--json]', 'config schema'],
+    about: 'check validates a config file and prints every problem with its path (exit 1 on any error); schema prints the JSON Schema for editors.',
+    options: ['json', 'config'],
+  },
+  keys: {
+    usage: ['keys generate'],
+    about: 'Prints a new masking key and a new data key, for your secret manager.',
+    options: [],
+  },
+  dlq: {
+    usage: ['dlq list [--destination ID] [--json] [--data-dir DIR]', 'dlq replay [--destination ID] [--id N ...] [--data-dir DIR]'],
+    about: 'Dead letters: events a destination refused or never accepted, with the reason code. replay queues them again; the relay delivers them under the policy in force.',
+    options: ['destination', 'json', 'id', 'data-dir'],
+  },
+  csp: {
+    usage: ['csp --config FILE [--enforce | --report-only]'],
+    about: "Prints the Content-Security-Policy headers for the site's pages, built from the config's browser policy.",
+    options: ['config', 'enforce', 'report-only'],
+  },
+  db: {
+    usage: ['db migrate [--data-dir DIR]'],
+    about: "Brings the database to this release's schema (the relay also does it when it starts).",
+    options: ['data-dir'],
+  },
+  trackers: {
+    usage: ['trackers [--json] [--data-dir DIR]'],
+    about: 'The third parties your pages tried to contact, from CSP reports and the pixel guard.',
+    options: ['json', 'data-dir'],
+  },
+  help: {
+    usage: ['help [COMMAND]'],
+    about: 'This overview, or one command in detail.',
+    options: [],
+  },
+};
+
+const ENVIRONMENT = 'Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PORT, NODE_ENV';
+
+export function overview(): string {
+  const lines = ['palisade: first-party analytics relay that keeps PHI away from vendors', '', 'Usage:'];
+  for (const help of Object.values(COMMANDS)) for (const usage of help.usage) lines.push(`  palisade ${usage}`);
+  lines.push('  palisade --version', '', 'Run palisade help COMMAND for one command in detail.', ENVIRONMENT);
+  return lines.join('\n');
+}
+
+export function commandHelp(name: string): string {
+  const help = COMMANDS[name];
+  if (!help) throw new CliError(`unknown command ${name}; run palisade --help`);
+  return [...help.usage.map((u, i) => `${i === 0 ? 'Usage: ' : '       '}palisade ${u}`), '', help.about].join('\n');
+}
+
+/** Options that contradict each other: at most one of each group. */
+const EXCLUSIVE = [['enforce', 'report-only']];
+
+/** Throws a CliError for an option `command` does not take, or two that contradict each other. */
+export function checkOptions(command: string, given: Record<string, unknown>): void {
+  const allowed = new Set([...(COMMANDS[command]?.options ?? []), 'help']);
+  for (const [name, value] of Object.entries(given)) {
+    if (value !== undefined && !allowed.has(name)) throw new CliError(`palisade ${command} does not take --${name}; run palisade help ${command}`);
+  }
+  for (const group of EXCLUSIVE) {
+    const set = group.filter((name) => given[name] !== undefined);
+    if (set.length > 1) throw new CliError(`${set.map((n) => `--${n}`).join(' and ')} contradict each other; give one`);
+  }
+}
