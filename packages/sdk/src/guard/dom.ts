@@ -19,6 +19,7 @@
  * inserted, when a script reaches their window or document (contentWindow, contentDocument,
  * getSVGDocument, window.open by name), and when they load a new document, whatever its type.
  */
+import { installGlobal } from './network.js';
 import type { RequestKind } from './policy.js';
 
 export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boolean;
@@ -63,7 +64,9 @@ const INERT_RELS = /\b(canonical|alternate|author|license|help|bookmark|search|m
 
 /** A sandbox that runs scripts without the page's origin. */
 function unreachableSandbox(sandbox: string | null): boolean {
-  return sandbox !== null && /(^|\s)allow-scripts(\s|$)/i.test(sandbox) && !/(^|\s)allow-same-origin(\s|$)/i.test(sandbox);
+  // Tokens split on ASCII whitespace only, as the browser splits them (a no-break space is part of a token).
+  const tokens = (sandbox ?? '').toLowerCase().split(/[\t\n\f\r ]+/);
+  return sandbox !== null && tokens.includes('allow-scripts') && !tokens.includes('allow-same-origin');
 }
 
 /** A rel made only of relations that never fetch (an empty rel fetches nothing either). */
@@ -94,6 +97,18 @@ const MAY_NAME_ORIGIN = /\/\/|\\|:|&/;
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
+/**
+ * Whose attribute map, token list or SVG animated string each one is, recorded when an element
+ * hands it out. Shared by every realm this guard patches: a method taken from another realm's
+ * prototype (`frame.NamedNodeMap.prototype.setNamedItem.call(img.attributes, ...)`) still finds
+ * the element.
+ */
+const owners = new WeakMap<object, Element>();
+const tokenOwners = new WeakMap<object, Element>();
+const animatedOwners = new WeakMap<object, Element>();
+/** Attribute names that can hold a URL somewhere (see TABLE), for a map whose element is unknown. */
+const URL_ATTRS = new Set([...Object.values(ATTRS).flatMap(Object.keys), 'srcdoc', 'rel', 'sandbox', 'type', 'content', 'http-equiv', 'attributionsrc']);
+
 /** `img`, `svg:image`; '' for other namespaces (MathML). Namespaces end in /1999/xhtml and /2000/svg. */
 function tagKey(el: Element): string {
   const ns = el.namespaceURI ?? '';
@@ -111,6 +126,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   const { getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
   const { defineProperty, getOwnPropertyDescriptor: descriptor, getPrototypeOf } = Object;
   const inner = descriptor(E, 'innerHTML')!;
+  const contextual = w.Range.prototype.createContextualFragment;
   /**
    * Elements that hold a document of their own, with the platform's way to their window: an
    * embed has no contentWindow, only getSVGDocument() (which the others have too).
@@ -128,8 +144,14 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         return svgDocument.call(this)?.defaultView;
       });
   });
+  /** Set while markup meant for a frame's document (a srcdoc) is checked. */
+  let cleaningFrameMarkup = false;
   /** A document that never loads anything: where HTML strings are parsed to be looked at. */
   let inertDocument: Document | undefined;
+  const inertDoc = (): Document => {
+    if (!inertDocument) inertDocument = w.document.implementation.createHTMLDocument('') as Document;
+    return inertDocument;
+  };
   /**
    * The base a URL in `el` resolves against where it can load: its own document's, or, for a node
    * of a document without a window (a template's, DOMParser's, parseHTMLUnsafe's, XSLT's, whose
@@ -175,7 +197,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       const content = attr === 'content' ? v : getAttribute.call(el, 'content');
       const equiv = attr === 'http-equiv' ? v : getAttribute.call(el, 'http-equiv');
       const url = /^\s*refresh\s*$/i.test(equiv ?? '') && content !== null ? refreshUrl(content) : undefined;
-      if (url === undefined || w.parent === w || !isBlocked(url, baseOf(el), 'frame')) return v;
+      const view = el.ownerDocument?.defaultView;
+      const inFrame = cleaningFrameMarkup || (view ? view.parent !== view : w.parent !== w);
+      if (url === undefined || !inFrame || !isBlocked(url, baseOf(el), 'frame')) return v;
       if (attr === 'content') return undefined;
       removeAttribute.call(el, 'content');
       return v;
@@ -190,16 +214,20 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     // A document made from page-written code (javascript:, data:, blob:) in a frame or object is a
     // realm the guard cannot reach before its markup loads (a data: one is not even same-origin):
     // it is not created.
-    const written = /^\s*(javascript|data|blob):/i.exec(v);
+    // The URL parser drops tabs and newlines anywhere and C0 controls and spaces at the ends, so
+    // the guard reads the value that way too (`htt\tp://` is `http://`).
+    const parsed = v.replace(/[\t\n\r]/g, '');
+    const written = /^[\0-\x20]*(javascript|data|blob):/i.exec(parsed);
     if ((kind === 'frame' || kind === 'object') && written) {
       refused(`${written[1]!.toLowerCase()}:`, kind);
       return undefined;
     }
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
-    // space, comma or semicolon).
+    // space, comma or semicolon). Both readings are checked: whole, and split into tokens.
     const base = baseOf(el);
-    if (!v.split(/[\s,;]+/).some((token) => token && isBlocked(token, base, kind))) return v;
+    const tokens = [parsed, ...parsed.split(/[\s,;]+/), ...v.split(/[\s,;]+/)];
+    if (!tokens.some((token) => token && isBlocked(token, base, kind))) return v;
     // A form whose action is blocked submits to nowhere rather than to this page.
     return kind === 'form' ? 'about:blank' : undefined;
   }
@@ -209,7 +237,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
    * runs (a new document is a new realm, with prototypes of its own). Idempotent.
    */
   function frameHtml(html: string): string {
-    const clean = cleanHtml(html);
+    cleaningFrameMarkup = true; // a meta refresh in it navigates a frame
+    let clean: string;
+    try {
+      clean = cleanHtml(html);
+    } finally {
+      cleaningFrameMarkup = false;
+    }
     const doctype = /^\s*<!doctype[^>]*>/i.exec(clean)?.[0] ?? '';
     const rest = clean.slice(doctype.length);
     return rest.startsWith(FRAME_BOOT) ? clean : doctype + FRAME_BOOT + rest;
@@ -240,8 +274,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
 
   /**
    * Speculation rules (`<script type="speculationrules">`) make the browser prefetch or prerender
-   * the URLs they list, or every link a document rule (`where`) matches: such a script is made
-   * inert when it lists a blocked URL or has a document rule (it could match a link anywhere),
+   * the URLs they list, or every link a document rule matches: such a script is made inert when
+   * it lists a blocked URL or has any rule that is not a plain list (it could match a link anywhere),
    * and when it is empty (its rules would be read when text is added, after this check).
    */
   function speculates(el: Element): boolean {
@@ -256,9 +290,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     for (const list of Object.values(rules ?? {})) {
       if (!Array.isArray(list)) continue;
       for (const rule of list) {
-        if (rule?.where !== undefined) return true;
-        const urls = Array.isArray(rule?.urls) ? rule.urls : [];
-        if (urls.some((u: unknown) => isBlocked(String(u), baseOf(el), 'link'))) return true;
+        // Only a plain list of URLs can be judged: a document rule (`where`, or `source: document`
+        // with no condition at all, which matches every link) could reach anywhere.
+        if (rule?.where !== undefined || (rule as { source?: unknown })?.source === 'document' || !Array.isArray(rule?.urls)) return true;
+        if ((rule.urls as unknown[]).some((u) => isBlocked(String(u), baseOf(el), 'link'))) return true;
       }
     }
     return false;
@@ -275,6 +310,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   function clean(node: unknown, frames: Element[] = [], shadows = true): boolean {
     const n = node as Element | null;
     if (!n || typeof n !== 'object') return false;
+    if (n.nodeType === 7) return cleanInstruction(n as unknown as ProcessingInstruction);
     let changed = n.nodeType === 1 && cleanElement(n, frames);
     if (n.firstElementChild) {
       for (const el of n.querySelectorAll(SELECTOR)) changed = cleanElement(el, frames) || changed;
@@ -293,15 +329,44 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     return changed;
   }
 
-  /** The HTML a string would produce, rewritten only if it names a blocked URL. */
-  function cleanHtml(html: string): string {
+  /**
+   * The markup a string would produce where the browser parses it (`context`: the element it goes
+   * into, or null for a document of its own), rewritten only if it names a blocked URL. In HTML,
+   * an inert template (declarative shadow roots stay templates, so closed ones are seen too); in
+   * SVG or MathML, a fragment parsed with an element of that namespace as context (`<image>` is an
+   * SVG image there, not an HTML img); in an XML document, an XML parse, and a string that does
+   * not parse on its own (a prefix declared further up) is refused.
+   */
+  function cleanHtml(html: string, context: Node | null = null): string {
     if (!MAY_NAME_ORIGIN.test(html)) return html;
-    // An HTML document's template, whatever the realm's document is (an SVG or XML document
-    // would parse the string as XML).
-    inertDocument ??= w.document.implementation.createHTMLDocument('');
-    const template = D.createElement.call(inertDocument, 'template') as HTMLTemplateElement;
+    const inert = inertDoc();
+    const el = context?.nodeType === 1 ? (context as Element) : context?.nodeType === 11 ? ((context as ShadowRoot).host ?? null) : (context?.parentElement ?? null);
+    const doc = context?.ownerDocument ?? (context?.nodeType === 9 ? (context as Document) : null);
+    if (doc && doc.contentType !== 'text/html') return cleanXml(html, el);
+    const ns = el?.namespaceURI ?? XHTML;
+    if (ns !== XHTML && el?.localName !== 'foreignObject') {
+      const holder = D.createElementNS.call(inert, ns, el!.localName) as Element;
+      inert.body.append(holder);
+      const range = inert.createRange();
+      range.selectNodeContents(holder);
+      const fragment = contextual.call(range, html) as DocumentFragment;
+      holder.remove();
+      if (!clean(fragment, [], false)) return html;
+      holder.append(fragment);
+      return inner.get!.call(holder) as string;
+    }
+    const template = D.createElement.call(inert, 'template') as HTMLTemplateElement;
     inner.set!.call(template, html); // template contents are inert: nothing loads while we look
     return clean(template.content, [], false) ? inner.get!.call(template) : html;
+  }
+
+  function cleanXml(markup: string, el: Element | null): string {
+    const ns = el?.namespaceURI ?? XHTML;
+    const parsed = new w.DOMParser().parseFromString(`<palisade xmlns="${ns}">${markup}</palisade>`, 'application/xml') as Document;
+    const root = parsed.documentElement;
+    if (parsed.getElementsByTagName('parsererror').length > 0 || !root) return '';
+    if (!clean(root, [], false)) return markup;
+    return [...root.childNodes].map((n) => new w.XMLSerializer().serializeToString(n)).join('');
   }
 
   function guardFrame(el: Element): void {
@@ -357,13 +422,19 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     'setAttribute setAttributeNS',
     (original) =>
       function (...args) {
-        const i = args.length - 1; // the value is the last argument, the name the one before
-        args[i] = vet(this, args[i - 1], args[i]);
-        if (args[i] !== undefined) return original.apply(this, args);
+        // (name, value) or (namespace, name, value): each read once, as strings, and only those
+        // go to the browser (an extra argument cannot shift what the guard looks at).
+        const ns = original.length === 3 ? 1 : 0; // setAttributeNS takes three
+        const call = args.slice(0, ns + 2);
+        call[ns] = String(call[ns]);
+        call[ns + 1] = vet(this, call[ns], call[ns + 1]);
+        if (call[ns + 1] !== undefined) return original.apply(this, call);
       },
   );
   const vetAttr = (el: Element | undefined, attr: Attr) => {
-    const next = el ? vet(el, attr.name, attr.value) : attr.value;
+    // A map whose element is unknown cannot be judged: it takes no attribute that could hold a URL.
+    if (!el) return !URL_ATTRS.has(attr.localName.toLowerCase());
+    const next = vet(el, attr.name, attr.value);
     if (next !== undefined) attr.value = next;
     return next !== undefined;
   };
@@ -376,7 +447,6 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       },
   );
   // An attribute map does not say whose it is: remember it when `el.attributes` hands it out.
-  const owners = new WeakMap<object, Element>();
   wrap(
     E,
     'attributes',
@@ -401,7 +471,6 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   // Attributes that change what another attribute does, through their token list: a link's rel
   // (`relList.add('stylesheet')`) and an iframe's sandbox (`sandbox.add(...)`). The token list is
   // tied to its element when the element hands it out.
-  const tokenOwners = new WeakMap<object, Element>();
   for (const [ctor, listProp] of [
     [w.HTMLLinkElement, 'relList'],
     [w.HTMLIFrameElement, 'sandbox'],
@@ -438,20 +507,27 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       'set',
     );
   }
-  const recheckTokens = (list: object) => {
+  /**
+   * Checks the value `list`'s attribute is about to take, before the change (a rel that becomes
+   * `stylesheet` fetches at once): the change is made first on a detached copy of its element,
+   * which loads nothing.
+   */
+  const checkTokens = (list: object, change: (copy: DOMTokenList) => void) => {
     const el = tokenOwners.get(list);
     if (!el) return;
-    const attr = tagKey(el) === 'iframe' ? 'sandbox' : 'rel';
-    vet(el, attr, getAttribute.call(el, attr) ?? '');
+    const iframe = tagKey(el) === 'iframe';
+    const attr = iframe ? 'sandbox' : 'rel';
+    const copy = N.cloneNode.call(el, false) as Element & { relList: DOMTokenList; sandbox: DOMTokenList };
+    change(iframe ? copy.sandbox : copy.relList);
+    vet(el, attr, getAttribute.call(copy, attr) ?? '');
   };
   wrap(
     w.DOMTokenList.prototype,
     'add remove replace toggle',
     (original) =>
       function (...args) {
-        const result = original.apply(this, args);
-        recheckTokens(this);
-        return result;
+        checkTokens(this, (copy) => original.apply(copy, args));
+        return original.apply(this, args);
       },
   );
   wrap(
@@ -459,15 +535,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     'value',
     (set) =>
       function (v: unknown) {
-        set.call(this, v);
-        recheckTokens(this);
+        const value = String(v);
+        checkTokens(this, (copy) => set.call(copy, value));
+        set.call(this, value);
       },
     'set',
   );
 
   // SVG URLs through their animated strings (`image.href.baseVal = url`): the string is tied to
   // its element when the element hands it out.
-  const animatedOwners = new WeakMap<object, Element>();
   for (const ctor of [w.SVGImageElement, w.SVGUseElement, w.SVGScriptElement, w.SVGFEImageElement, w.SVGAElement]) {
     wrap(
       ctor?.prototype,
@@ -495,32 +571,75 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   wrap(N, 'nodeValue textContent', attrSetter, 'set');
   function attrSetter(set: (v: unknown) => void) {
     return function (this: Attr, v: unknown) {
-      const next = this.nodeType === 2 && this.ownerElement ? vet(this.ownerElement, this.name, v) : v;
+      const next = this.nodeType === 2 && this.ownerElement ? vet(this.ownerElement, this.name, v) : this.nodeType === 7 ? vetInstruction(this, v) : v;
       if (next !== undefined) set.call(this, next);
     };
   }
 
+  // An `<?xml-stylesheet href="..."?>` in an XML or SVG document fetches its stylesheet, when
+  // inserted and when its data changes: the data is checked before either.
+  const instructionData = descriptor(w.CharacterData.prototype, 'data')!;
+  function vetInstruction(node: Node, data: unknown): string | undefined {
+    const v = String(data);
+    if ((node as ProcessingInstruction).target?.toLowerCase() !== 'xml-stylesheet') return v;
+    const href = /(?:^|\s)href\s*=\s*(["'])([^"']*)\1/i.exec(v)?.[2];
+    return href !== undefined && isBlocked(href, w.document.baseURI, 'link') ? undefined : v;
+  }
+  function cleanInstruction(node: ProcessingInstruction): boolean {
+    if (vetInstruction(node, node.data) !== undefined) return false;
+    instructionData.set!.call(node, '');
+    return true;
+  }
+  wrap(w.CharacterData.prototype, 'data', attrSetter, 'set');
+  wrap(
+    w.CharacterData.prototype,
+    'appendData insertData replaceData',
+    (original) =>
+      function (...args) {
+        if (this.nodeType === 7) {
+          const copy = this.cloneNode(); // detached: changing it loads nothing
+          original.apply(copy, args);
+          if (vetInstruction(this, copy.data) === undefined) return;
+        }
+        return original.apply(this, args);
+      },
+  );
+
   // HTML strings: `prepare` cleans the arguments that hold HTML, then same-origin frames the call
   // created are guarded at once.
   const html =
-    (prepare: (args: any[]) => any[]): Make =>
+    (prepare: (args: any[], self: any) => any[]): Make =>
     (original) =>
       function (...args) {
         const root = this.parentNode ?? this;
-        const result = original.apply(this, prepare(args));
+        const result = original.apply(this, prepare(args, this));
         framesIn(root);
         return result;
       };
-  const at = (index: number) => (args: any[]) => {
-    args[index] = cleanHtml(String(args[index]));
-    return args;
-  };
+  /** Cleans argument `index`, parsed where the browser will parse it (`context(self, args)`). */
+  const at =
+    (index: number, context: (self: any, args: any[]) => Node | null = () => null) =>
+    (args: any[], self: any) => {
+      args[index] = cleanHtml(String(args[index]), context(self, args));
+      return args;
+    };
+  const itself = (self: Node) => self;
   for (const proto of [E, w.ShadowRoot?.prototype]) {
-    wrap(proto, 'innerHTML outerHTML', html(at(0)), 'set');
+    wrap(proto, 'innerHTML', html(at(0, itself)), 'set');
+    wrap(proto, 'outerHTML', html(at(0, (self) => self.parentNode)), 'set');
     // setHTML runs the sanitizer API, whose allowlist may well keep an img's src.
-    wrap(proto, 'setHTMLUnsafe setHTML', html(at(0)));
+    wrap(proto, 'setHTMLUnsafe setHTML', html(at(0, itself)));
   }
-  wrap(E, 'insertAdjacentHTML', html(at(1)));
+  wrap(
+    E,
+    'insertAdjacentHTML',
+    html(
+      at(1, (self, args) => {
+        args[0] = String(args[0]); // read once: the position checked is the position used
+        return /^(afterbegin|beforeend)$/i.test(args[0]) ? self : self.parentNode;
+      }),
+    ),
+  );
   // New documents from a string: inert until their nodes move here, but a closed declarative
   // shadow root in one would move in unseen (no script can reach it): cleaned as a string first.
   wrap(w.Document, 'parseHTMLUnsafe parseHTML', html(at(0)));
@@ -536,6 +655,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     'open write writeln',
     (original) =>
       function (...args) {
+        // document.open(url, name, features) is window.open: it goes through the guarded one.
+        if (original.name === 'open' && args.length > 2) return (this.defaultView ?? w).open(args[0], args[1], args[2]);
         const result = original.apply(this, args);
         if (this.nodeType === 9) this.addEventListener('load', onFrameLoad, true);
         return result;
@@ -558,7 +679,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         return result;
       },
   );
-  wrap(w.Range.prototype, 'createContextualFragment', html(at(0)));
+  wrap(w.Range.prototype, 'createContextualFragment', html(at(0, (range: Range) => range.startContainer)));
   // XSLT output becomes nodes of the document it is given, and an img made there loads at once,
   // before it is inserted anywhere: the transform writes into an inert document, is cleaned
   // there, and only then moves to the caller's document.
@@ -567,8 +688,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     'transformToFragment',
     (original) =>
       function (source: Node, output: Document) {
-        inertDocument ??= w.document.implementation.createHTMLDocument('');
-        const fragment = original.call(this, source, inertDocument);
+        const fragment = original.call(this, source, inertDoc());
         if (!fragment) return fragment;
         clean(fragment);
         return D.adoptNode.call(output, fragment);
@@ -583,7 +703,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   // The observer's record of an insertion cleaned here need not clean the same nodes again: every
   // change after it is a record of its own. One record's worth (a later insertion is checked).
   const cleanedOnInsert = new WeakSet<Node>();
-  const insertion = (proto: any, names: string, parentOf: (self: any, args: unknown[]) => Node | null = same) => {
+  const insertion = (proto: any, names: string, parentOf: (self: any, args: unknown[]) => Node | null = same, part: 'value' | 'set' = 'value') => {
     wrap(
       proto,
       names,
@@ -602,12 +722,20 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
           frames.forEach(guardFrame);
           return result;
         },
+      part,
     );
   };
   insertion(N, 'appendChild insertBefore replaceChild');
   for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren');
   for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', (n) => n.parentNode);
-  insertion(E, 'insertAdjacentElement', (n, args) => (/^(afterbegin|beforeend)$/i.test(String(args[0])) ? n : n.parentNode));
+  insertion(E, 'insertAdjacentElement', (n, args) => {
+    args[0] = String(args[0]); // read once: the position checked is the position used
+    return /^(afterbegin|beforeend)$/i.test(args[0] as string) ? n : n.parentNode;
+  });
+  // Setters that insert a node: a document's body, a table's caption and sections, a select's options.
+  insertion(D, 'body', (d) => d.documentElement, 'set');
+  for (const name of ['caption', 'tHead', 'tFoot']) insertion(w.HTMLTableElement.prototype, name, same, 'set');
+  insertion(w.HTMLSelectElement.prototype, 'add');
   insertion(w.Range.prototype, 'insertNode surroundContents', (r) => r.startContainer);
   wrap(
     D,
@@ -650,25 +778,49 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   };
 
   // A popup or a window found by name (`open('', name)`) is a realm too: guarded before the
-  // caller can write into it. Opening a URL into one of this page's frames is a frame request.
+  // caller can write into it.
+  // A name is looked up across the whole frame tree of the page: every same-origin frame, at any
+  // depth (at most 200 looked at). `_self` in a frame, and `_parent` below a frame, are frames too.
   const isFrameName = (name: string) => {
-    for (let i = 0; i < w.frames.length; i++) {
-      try {
-        if (w.frames[i].name === name) return true;
-      } catch {
-        // another origin's frame: its name is not ours to read
+    if (name === '_self') return w.parent !== w;
+    if (name === '_parent') return w.parent !== w && w.parent !== w.top;
+    if (name === '' || /^_(blank|top)$/i.test(name)) return false;
+    // A page with more frames than this is not searched to the end: the name counts as a frame's.
+    let budget = 1000;
+    const search = (win: Window): boolean => {
+      for (let i = 0; i < win.frames.length; i++) {
+        if (budget-- <= 0) return true;
+        try {
+          const frame = win.frames[i] as Window;
+          if (frame.name === name || search(frame)) return true;
+        } catch {
+          // another origin's frame: its name and frames are not ours to read
+        }
       }
+      return false;
+    };
+    if (search(w)) return true;
+    try {
+      return w.top !== w && search(w.top as Window);
+    } catch {
+      return false;
     }
-    return false;
   };
   wrap(
     w,
     'open',
     (original) =>
       function (...args) {
+        // URL and target read once, as strings: what is checked is what the browser gets.
+        if (args[1] !== undefined) args[1] = String(args[1]);
         if (args[0] !== undefined && args[0] !== '') {
           args[0] = String(args[0]);
-          if (args[1] !== undefined && isFrameName(String(args[1])) && isBlocked(args[0], w.document.baseURI, 'frame')) return null;
+          // Into a frame: a frame request. Into a new window: the visitor's to see when they asked
+          // for it (a share button); without a click or key press just before, it is a pixel in a
+          // popup, and fails the way the browser's popup blocker fails it.
+          const intoFrame = args[1] !== undefined && isFrameName(args[1]);
+          const activated = w.navigator.userActivation?.isActive ?? true;
+          if ((intoFrame || !activated) && isBlocked(args[0], w.document.baseURI, 'frame')) return null;
         }
         const opened = original.apply(this, args);
         try {
@@ -680,14 +832,38 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       },
   );
 
+  // The Navigation API navigates the window it belongs to: a frame's is a frame request (the
+  // top-level page navigating itself is the visitor's to see, like a link).
+  wrap(
+    w.Navigation?.prototype,
+    'navigate',
+    (original) =>
+      function (...args) {
+        args[0] = String(args[0]);
+        let topLevel = false;
+        try {
+          topLevel = this === w.top?.navigation;
+        } catch {
+          // a top-level window of another origin: this one is a frame
+        }
+        if (!topLevel && isBlocked(args[0], w.document.baseURI, 'frame')) throw new DOMException('navigate: blocked by Palisade', 'SecurityError');
+        return original.apply(this, args);
+      },
+  );
+
   // `new Audio(url)` sets its src inside the constructor.
   if (w.Audio) {
-    w.Audio = new Proxy(w.Audio, {
-      construct(ctor, args, newTarget) {
-        if (args[0] !== undefined && isBlocked(String(args[0]), w.document.baseURI, 'media')) args = [];
-        return Reflect.construct(ctor, args, newTarget);
-      },
-    });
+    installGlobal(
+      w,
+      'Audio',
+      new Proxy(w.Audio, {
+        construct(ctor, args, newTarget) {
+          if (args[0] !== undefined) args = [String(args[0])]; // read once
+          if (args[0] !== undefined && isBlocked(args[0], w.document.baseURI, 'media')) args = [];
+          return Reflect.construct(ctor, args, newTarget);
+        },
+      }),
+    );
   }
 
   // Whatever the parser inserts after the guard, and anything that got past the paths above.

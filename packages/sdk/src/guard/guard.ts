@@ -10,7 +10,7 @@
  * CSP header cannot be set yet.
  */
 import { GUARD_HOOK, patchDom } from './dom.js';
-import { patchNetwork } from './network.js';
+import { installGlobal, patchNetwork } from './network.js';
 import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 import { reporter, type BlockedRequest } from './report.js';
 import { patchWorkers } from './workers.js';
@@ -52,7 +52,7 @@ export function installGuard(w: Window, options: GuardOptions): void {
     if (!realm[hook]) {
       Object.defineProperty(realm, hook, { value: guardRealm });
       const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), realm.document.baseURI, kind);
-      const covered = patchNetwork(realm, blocked);
+      const covered = patchNetwork(realm, blocked, installGlobal);
       patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
       // What this realm's guard covers, for the API-inventory test (and anyone auditing a page).
       Object.defineProperty(realm, Symbol.for(COVERED_HOOK), { value: Object.freeze([...covered, ...['Worker', 'SharedWorker'].filter((n) => realm[n])]) });

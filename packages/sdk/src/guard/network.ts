@@ -39,11 +39,34 @@ export const FETCHING_APIS = [
   'RTCPeerConnection',
   'Notification',
   'BackgroundFetchManager.prototype.fetch',
+  'IdentityCredential.disconnect',
   'importScripts',
 ] as const;
 
-/** Patches realm `g`; returns the FETCHING_APIS entries it covered there (those the realm has). */
-export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string) => string): string[] {
+/**
+ * Puts `value` in place of global `name` of `g` wherever the platform defines it (an own property
+ * of a window, the prototype of a worker's global), so neither `delete` nor a call through the
+ * prototype reaches the original; a constructor's `prototype.constructor`, and its legacy
+ * `webkit` alias, follow. Self-contained: workers run its source text.
+ */
+export function installGlobal(g: any, name: string, value: unknown): void {
+  const original = g[name];
+  for (let o = g; o; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d && 'value' in d) Object.defineProperty(o, name, { ...d, value });
+  }
+  const proto = typeof original === 'function' ? original.prototype : undefined;
+  if (proto && Object.getOwnPropertyDescriptor(proto, 'constructor')?.value === original) {
+    Object.defineProperty(proto, 'constructor', { value, writable: true, enumerable: false, configurable: true });
+  }
+  if (g[`webkit${name}`] === original) installGlobal(g, `webkit${name}`, value);
+}
+
+/**
+ * Patches realm `g`; returns the FETCHING_APIS entries it covered there (those the realm has).
+ * `install` is installGlobal (passed in, because workers run this function's source text alone).
+ */
+export function patchNetwork(g: any, blocked: IsBlocked, install: typeof installGlobal, resolve?: (url: string) => string): string[] {
   const covered: string[] = [];
   const refuse = (what: string) => new DOMException(`${what}: blocked by Palisade`, 'SecurityError');
   // A Request's URL is read with the platform's own getter: a look-alike object cannot fake it.
@@ -65,14 +88,14 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     const original = g[name];
     if (!original) continue;
     covered.push(name);
-    g[name] = function (this: unknown, input: unknown, init?: unknown) {
+    install(g, name, function (this: unknown, input: unknown, init?: unknown) {
       const request = once(input);
       if (blocked(request.url, 'connect')) {
         if (name === 'fetch') return Promise.reject(new TypeError('Failed to fetch'));
         throw refuse('fetchLater');
       }
       return original.call(this ?? g, rebase(request.input), init);
-    };
+    });
   }
 
   // A blocked XHR is opened on about:blank instead, which the browser fails without any request:
@@ -97,39 +120,51 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     };
   }
 
-  // Constructors keep their prototype, statics and `instanceof` through a Proxy.
-  for (const name of ['WebSocket', 'WebSocketStream', 'EventSource', 'WebTransport']) {
-    if (!g[name]) continue;
+  // Constructors keep their prototype, statics and `instanceof` through a Proxy; `check` returns
+  // the arguments the browser gets (copies, with URLs as strings) or throws.
+  const guardConstructor = (name: string, check: (args: unknown[]) => unknown[]) => {
+    if (!g[name]) return;
     covered.push(name);
-    g[name] = new Proxy(g[name], {
-      construct(ctor, args, newTarget) {
-        const u = String(args[0]);
-        if (blocked(u, 'connect')) throw refuse(name);
-        return Reflect.construct(ctor, [rebase(u), ...args.slice(1)], newTarget);
-      },
+    install(g, name, new Proxy(g[name], { construct: (ctor, args, newTarget) => Reflect.construct(ctor, check(args), newTarget) }));
+  };
+  for (const name of ['WebSocket', 'WebSocketStream', 'EventSource', 'WebTransport']) {
+    guardConstructor(name, (args) => {
+      const u = String(args[0]);
+      if (blocked(u, 'connect')) throw refuse(name);
+      return [rebase(u), ...args.slice(1)];
     });
   }
 
-  /** `url(...)` references in a CSS value (a FontFace source). */
-  const cssUrls = (css: unknown): string[] => {
+  /**
+   * What a CSS value (a FontFace source) could fetch: with CSS escapes undone (`\3a ` is `:`),
+   * the content of every `url(...)` and every quoted string.
+   */
+  const cssUrls = (css: string): string[] => {
+    const text = css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([\s\S])/g, (_, hex: string | undefined, ch: string) =>
+      hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)) : ch,
+    );
     const out: string[] = [];
-    for (const m of String(css).matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/g)) out.push(m[2] as string);
+    for (const m of text.matchAll(/url\(\s*([^'")\s]*)\s*\)|'([^']*)'|"([^"]*)"/gi)) out.push((m[1] ?? m[2] ?? m[3]) as string);
     return out;
   };
-  if (g.FontFace) {
-    covered.push('FontFace');
-    g.FontFace = new Proxy(g.FontFace, {
-      construct(ctor, args, newTarget) {
-        // A source that is not binary font data is CSS text, whatever object carries it.
-        const binary = args[1] instanceof g.ArrayBuffer || g.ArrayBuffer.isView(args[1]);
-        if (!binary && args.length > 1) {
-          args = [args[0], String(args[1]), ...args.slice(2)];
-          if (cssUrls(args[1]).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
-        }
-        return Reflect.construct(ctor, args, newTarget);
-      },
-    });
-  }
+  // Binary font data, by the platform's own brand check (an object that only inherits from
+  // ArrayBuffer.prototype is CSS text to the browser).
+  const byteLength = g.ArrayBuffer && Object.getOwnPropertyDescriptor(g.ArrayBuffer.prototype, 'byteLength')?.get;
+  const isBinary = (x: unknown) => {
+    if (g.ArrayBuffer.isView(x)) return true;
+    try {
+      byteLength.call(x);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  guardConstructor('FontFace', (args) => {
+    if (args.length < 2 || isBinary(args[1])) return args;
+    const source = String(args[1]);
+    if (cssUrls(source).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
+    return [args[0], source, ...args.slice(2)];
+  });
 
   // Cache Storage fetches what it is asked to add.
   const cache = g.Cache?.prototype;
@@ -169,43 +204,63 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     };
   }
 
-  // A payment method named by URL has its manifest fetched from that URL.
-  if (g.PaymentRequest) {
-    covered.push('PaymentRequest');
-    g.PaymentRequest = new Proxy(g.PaymentRequest, {
-      construct(ctor, args, newTarget) {
-        if (Array.isArray(args[0])) {
-          const methods = args[0].map((m: { supportedMethods?: unknown }) => ({ ...m, supportedMethods: String(m?.supportedMethods) }));
-          if (methods.some((m) => /^https?:/i.test(m.supportedMethods) && blocked(m.supportedMethods, 'connect'))) throw refuse('PaymentRequest');
-          args = [methods, ...args.slice(1)];
-        }
-        return Reflect.construct(ctor, args, newTarget);
-      },
+  // A payment method named by URL has its manifest fetched from that URL. The methods (any
+  // iterable) are copied, each one's identifier read once.
+  guardConstructor('PaymentRequest', (args) => {
+    if (args[0] === null || typeof args[0] !== 'object') return args;
+    const methods = Array.from(args[0] as Iterable<{ supportedMethods?: unknown }>, (m) => {
+      const method = { ...m, supportedMethods: String(m?.supportedMethods) };
+      if (blocked(method.supportedMethods, 'connect') && /^\s*[a-z][a-z\d+.-]*:/i.test(method.supportedMethods)) throw refuse('PaymentRequest');
+      return method;
     });
-  }
+    return [methods, ...args.slice(1)];
+  });
 
   // Federated identity (FedCM) fetches each provider's configuration URL and its well-known file.
   const credentials = g.CredentialsContainer?.prototype;
   if (credentials?.get) {
     covered.push('CredentialsContainer.prototype.get');
     const get = credentials.get;
-    credentials.get = function (this: unknown, options?: { identity?: { providers?: Array<{ configURL?: unknown }> } }) {
+    credentials.get = function (this: unknown, options?: { identity?: { providers?: Iterable<{ configURL?: unknown }> } }) {
+      // Each level read once: the browser gets copies, never the caller's getters.
       const identity = options?.identity;
-      if (!identity?.providers) return get.call(this, options);
-      const providers = [...identity.providers].map((p) => (p?.configURL === undefined ? p : { ...p, configURL: String(p.configURL) }));
-      if (providers.some((p) => p?.configURL !== undefined && p.configURL !== 'any' && blocked(p.configURL, 'connect'))) {
-        return Promise.reject(new DOMException('blocked by Palisade', 'NetworkError'));
-      }
+      if (identity === null || typeof identity !== 'object') return get.call(this, options);
+      const list = identity.providers;
+      const providers =
+        list === null || typeof list !== 'object'
+          ? list
+          : Array.from(list, (p) => {
+              const copy = { ...p, configURL: p?.configURL === undefined ? undefined : String(p.configURL) };
+              if (copy.configURL !== undefined && copy.configURL !== 'any' && blocked(copy.configURL, 'connect')) throw refuse('IdentityCredential');
+              return copy;
+            });
       return get.call(this, { ...options, identity: { ...identity, providers } });
+    };
+  }
+  // Disconnecting an account fetches the provider's configuration and well-known file too.
+  const identityCredential = g.IdentityCredential;
+  if (identityCredential?.disconnect) {
+    covered.push('IdentityCredential.disconnect');
+    const disconnect = identityCredential.disconnect;
+    identityCredential.disconnect = function (this: unknown, options?: { configURL?: unknown }) {
+      if (options === null || typeof options !== 'object') return disconnect.call(this, options);
+      const copy = { ...options, configURL: String(options.configURL) };
+      if (blocked(copy.configURL, 'connect')) return Promise.reject(refuse('IdentityCredential.disconnect'));
+      return disconnect.call(this, copy);
     };
   }
 
   // STUN and TURN servers are contacted directly, outside HTTP: judged by their host and port.
   // The configuration is copied with its URLs as strings, and the copy is what the browser gets.
-  type IceConfig = { iceServers?: Array<{ urls?: unknown }> } | undefined;
+  type IceConfig = { iceServers?: Iterable<{ urls?: unknown }> } | undefined;
   const iceChecked = (config: IceConfig): IceConfig => {
-    if (!config?.iceServers) return config;
-    const iceServers = [...config.iceServers].map((server) => ({ ...server, urls: ([] as unknown[]).concat(server?.urls ?? []).map(String) }));
+    if (config === null || typeof config !== 'object') return config;
+    const servers = config.iceServers; // read once, like every level below
+    if (servers === null || typeof servers !== 'object') return { ...config, iceServers: servers };
+    const iceServers = Array.from(servers, (server) => {
+      const urls = server?.urls;
+      return { ...server, urls: (typeof urls === 'object' && urls !== null ? Array.from(urls as Iterable<unknown>) : urls === undefined ? [] : [urls]).map(String) };
+    });
     const reaches = iceServers.some((server) =>
       server.urls.some((u) => {
         const host = /^(?:stuns?|turns?):([^?]+)/i.exec(u)?.[1];
@@ -215,49 +270,34 @@ export function patchNetwork(g: any, blocked: IsBlocked, resolve?: (url: string)
     if (reaches) throw refuse('RTCPeerConnection');
     return { ...config, iceServers };
   };
-  if (g.RTCPeerConnection) {
-    covered.push('RTCPeerConnection');
-    const peer = g.RTCPeerConnection;
-    const setConfiguration = peer.prototype.setConfiguration;
-    if (setConfiguration) {
-      peer.prototype.setConfiguration = function (this: unknown, config?: IceConfig) {
-        return setConfiguration.call(this, iceChecked(config));
-      };
-    }
-    g.RTCPeerConnection = new Proxy(peer, {
-      construct(ctor, args, newTarget) {
-        return Reflect.construct(ctor, args.length ? [iceChecked(args[0]), ...args.slice(1)] : args, newTarget);
-      },
-    });
+  const setConfiguration = g.RTCPeerConnection?.prototype.setConfiguration;
+  if (setConfiguration) {
+    g.RTCPeerConnection.prototype.setConfiguration = function (this: unknown, config?: IceConfig) {
+      return setConfiguration.call(this, iceChecked(config));
+    };
   }
+  guardConstructor('RTCPeerConnection', (args) => (args.length ? [iceChecked(args[0] as IceConfig), ...args.slice(1)] : args));
 
   // A notification fetches its icon, image and badge.
-  if (g.Notification) {
-    covered.push('Notification');
-    g.Notification = new Proxy(g.Notification, {
-      construct(ctor, args, newTarget) {
-        if (args[1]) {
-          const o = { ...args[1] };
-          for (const key of ['icon', 'image', 'badge']) {
-            if (o[key] === undefined) continue;
-            o[key] = String(o[key]);
-            if (blocked(o[key], 'connect')) throw refuse('Notification');
-          }
-          args = [args[0], o, ...args.slice(2)];
-        }
-        return Reflect.construct(ctor, args, newTarget);
-      },
-    });
-  }
+  guardConstructor('Notification', (args) => {
+    if (args[1] === null || typeof args[1] !== 'object') return args;
+    const o: Record<string, unknown> = { ...args[1] };
+    for (const key of ['icon', 'image', 'badge']) {
+      if (o[key] === undefined) continue;
+      o[key] = String(o[key]);
+      if (blocked(o[key], 'connect')) throw refuse('Notification');
+    }
+    return [args[0], o, ...args.slice(2)];
+  });
 
   const importScripts = g.importScripts;
   if (importScripts) {
     covered.push('importScripts');
-    g.importScripts = (...args: unknown[]) => {
+    install(g, 'importScripts', (...args: unknown[]) => {
       const urls = args.map(String);
       if (urls.some((u) => blocked(u, 'script'))) throw refuse('importScripts');
       return importScripts.apply(g, urls.map(rebase));
-    };
+    });
   }
   return covered;
 }

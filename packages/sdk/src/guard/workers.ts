@@ -10,7 +10,7 @@
  * it): realms that cannot be guarded are not created.
  */
 import { uuid } from '../uuid.js';
-import { patchNetwork } from './network.js';
+import { installGlobal, patchNetwork } from './network.js';
 import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 
 export interface WorkerMessage {
@@ -20,30 +20,43 @@ export interface WorkerMessage {
 }
 
 /**
- * Runs inside the worker, from its source text: self-contained, like `judge` and `patchNetwork`,
- * which it receives as arguments.
+ * Runs inside the worker, from its source text: self-contained, like `judge`, `patchNetwork` and
+ * `installGlobal`, which it receives as arguments. `scope` is the worker's global object, taken
+ * from the wrapper's top-level `this`: the page's code follows the guard in the same script, and
+ * its function declarations are created before the guard runs, so a `function self() {}` there
+ * would otherwise hand the guard a decoy. A scope that is not the global object stops the worker.
  */
-function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, pageOrigin: string, policy: GuardPolicy, base: string, channel: string): void {
+function guardWorkerScope(
+  scope: any,
+  makeJudge: typeof judge,
+  patch: typeof patchNetwork,
+  install: typeof installGlobal,
+  pageOrigin: string,
+  policy: GuardPolicy,
+  base: string,
+  channel: string,
+): void {
+  if (typeof scope !== 'object' || scope === null || typeof scope.postMessage !== 'function') throw new Error('Palisade: no worker global to guard');
   const isBlocked = makeJudge(pageOrigin, policy);
   const reports = new BroadcastChannel(channel);
   // The script sees its own URL as its location (a URL has every WorkerLocation field), not the wrapper's.
   const location = new URL(base);
-  Object.defineProperty(self, 'location', { get: () => location });
+  Object.defineProperty(scope, 'location', { get: () => location });
   patch(
-    self,
+    scope,
     (url, kind) => {
       const u = isBlocked(String(url), base, kind);
       if (u) reports.postMessage({ url: `${u.origin}/${u.pathname.split('/')[1]}`, kind });
       return !!u;
     },
+    install,
     (url) => new URL(url, base).href,
   );
   // A worker started from here would run without the guard: refused, and reported under its
   // script's origin (or scheme, for code the page wrote: blob:, data:).
-  const scope = self as unknown as Record<string, unknown>;
   for (const name of ['Worker', 'SharedWorker']) {
     if (!scope[name]) continue;
-    scope[name] = function refused(url: unknown) {
+    install(scope, name, function refused(url: unknown) {
       let reported = 'blob:refused';
       try {
         const u = new URL(String(url), base);
@@ -53,7 +66,7 @@ function guardWorkerScope(makeJudge: typeof judge, patch: typeof patchNetwork, p
       }
       reports.postMessage({ url: reported, kind: 'script' });
       throw new DOMException(`${name} inside a worker: blocked by Palisade`, 'SecurityError');
-    };
+    });
   }
 }
 
@@ -103,24 +116,31 @@ export function patchWorkers(
   };
   for (const name of ['Worker', 'SharedWorker']) {
     if (!w[name]) continue;
-    w[name] = new Proxy(w[name], {
-      construct(ctor, args, newTarget) {
-        const href = new URL(String(args[0]), w.document.baseURI).href;
-        args = [href, ...args.slice(1)]; // read once: the URL checked is the URL started
-        if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
-        if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
-          report(new URL(href), 'script');
-          throw new DOMException('SharedWorker from page-written code: blocked by Palisade', 'SecurityError');
-        }
-        if (name === 'Worker') {
-          const json = JSON.stringify;
-          const code = blobs.get(href) ?? dataUrlText(href);
-          const load = code ?? (args[1]?.type === 'module' ? `await import(${json(href)})` : `importScripts(${json(href)})`);
-          const guard = `(${guardWorkerScope})(${judge},${patchNetwork},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
-          args = [createObjectURL(new w.Blob([guard, load], { type: 'text/javascript' })), ...args.slice(1)];
-        }
-        return Reflect.construct(ctor, args, newTarget);
-      },
-    });
+    installGlobal(
+      w,
+      name,
+      new Proxy(w[name], {
+        construct(ctor, args, newTarget) {
+          const href = new URL(String(args[0]), w.document.baseURI).href;
+          args = [href, ...args.slice(1)]; // read once: the URL checked is the URL started
+          if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
+          if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
+            report(new URL(href), 'script');
+            throw new DOMException('SharedWorker from page-written code: blocked by Palisade', 'SecurityError');
+          }
+          if (name === 'Worker') {
+            const json = JSON.stringify;
+            const code = blobs.get(href) ?? dataUrlText(href);
+            const load = code ?? (args[1]?.type === 'module' ? `await import(${json(href)})` : `importScripts(${json(href)})`);
+            // Top-level `this` is the global in a classic script. A module has none: globalThis it
+            // is, and a module-level declaration that shadows it fails guardWorkerScope's check.
+            const scope = 'typeof this === "object" && this ? this : globalThis';
+            const guard = `(${guardWorkerScope})(${scope},${judge},${patchNetwork},${installGlobal},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
+            args = [createObjectURL(new w.Blob([guard, load], { type: 'text/javascript' })), ...args.slice(1)];
+          }
+          return Reflect.construct(ctor, args, newTarget);
+        },
+      }),
+    );
   }
 }
