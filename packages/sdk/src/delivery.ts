@@ -6,7 +6,7 @@
  * (the relay acknowledges a resent message id without counting it twice).
  */
 import type { QueueStore } from './queue-store.js';
-import { chunk, DONE, REFUSED, RETRY, send } from './transport.js';
+import { chunk, DONE, misconfiguration, REFUSED, RETRY, send } from './transport.js';
 import type { WireMessage } from './types.js';
 
 export interface DeliveryOptions {
@@ -15,6 +15,8 @@ export interface DeliveryOptions {
   store: QueueStore;
   flushAt: number;
   flushInterval: number;
+  /** Logs each answer of the relay (`data-debug`). */
+  debug?: boolean;
 }
 
 export interface Delivery {
@@ -29,9 +31,10 @@ export interface Delivery {
 const MAX_BACKOFF_MS = 60_000;
 
 // A closure rather than a class: the script tag's size budget pays for every `this.#field`.
-export function delivery({ url, writeKey, store, flushAt, flushInterval }: DeliveryOptions): Delivery {
+export function delivery({ url, writeKey, store, flushAt, flushInterval, debug = false }: DeliveryOptions): Delivery {
   /** This tab's events not yet known to be delivered, for the page-hide flush. */
   const unsent = new Map<string, WireMessage>();
+  const failed = misconfiguration(url);
   let written: Promise<unknown> = Promise.resolve();
   let toWrite: WireMessage[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -56,7 +59,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
    * is dropped.
    */
   const deliver = async (batch: WireMessage[]): Promise<boolean> => {
-    const result = await send(url, writeKey, batch);
+    const result = await send(url, writeKey, batch, { debug, failed });
     if (result === RETRY) return false;
     if (result === REFUSED) {
       const half = Math.floor(batch.length / 2);
@@ -107,7 +110,7 @@ export function delivery({ url, writeKey, store, flushAt, flushInterval }: Deliv
   const sendOnHide = (): void => {
     for (const batch of chunk([...unsent.values()])) {
       // The page may be gone before the answer: the events stay queued until it is seen.
-      void send(url, writeKey, batch, true).then((r) => (r === DONE ? store.remove(batch.map((m) => m.messageId)) : undefined));
+      void send(url, writeKey, batch, { keepalive: true, failed }).then((r) => (r === DONE ? store.remove(batch.map((m) => m.messageId)) : undefined));
     }
   };
 

@@ -133,6 +133,40 @@ describe('delivery', () => {
     }
   });
 
+  it('says once, on the first failed send, what is likely misconfigured', async () => {
+    const cases: Array<[number | 'network', Record<string, unknown>, RegExp]> = [
+      [401, {}, /events are not getting through to .*\/v1\/batch: the relay does not know this data-write-key$/],
+      [403, {}, /the relay does not allow this origin \(http:\/\/localhost:3000\): add it to allowedOrigins$/],
+      [404, { api: 'https://relay.clinic.example' }, /to https:\/\/relay\.clinic\.example\/v1\/batch: no relay answers there: check the script src or data-api$/],
+      ['network', { api: 'https://relay.clinic.example' }, /the relay cannot be reached, or does not allow this origin \(http:\/\/localhost:3000\) in allowedOrigins$/],
+      ['network', {}, /the relay cannot be reached$/],
+    ];
+    for (const [status, options, message] of cases) {
+      relayStandIn([status, status, status]);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const p = make(options);
+      for (let i = 0; i < 3; i++) {
+        p.track('x');
+        await p.flush();
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(message);
+      await p.flush(); // the relay answers 200 now: nothing is left to send when a later test hides the page
+      warn.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('with debug, logs each answer of the relay', async () => {
+    relayStandIn();
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
+    const p = make({ debug: true });
+    p.track('x');
+    await p.flush();
+    expect(debug.mock.calls.some((c) => c[0] === '[palisade] relay answered' && c[1] === 200 && (c[2] as { accepted?: number }).accepted === 1)).toBe(true);
+    debug.mockRestore();
+  });
+
   it('splits a batch the relay refused as a whole and keeps every event but the bad one', async () => {
     // As an older relay answered a message with a forbidden key: the whole body, 400 {error}.
     const sent: string[][] = [];

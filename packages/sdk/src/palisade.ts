@@ -44,6 +44,7 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
     store,
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 1000,
+    debug: options.debug ?? false,
   });
   /** The call being replayed, whose page and time the message takes; {} for calls made now. */
   let moment: { page?: PageContext | undefined; timestamp?: string | undefined } = {};

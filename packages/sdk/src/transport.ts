@@ -37,7 +37,15 @@ export type SendResult = typeof DONE | typeof RETRY | typeof REFUSED;
  * and network errors make it worth another try. REFUSED when a 400 refused the body as a whole
  * (`{error}`): the caller splits the batch so that one bad event does not take the rest with it.
  */
-export async function send(url: string, writeKey: string, batch: WireMessage[], keepalive = false): Promise<SendResult> {
+export interface SendOptions {
+  keepalive?: boolean;
+  /** Logs the relay's answer (`data-debug`). */
+  debug?: boolean;
+  /** Told about each send that failed, with its HTTP status (0: no answer). */
+  failed?: (status: number) => void;
+}
+
+export async function send(url: string, writeKey: string, batch: WireMessage[], { keepalive = false, debug = false, failed }: SendOptions = {}): Promise<SendResult> {
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -47,12 +55,40 @@ export async function send(url: string, writeKey: string, batch: WireMessage[], 
       credentials: 'omit',
     });
     const s = response.status;
+    const answer = s === 400 || debug ? await response.json().catch(() => ({})) : {};
+    if (debug) console.debug('[palisade] relay answered', s, answer);
+    if (s >= 300 && s !== 400) failed?.(s);
     if (s === 408 || s === 429 || s >= 500) return RETRY;
-    // A wrong write key or origin loses every event: say so where the site's developers look.
-    if (s === 401 || s === 403) console.warn(`[palisade] relay refused events (HTTP ${s}): check data-write-key and allowedOrigins`);
-    if (s === 400 && batch.length > 1 && 'error' in (await response.json().catch(() => ({})))) return REFUSED;
+    if (s === 400 && batch.length > 1 && 'error' in answer) return REFUSED;
     return DONE;
   } catch {
+    failed?.(0);
     return RETRY;
   }
 }
+
+/**
+ * Warns once, on the first failed send, with the likely cause, where the site's developers look:
+ * a wrong write key or origin, or a relay that is not where the tag points, loses every event
+ * silently otherwise. Status 0: no answer at all (unreachable, or a relay on another origin that
+ * does not allow this one, which the browser reports the same way).
+ */
+export const misconfiguration = (url: string) => {
+  let warned = false;
+  return (status: number): void => {
+    if (warned) return;
+    warned = true;
+    const other = new URL(url, location.href).origin !== location.origin;
+    const cause =
+      status === 401
+        ? 'the relay does not know this data-write-key'
+        : status === 403
+          ? `the relay does not allow this origin (${location.origin}): add it to allowedOrigins`
+          : status === 404
+            ? 'no relay answers there: check the script src or data-api'
+            : status === 0
+              ? `the relay cannot be reached${other ? `, or does not allow this origin (${location.origin}) in allowedOrigins` : ''}`
+              : `the relay answered HTTP ${status}`;
+    console.warn(`[palisade] events are not getting through to ${url}: ${cause}`);
+  };
+};
