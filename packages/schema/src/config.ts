@@ -144,7 +144,7 @@ const destinationBase = {
 };
 
 /** A destination of any type, as the pipeline sees it; its settings are checked by its connector's schema. */
-const anyDestinationSchema = z.strictObject({ ...destinationBase, type: z.string(), settings: z.record(z.string(), z.unknown()) });
+export const anyDestinationSchema = z.strictObject({ ...destinationBase, type: z.string(), settings: z.record(z.string(), z.unknown()) });
 export type DestinationConfig = z.output<typeof anyDestinationSchema>;
 
 /** Destination config schemas, one per type: the relay builds them from its connector registry. */

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { problemsFrom, secretFields, type PalisadeConfig, type Problem } from '@palisade/schema';
+import { secretFields, type PalisadeConfig, type Problem } from '@palisade/schema';
+import { configProblems } from './config-problems.js';
 import { connectorFor } from '../destinations/registry.js';
 import { configSchema } from './config-schema.js';
 import { MIN_KEY_BYTES, decodeKey } from '../keys/key-material.js';
@@ -26,7 +27,7 @@ export function parseConfigText(text: string): ConfigResult {
     return { ok: false, problems: [{ path: '', message: 'the config must be an object' }] };
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: problemsFrom(parsed.error) };
+  if (!parsed.success) return { ok: false, problems: configProblems(parsed.error, raw) };
   return { ok: true, config: parsed.data as PalisadeConfig };
 }
 
