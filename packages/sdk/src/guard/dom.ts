@@ -35,7 +35,7 @@ export type ReportRefused = (scheme: string, kind: RequestKind) => void;
 const TABLE =
   'script src script;iframe,frame src frame;embed src object;base href link;object data object;audio,video,track,source src media;video poster image;' +
   'img src,srcset image;source srcset image;input src image;input,button formaction form;form action form;link href,imagesrcset link;a,area ping connect;' +
-  'body,table,thead,tbody,tfoot,tr,td,th background image;svg:script href script;svg:image,svg:use,svg:feImage href image;' +
+  'body,table,thead,tbody,tfoot,tr,td,th,col,colgroup background image;svg:script href script;svg:image,svg:use,svg:feImage href image;' +
   'svg:animate,svg:set,svg:animateMotion,svg:animateTransform to,from,by,values image';
 const ATTRS: Record<string, Record<string, RequestKind>> = {};
 for (const entry of TABLE.split(';')) {
@@ -46,13 +46,15 @@ for (const entry of TABLE.split(';')) {
     ATTRS[tag] = forTag;
   }
 }
+/** SVG presentation attributes that can name another file with `url(...)`. */
+const SVG_URL_ATTRS = ['fill', 'stroke', 'mask', 'clip-path', 'marker-start', 'marker-mid', 'marker-end', 'filter', 'cursor'];
 /** Elements that can hold such an attribute, to check a whole subtree with one query. */
-const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc],script[type],meta[content]`;
+const SELECTOR = `${Object.keys(ATTRS).join(',').replace(/svg:/g, '')},[attributionsrc],script[type],meta[content],${SVG_URL_ATTRS.map((a) => `[${a}]`).join(',')}`;
 /**
  * The attributes the MutationObserver watches (repeats are harmless): those above, and what
  * changes their meaning.
  */
-const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel', 'type', 'content', 'http-equiv'];
+const OBSERVED = [...Object.values(ATTRS).flatMap(Object.keys), 'xlink:href', 'attributionsrc', 'srcdoc', 'rel', 'type', 'content', 'http-equiv', ...SVG_URL_ATTRS];
 /** Property names of those attributes where they differ. */
 const PROPS: Record<string, string> = { formaction: 'formAction', imagesrcset: 'imageSrcset', attributionsrc: 'attributionSrc' };
 
@@ -93,7 +95,7 @@ export const GUARD_HOOK = 'palisade.guard';
 const FRAME_BOOT = `<script>try{parent[Symbol.for("${GUARD_HOOK}")](window)}catch(e){}</script>`;
 
 /** A string that names no scheme, host or entity cannot point at another origin. */
-const MAY_NAME_ORIGIN = /\/\/|\\|:|&/;
+const MAY_NAME_ORIGIN = /\/[\t\n\r]*\/|\\|:|&/;
 
 const XHTML = 'http://www.w3.org/1999/xhtml';
 
@@ -106,26 +108,79 @@ const XHTML = 'http://www.w3.org/1999/xhtml';
 const owners = new WeakMap<object, Element>();
 const tokenOwners = new WeakMap<object, Element>();
 const animatedOwners = new WeakMap<object, Element>();
+const optionOwners = new WeakMap<object, Element>();
 /** Attribute names that can hold a URL somewhere (see TABLE), for a map whose element is unknown. */
 const URL_ATTRS = new Set([...Object.values(ATTRS).flatMap(Object.keys), 'srcdoc', 'rel', 'sandbox', 'type', 'content', 'http-equiv', 'attributionsrc']);
-
-/** `img`, `svg:image`; '' for other namespaces (MathML). Namespaces end in /1999/xhtml and /2000/svg. */
-function tagKey(el: Element): string {
-  const ns = el.namespaceURI ?? '';
-  return ns.endsWith('xhtml') ? el.localName : ns.endsWith('svg') ? `svg:${el.localName}` : '';
-}
 
 /**
  * Patches realm `w`. Returns a function that watches the realm's current document: a realm can
  * outlive its first document (a frame's initial about:blank is reused by the page it loads).
  */
-export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused, guardRealm: (realm: unknown) => void): () => void {
+export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused, guardRealm: (realm: unknown) => void, blobType: (url: string) => string | undefined): () => void {
   const E = w.Element.prototype;
   const N = w.Node.prototype;
   const D = w.Document.prototype;
-  const { getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
+  const { closest, getAttribute, getAttributeNames, removeAttribute, setAttribute } = E;
   const { defineProperty, getOwnPropertyDescriptor: descriptor, getPrototypeOf } = Object;
+  // What the guard reads about a node, through the platform's own getters taken now, before any
+  // page script: a page that redefines `localName`, `nodeType`, `baseURI` or `querySelectorAll`
+  // on a node or a prototype cannot make an img look like a span.
+  const platform = (proto: object, name: string) => descriptor(proto, name)!.get!;
+  const getLocalName = platform(E, 'localName');
+  const getNamespace = platform(E, 'namespaceURI');
+  const getNodeType = platform(N, 'nodeType');
+  const getBaseURI = platform(N, 'baseURI');
+  const getOwnerDocument = platform(N, 'ownerDocument');
+  const getDefaultView = platform(D, 'defaultView');
+  const getTextContent = platform(N, 'textContent');
+  const getParentNode = platform(N, 'parentNode');
+  const getIsConnected = platform(N, 'isConnected');
+  const getChildNodes = platform(N, 'childNodes');
+  const parentNode = (n: unknown) => (nodeType(n) ? (getParentNode.call(n) as Node | null) : null);
+  const connected = (n: unknown) => nodeType(n) !== 0 && (getIsConnected.call(n) as boolean);
+  const A = w.Attr.prototype;
+  const getAttrName = platform(A, 'name');
+  const getAttrValue = platform(A, 'value');
+  const getOwnerElement = platform(A, 'ownerElement');
+  const getLength = descriptor(w, 'length')?.get;
+  // A window is in a frame when its `top` (which no script can redefine) is another window.
+  const inFrameWindow = (win: Window) => win.top !== win;
+  const getParent = descriptor(w, 'parent')?.get;
+  const getNavigation = descriptor(w, 'navigation')?.get;
+  const getUserActivation = w.Navigator && descriptor(w.Navigator.prototype, 'userActivation')?.get;
+  const getIsActive = w.UserActivation && descriptor(w.UserActivation.prototype, 'isActive')?.get;
+  /** Whether the visitor just clicked or typed (no API to tell: assumed so). */
+  const userActivated = (): boolean => {
+    if (!getUserActivation || !getIsActive) return true;
+    return getIsActive.call(getUserActivation.call(w.navigator)) as boolean;
+  };
+  const nodeType = (n: unknown): number => {
+    try {
+      return getNodeType.call(n) as number;
+    } catch {
+      return 0; // not a node
+    }
+  };
+  const QUERY_ALL: Record<number, (selector: string) => NodeListOf<Element>> = {
+    1: E.querySelectorAll,
+    9: D.querySelectorAll,
+    11: w.DocumentFragment.prototype.querySelectorAll,
+  };
+  const queryAll = (n: Node, selector: string): Element[] => {
+    const query = QUERY_ALL[nodeType(n)];
+    return query ? [...(query.call(n, selector) as NodeListOf<Element>)] : [];
+  };
+  /** `img`, `svg:image`; '' for other namespaces (MathML). */
+  const tagKey = (el: Element): string => {
+    if (nodeType(el) !== 1) return '';
+    const ns = (getNamespace.call(el) as string | null) ?? '';
+    const name = getLocalName.call(el) as string;
+    return ns === XHTML ? name : ns === 'http://www.w3.org/2000/svg' ? `svg:${name}` : '';
+  };
   const inner = descriptor(E, 'innerHTML')!;
+  const outer = descriptor(E, 'outerHTML')!;
+  const Parser = w.DOMParser;
+  const Serializer = w.XMLSerializer;
   const contextual = w.Range.prototype.createContextualFragment;
   /**
    * Elements that hold a document of their own, with the platform's way to their window: an
@@ -146,6 +201,8 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   });
   /** Set while markup meant for a frame's document (a srcdoc) is checked. */
   let cleaningFrameMarkup = false;
+  /** The window whose document nodes are being inserted into, while they are checked. */
+  let insertingInto: Window | undefined;
   /** A document that never loads anything: where HTML strings are parsed to be looked at. */
   let inertDocument: Document | undefined;
   const inertDoc = (): Document => {
@@ -157,7 +214,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
    * of a document without a window (a template's, DOMParser's, parseHTMLUnsafe's, XSLT's, whose
    * base is about:blank), the realm's document, where it will load once moved there.
    */
-  const baseOf = (el: Element) => (el.ownerDocument?.defaultView ? el.baseURI : w.document.baseURI);
+  const baseOf = (el: Element): string => {
+    const doc = getOwnerDocument.call(el) as Document | null;
+    return doc && getDefaultView.call(doc) ? (getBaseURI.call(el) as string) : w.document.baseURI;
+  };
 
   /**
    * The value attribute `name` of `el` may take: `value` itself, a srcdoc with the realm hook
@@ -197,8 +257,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       const content = attr === 'content' ? v : getAttribute.call(el, 'content');
       const equiv = attr === 'http-equiv' ? v : getAttribute.call(el, 'http-equiv');
       const url = /^\s*refresh\s*$/i.test(equiv ?? '') && content !== null ? refreshUrl(content) : undefined;
-      const view = el.ownerDocument?.defaultView;
-      const inFrame = cleaningFrameMarkup || (view ? view.parent !== view : w.parent !== w);
+      const doc = getOwnerDocument.call(el) as Document | null;
+      const view = (doc && (getDefaultView.call(doc) as Window | null)) ?? insertingInto ?? w;
+      const inFrame = cleaningFrameMarkup || inFrameWindow(view);
       if (url === undefined || !inFrame || !isBlocked(url, baseOf(el), 'frame')) return v;
       if (attr === 'content') return undefined;
       removeAttribute.call(el, 'content');
@@ -207,7 +268,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     // Speculation rules take effect when the script is prepared, and a script that has not run
     // yet is prepared again whenever its text changes: a script that becomes speculation rules
     // once in the page is made inert (one inserted as such is read by speculates() below).
-    if (key === 'script' && attr === 'type' && isSpeculation(v) && !isSpeculation(getAttribute.call(el, 'type')) && el.isConnected) return 'palisade/blocked';
+    if (key === 'script' && attr === 'type' && isSpeculation(v) && !isSpeculation(getAttribute.call(el, 'type')) && connected(el)) return 'palisade/blocked';
+    // SVG paint servers, masks, clip paths, markers, filters and cursors may be in another file:
+    // `fill="url(https://x/p.svg#g)"` fetches it.
+    if (key.startsWith('svg:') && /url\(/i.test(v) && !ATTRS[key]?.[attr]) {
+      const urls = [...v.matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/gi)].map((m) => m[2] as string);
+      return urls.some((u) => !u.startsWith('#') && isBlocked(u.replace(/[\t\n\r]/g, ''), baseOf(el), 'image')) ? undefined : v;
+    }
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
     if (key === 'link' && attr === 'href' && inertRel(getAttribute.call(el, 'rel') ?? '')) return v;
@@ -220,6 +287,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     const written = /^[\0-\x20]*(javascript|data|blob):/i.exec(parsed);
     if ((kind === 'frame' || kind === 'object') && written) {
       refused(`${written[1]!.toLowerCase()}:`, kind);
+      return undefined;
+    }
+    // Media from a blob the page made plays its bytes, unless they are a playlist (HLS, DASH),
+    // whose segments the browser fetches from wherever the text says: only audio and video go.
+    const type = kind === 'media' ? blobType(parsed.trim()) : undefined;
+    if (type !== undefined && !/^(audio|video)\//i.test(type)) {
+      refused('blob:', kind);
       return undefined;
     }
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
@@ -241,6 +315,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     let clean: string;
     try {
       clean = cleanHtml(html);
+      clean = cleanedDocument(clean) ?? clean;
     } finally {
       cleaningFrameMarkup = false;
     }
@@ -280,10 +355,11 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
    */
   function speculates(el: Element): boolean {
     if (!isSpeculation(getAttribute.call(el, 'type'))) return false;
-    if (!/\S/.test(el.textContent ?? '')) return true;
+    const text = (getTextContent.call(el) as string | null) ?? '';
+    if (!/\S/.test(text)) return true;
     let rules: Record<string, Array<{ urls?: unknown; where?: unknown }>>;
     try {
-      rules = JSON.parse(el.textContent ?? '');
+      rules = JSON.parse(text);
     } catch {
       return false; // the browser ignores rules it cannot parse
     }
@@ -310,13 +386,12 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   function clean(node: unknown, frames: Element[] = [], shadows = true): boolean {
     const n = node as Element | null;
     if (!n || typeof n !== 'object') return false;
-    if (n.nodeType === 7) return cleanInstruction(n as unknown as ProcessingInstruction);
-    let changed = n.nodeType === 1 && cleanElement(n, frames);
-    if (n.firstElementChild) {
-      for (const el of n.querySelectorAll(SELECTOR)) changed = cleanElement(el, frames) || changed;
-      for (const el of n.querySelectorAll(shadows ? '*' : 'template')) changed = cleanInside(el, frames, shadows) || changed;
-    }
-    if (n.nodeType === 1) changed = cleanInside(n, frames, shadows) || changed;
+    const type = nodeType(n);
+    if (type === 7) return cleanInstruction(n as unknown as ProcessingInstruction);
+    let changed = type === 1 && cleanElement(n, frames);
+    for (const el of queryAll(n, SELECTOR)) changed = cleanElement(el, frames) || changed;
+    for (const el of queryAll(n, shadows ? '*' : 'template')) changed = cleanInside(el, frames, shadows) || changed;
+    if (type === 1) changed = cleanInside(n, frames, shadows) || changed;
     return changed;
   }
 
@@ -340,12 +415,18 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   function cleanHtml(html: string, context: Node | null = null): string {
     if (!MAY_NAME_ORIGIN.test(html)) return html;
     const inert = inertDoc();
-    const el = context?.nodeType === 1 ? (context as Element) : context?.nodeType === 11 ? ((context as ShadowRoot).host ?? null) : (context?.parentElement ?? null);
-    const doc = context?.ownerDocument ?? (context?.nodeType === 9 ? (context as Document) : null);
+    const type = nodeType(context);
+    const el = type === 1 ? (context as Element) : type === 11 ? ((context as ShadowRoot).host ?? null) : type ? (parentNode(context) as Element | null) : null;
+    const doc = type === 9 ? (context as Document) : type ? (getOwnerDocument.call(context) as Document | null) : null;
     if (doc && doc.contentType !== 'text/html') return cleanXml(html, el);
-    const ns = el?.namespaceURI ?? XHTML;
-    if (ns !== XHTML && el?.localName !== 'foreignObject') {
-      const holder = D.createElementNS.call(inert, ns, el!.localName) as Element;
+    const ns = (el && (getNamespace.call(el) as string | null)) ?? XHTML;
+    // The html element's content is a head and a body, with their own attributes: parsed as a document.
+    if (ns === XHTML && el && getLocalName.call(el) === 'html') return cleanedDocument(html) ?? html;
+    // In SVG and MathML, and in a frameset, where HTML parses differently from a template, the
+    // string is parsed with an element like the real one as context.
+    const special = ns === XHTML ? el !== null && getLocalName.call(el) === 'frameset' : getLocalName.call(el) !== 'foreignObject';
+    if (special) {
+      const holder = D.createElementNS.call(inert, ns, (el as Element).localName) as Element;
       inert.body.append(holder);
       const range = inert.createRange();
       range.selectNodeContents(holder);
@@ -360,13 +441,24 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     return clean(template.content, [], false) ? inner.get!.call(template) : html;
   }
 
+  /**
+   * A whole document's markup (a srcdoc, or what document.write adds), parsed as a document so
+   * that a frameset or the body's own attributes are seen; undefined when nothing is blocked.
+   */
+  function cleanedDocument(html: string): string | undefined {
+    if (!MAY_NAME_ORIGIN.test(html)) return undefined;
+    const doc = new Parser().parseFromString(html, 'text/html') as Document;
+    if (!clean(doc.documentElement, [], false)) return undefined;
+    return `<!doctype html>${outer.get!.call(doc.documentElement)}`;
+  }
+
   function cleanXml(markup: string, el: Element | null): string {
     const ns = el?.namespaceURI ?? XHTML;
-    const parsed = new w.DOMParser().parseFromString(`<palisade xmlns="${ns}">${markup}</palisade>`, 'application/xml') as Document;
+    const parsed = new Parser().parseFromString(`<palisade xmlns="${ns}">${markup}</palisade>`, 'application/xml') as Document;
     const root = parsed.documentElement;
     if (parsed.getElementsByTagName('parsererror').length > 0 || !root) return '';
     if (!clean(root, [], false)) return markup;
-    return [...root.childNodes].map((n) => new w.XMLSerializer().serializeToString(n)).join('');
+    return [...root.childNodes].map((n) => new Serializer().serializeToString(n)).join('');
   }
 
   function guardFrame(el: Element): void {
@@ -378,7 +470,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     }
   }
 
-  const framesIn = (root: any) => root?.querySelectorAll?.(FRAME_TAGS.join(',')).forEach(guardFrame);
+  const framesIn = (root: any) => queryAll(root, FRAME_TAGS.join(',')).forEach(guardFrame);
 
   type Make = (original: any) => (this: any, ...args: any[]) => unknown;
   /** Replaces methods (or a property's `set` or `get`) of `proto`, where they exist. */
@@ -434,7 +526,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   const vetAttr = (el: Element | undefined, attr: Attr) => {
     // A map whose element is unknown cannot be judged: it takes no attribute that could hold a URL.
     if (!el) return !URL_ATTRS.has(attr.localName.toLowerCase());
-    const next = vet(el, attr.name, attr.value);
+    const next = vet(el, getAttrName.call(attr) as string, getAttrValue.call(attr));
     if (next !== undefined) attr.value = next;
     return next !== undefined;
   };
@@ -571,7 +663,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   wrap(N, 'nodeValue textContent', attrSetter, 'set');
   function attrSetter(set: (v: unknown) => void) {
     return function (this: Attr, v: unknown) {
-      const next = this.nodeType === 2 && this.ownerElement ? vet(this.ownerElement, this.name, v) : this.nodeType === 7 ? vetInstruction(this, v) : v;
+      const type = nodeType(this);
+      const owner = type === 2 ? (getOwnerElement.call(this) as Element | null) : null;
+      const next = owner ? vet(owner, getAttrName.call(this) as string, v) : type === 7 ? vetInstruction(this, v) : v;
       if (next !== undefined) set.call(this, next);
     };
   }
@@ -582,8 +676,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   function vetInstruction(node: Node, data: unknown): string | undefined {
     const v = String(data);
     if ((node as ProcessingInstruction).target?.toLowerCase() !== 'xml-stylesheet') return v;
-    const href = /(?:^|\s)href\s*=\s*(["'])([^"']*)\1/i.exec(v)?.[2];
-    return href !== undefined && isBlocked(href, w.document.baseURI, 'link') ? undefined : v;
+    // Pseudo-attributes are read as XML reads them: either quote, character references decoded.
+    const decoded = v.replace(/&#x([0-9a-f]{1,6});|&#(\d{1,7});|&(amp|lt|gt|quot|apos);/gi, (_, hex: string, dec: string, name: string) =>
+      hex || dec
+        ? String.fromCodePoint(Math.min(Number.parseInt(hex ?? dec, hex ? 16 : 10), 0x10ffff))
+        : ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()]!,
+    );
+    const m = /(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(decoded);
+    const href = m ? (m[1] ?? m[2]) : /href/i.test(decoded) ? decoded : undefined;
+    return href !== undefined && isBlocked(href.replace(/[\t\n\r]/g, ''), w.document.baseURI, 'link') ? undefined : v;
   }
   function cleanInstruction(node: ProcessingInstruction): boolean {
     if (vetInstruction(node, node.data) !== undefined) return false;
@@ -611,7 +712,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     (prepare: (args: any[], self: any) => any[]): Make =>
     (original) =>
       function (...args) {
-        const root = this.parentNode ?? this;
+        const root = parentNode(this) ?? this;
         const result = original.apply(this, prepare(args, this));
         framesIn(root);
         return result;
@@ -626,7 +727,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   const itself = (self: Node) => self;
   for (const proto of [E, w.ShadowRoot?.prototype]) {
     wrap(proto, 'innerHTML', html(at(0, itself)), 'set');
-    wrap(proto, 'outerHTML', html(at(0, (self) => self.parentNode)), 'set');
+    wrap(proto, 'outerHTML', html(at(0, (self) => parentNode(self))), 'set');
     // setHTML runs the sanitizer API, whose allowlist may well keep an img's src.
     wrap(proto, 'setHTMLUnsafe setHTML', html(at(0, itself)));
   }
@@ -636,7 +737,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     html(
       at(1, (self, args) => {
         args[0] = String(args[0]); // read once: the position checked is the position used
-        return /^(afterbegin|beforeend)$/i.test(args[0]) ? self : self.parentNode;
+        return /^(afterbegin|beforeend)$/i.test(args[0]) ? self : parentNode(self);
       }),
     ),
   );
@@ -648,7 +749,13 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   wrap(
     D,
     'write writeln',
-    html((args) => [cleanHtml(args.join(''))]),
+    html((args) => {
+      // What a template does not show (a frameset, attributes of the body) is read from a
+      // document parse; markup that names a blocked URL only there is written as that parse,
+      // cleaned (a `<body>` tag in a document that has one merges its attributes into it).
+      const text = cleanHtml(args.join(''));
+      return [cleanedDocument(text) ?? text];
+    }),
   );
   wrap(
     D,
@@ -658,7 +765,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         // document.open(url, name, features) is window.open: it goes through the guarded one.
         if (original.name === 'open' && args.length > 2) return (this.defaultView ?? w).open(args[0], args[1], args[2]);
         const result = original.apply(this, args);
-        if (this.nodeType === 9) this.addEventListener('load', onFrameLoad, true);
+        if (nodeType(this) === 9) {
+          this.addEventListener('load', onFrameLoad, true);
+          w.addEventListener('click', cancelIfBlocked, true);
+        }
         return result;
       },
   );
@@ -712,9 +822,17 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
           const parent = parentOf(this, args);
           const frames: Element[] = [];
           for (const node of args as Node[]) {
-            if (parent && node?.nodeType && ((parent.isConnected && !node.isConnected) || node.ownerDocument !== (parent.ownerDocument ?? parent))) {
-              clean(node, frames);
-              if (node.nodeType === 11) for (const child of node.childNodes) cleanedOnInsert.add(child);
+            const type = nodeType(node);
+            const parentDocument = nodeType(parent) === 9 ? parent : parent && getOwnerDocument.call(parent);
+            if (parent && type && ((connected(parent) && !connected(node)) || getOwnerDocument.call(node) !== parentDocument)) {
+              const doc = (nodeType(parent) === 9 ? parent : getOwnerDocument.call(parent)) as Document | null;
+              insertingInto = (doc && (getDefaultView.call(doc) as Window | null)) ?? undefined;
+              try {
+                clean(node, frames);
+              } finally {
+                insertingInto = undefined;
+              }
+              if (type === 11) for (const child of getChildNodes.call(node) as NodeListOf<ChildNode>) cleanedOnInsert.add(child);
               else cleanedOnInsert.add(node);
             }
           }
@@ -727,15 +845,27 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   };
   insertion(N, 'appendChild insertBefore replaceChild');
   for (const proto of [E, D, w.DocumentFragment.prototype]) insertion(proto, 'append prepend replaceChildren');
-  for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', (n) => n.parentNode);
+  for (const proto of [E, w.CharacterData.prototype, w.DocumentType.prototype]) insertion(proto, 'before after replaceWith', parentNode);
   insertion(E, 'insertAdjacentElement', (n, args) => {
     args[0] = String(args[0]); // read once: the position checked is the position used
-    return /^(afterbegin|beforeend)$/i.test(args[0] as string) ? n : n.parentNode;
+    return /^(afterbegin|beforeend)$/i.test(args[0] as string) ? n : parentNode(n);
   });
   // Setters that insert a node: a document's body, a table's caption and sections, a select's options.
   insertion(D, 'body', (d) => d.documentElement, 'set');
   for (const name of ['caption', 'tHead', 'tFoot']) insertion(w.HTMLTableElement.prototype, name, same, 'set');
   insertion(w.HTMLSelectElement.prototype, 'add');
+  wrap(
+    w.HTMLSelectElement.prototype,
+    'options',
+    (get) =>
+      function () {
+        const options = get.call(this);
+        optionOwners.set(options, this);
+        return options;
+      },
+    'get',
+  );
+  insertion(w.HTMLOptionsCollection?.prototype, 'add', (options) => optionOwners.get(options) ?? null);
   insertion(w.Range.prototype, 'insertNode surroundContents', (r) => r.startContainer);
   wrap(
     D,
@@ -774,7 +904,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   }
   const onFrameLoad = (e: Event) => {
     const t = e.target as Element;
-    if (t?.nodeType === 1 && FRAME_TAGS.includes(tagKey(t))) guardFrame(t);
+    if (FRAME_TAGS.includes(tagKey(t))) guardFrame(t);
   };
 
   // A popup or a window found by name (`open('', name)`) is a realm too: guarded before the
@@ -782,16 +912,19 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
   // A name is looked up across the whole frame tree of the page: every same-origin frame, at any
   // depth (at most 200 looked at). `_self` in a frame, and `_parent` below a frame, are frames too.
   const isFrameName = (name: string) => {
-    if (name === '_self') return w.parent !== w;
-    if (name === '_parent') return w.parent !== w && w.parent !== w.top;
+    if (name === '_self') return inFrameWindow(w);
+    if (name === '_parent') return inFrameWindow(w) && getParent?.call(w) !== w.top;
     if (name === '' || /^_(blank|top)$/i.test(name)) return false;
     // A page with more frames than this is not searched to the end: the name counts as a frame's.
     let budget = 1000;
     const search = (win: Window): boolean => {
-      for (let i = 0; i < win.frames.length; i++) {
+      // `frames` and `length` can be replaced by the page; the platform's length and indexed
+      // access cannot.
+      const count = (getLength ? getLength.call(win) : win.length) as number;
+      for (let i = 0; i < count; i++) {
         if (budget-- <= 0) return true;
         try {
-          const frame = win.frames[i] as Window;
+          const frame = (win as unknown as Window[])[i] as Window;
           if (frame.name === name || search(frame)) return true;
         } catch {
           // another origin's frame: its name and frames are not ours to read
@@ -819,7 +952,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
           // for it (a share button); without a click or key press just before, it is a pixel in a
           // popup, and fails the way the browser's popup blocker fails it.
           const intoFrame = args[1] !== undefined && isFrameName(args[1]);
-          const activated = w.navigator.userActivation?.isActive ?? true;
+          const activated = userActivated();
           if ((intoFrame || !activated) && isBlocked(args[0], w.document.baseURI, 'frame')) return null;
         }
         const opened = original.apply(this, args);
@@ -829,6 +962,48 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
           // another origin's window
         }
         return opened;
+      },
+  );
+
+  // A link followed by a script (`a.click()`, a dispatched click) or by a click in the page: one
+  // that would open a blocked URL in a frame of the page, or in a new window without the visitor
+  // having clicked or typed, is cancelled (its click event still happens).
+  const linkBlocked = (target: EventTarget | null): boolean => {
+    const a = nodeType(target) === 1 ? (closest.call(target, 'a,area') as Element | null) : null;
+    if (!a || !['a', 'area', 'svg:a'].includes(tagKey(a))) return false;
+    const href = getAttribute.call(a, 'href') ?? getAttribute.call(a, 'xlink:href');
+    if (!href) return false;
+    const baseTarget = queryAll(w.document, 'base[target]')[0];
+    const name = getAttribute.call(a, 'target') ?? (baseTarget ? getAttribute.call(baseTarget, 'target') : '') ?? '';
+    const intoFrame = isFrameName(name);
+    const newWindow = !intoFrame && name !== '' && !/^_(self|parent|top)$/i.test(name);
+    return (intoFrame || (newWindow && !userActivated())) && isBlocked(href, baseOf(a), 'frame');
+  };
+  const cancelIfBlocked = (e: Event) => {
+    if (e.type === 'click' && linkBlocked(e.target)) e.preventDefault();
+  };
+  w.addEventListener('click', cancelIfBlocked, true);
+  // A link outside the page (never connected) gets its click event, but not the window's; and a
+  // document.open removes the window's listeners: the element gets one of its own too.
+  const onLink = (target: unknown) => {
+    if (nodeType(target) === 1) (target as Node).addEventListener('click', cancelIfBlocked, { once: true });
+  };
+  wrap(
+    w.HTMLElement.prototype,
+    'click',
+    (original) =>
+      function (...args) {
+        onLink(this);
+        return original.apply(this, args);
+      },
+  );
+  wrap(
+    w.EventTarget.prototype,
+    'dispatchEvent',
+    (original) =>
+      function (...args) {
+        if ((args[0] as Event | undefined)?.type === 'click') onLink(this);
+        return original.apply(this, args);
       },
   );
 
@@ -842,7 +1017,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         args[0] = String(args[0]);
         let topLevel = false;
         try {
-          topLevel = this === w.top?.navigation;
+          topLevel = this === getNavigation?.call(w.top);
         } catch {
           // a top-level window of another origin: this one is a frame
         }

@@ -51,12 +51,17 @@ export function installGuard(w: Window, options: GuardOptions): void {
     }
     if (!realm[hook]) {
       Object.defineProperty(realm, hook, { value: guardRealm });
-      const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), realm.document.baseURI, kind);
+      // The document's base through the platform's getter (a page may redefine baseURI).
+      const baseURI = Object.getOwnPropertyDescriptor(realm.Node.prototype, 'baseURI')!.get!;
+      const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), baseURI.call(realm.document), kind);
       const covered = patchNetwork(realm, blocked, installGlobal);
       patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
       // What this realm's guard covers, for the API-inventory test (and anyone auditing a page).
       Object.defineProperty(realm, Symbol.for(COVERED_HOOK), { value: Object.freeze([...covered, ...['Worker', 'SharedWorker'].filter((n) => realm[n])]) });
-      watchers.set(realm, patchDom(realm, blockedUrl, refused, guardRealm));
+      watchers.set(
+        realm,
+        patchDom(realm, blockedUrl, refused, guardRealm, (url) => blobs.get(url)?.type),
+      );
     }
     watchers.get(realm)?.();
   };

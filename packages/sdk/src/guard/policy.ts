@@ -24,16 +24,21 @@ export function judge(pageOrigin: string, policy: GuardPolicy): Judge {
   const ok = new Set([pageOrigin, ...policy.allow]);
   const okFrame = new Set([pageOrigin, ...policy.embeds]);
   const own = new Set([pageOrigin]);
+  // Taken now, before any page script: a page that replaces URL, or its getters, later cannot
+  // change the verdict.
+  const Url = URL;
+  const protocolOf = Object.getOwnPropertyDescriptor(Url.prototype, 'protocol')!.get!;
+  const originOf = Object.getOwnPropertyDescriptor(Url.prototype, 'origin')!.get!;
   return (url, base, kind) => {
     let u: URL;
     try {
-      u = new URL(url, base);
+      u = new Url(url, base);
     } catch {
       return undefined; // the browser cannot request what it cannot parse
     }
-    if (!/^(http|ws)s?:$/.test(u.protocol)) return undefined;
+    if (!/^(http|ws)s?:$/.test(protocolOf.call(u))) return undefined;
     // ws(s) and http(s) share default ports, so the origins differ only in the scheme's name.
-    const origin = u.origin.replace(/^ws/, 'http');
+    const origin = (originOf.call(u) as string).replace(/^ws/, 'http');
     const allowed = kind === 'frame' ? okFrame : kind === 'form' || kind === 'object' ? own : ok;
     return allowed.has(origin) ? undefined : u;
   };

@@ -37,10 +37,11 @@ function guardWorkerScope(
   channel: string,
 ): void {
   if (typeof scope !== 'object' || scope === null || typeof scope.postMessage !== 'function') throw new Error('Palisade: no worker global to guard');
+  const Url = URL; // taken before the worker's own code can replace it
   const isBlocked = makeJudge(pageOrigin, policy);
   const reports = new BroadcastChannel(channel);
   // The script sees its own URL as its location (a URL has every WorkerLocation field), not the wrapper's.
-  const location = new URL(base);
+  const location = new Url(base);
   Object.defineProperty(scope, 'location', { get: () => location });
   patch(
     scope,
@@ -50,7 +51,7 @@ function guardWorkerScope(
       return !!u;
     },
     install,
-    (url) => new URL(url, base).href,
+    (url) => new Url(url, base).href,
   );
   // A worker started from here would run without the guard: refused, and reported under its
   // script's origin (or scheme, for code the page wrote: blob:, data:).
@@ -59,7 +60,7 @@ function guardWorkerScope(
     install(scope, name, function refused(url: unknown) {
       let reported = 'blob:refused';
       try {
-        const u = new URL(String(url), base);
+        const u = new Url(String(url), base);
         reported = /^https?:$/.test(u.protocol) ? `${u.origin}/${u.pathname.split('/')[1]}` : `${u.protocol}refused`;
       } catch {
         // unparsable: the browser would refuse it too
