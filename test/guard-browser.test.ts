@@ -350,6 +350,7 @@ describe('pixel guard', () => {
       xslt: 'load',
       svgFrame: 'svg',
       speculationRules: 'speculationrules',
+      mediaSource: 'open',
     };
     expect(await results('/first-party.html?guard=off')).toEqual(expected);
     expect(await results('/first-party.html')).toEqual(expected);

@@ -42,6 +42,7 @@
     },
     svgFrame: function () { var f = document.createElement('iframe'); f.src = '/doc.svg'; document.body.appendChild(f); return loaded(f).then(function () { return f.getSVGDocument().documentElement.localName; }); },
     speculationRules: function () { var s = document.createElement('script'); s.type = 'speculationrules'; s.textContent = JSON.stringify({ prefetch: [{ source: 'list', urls: ['/ok.json?prefetch'] }] }); document.head.appendChild(s); return s.type; },
+    mediaSource: function () { var ms = new MediaSource(); var v = document.createElement('video'); document.body.appendChild(v); return new Promise(function (r) { ms.addEventListener('sourceopen', function () { r(ms.readyState); }); v.src = URL.createObjectURL(ms); }); },
     outboundLink: function () { var a = document.createElement('a'); a.href = 'https://www.clinic.example/about'; document.body.appendChild(a); return a.href; },
   };
   var names = Object.keys(checks);

@@ -142,5 +142,20 @@
     'realm-popup-about-blank-closed': function (w, u) { var p = w.open('about:blank', 'p' + rand(), 'popup,width=50,height=50'); var F = p.fetch; var R = p.Request; p.close(); F.call(p, new R(u, { mode: 'no-cors' })).catch(noop); },
     'clone-whole-document-import-iframe': function (w, u) { var d = parsed(w, '<iframe src="' + u + '"></iframe>').cloneNode(true); append(w, w.document.importNode(d.body.firstChild, true)); },
     'insert-moveBefore-into-closed-shadow-img': function (w, u) { var img = parsed(w, '<img src="' + u + '">').body.firstChild; var box = append(w, make(w, 'div')); box.appendChild(img); var root = append(w, make(w, 'div')).attachShadow({ mode: 'closed' }); root.moveBefore(img, null); },
+    // Found on the second review's last build
+    'spoof-isConnected-ownerDocument-parsed-iframe': function (w, u) { var f = parsed(w, '<iframe src="' + u + '"></iframe>').body.firstChild; Object.defineProperty(f, 'isConnected', { value: true }); Object.defineProperty(f, 'ownerDocument', { value: w.document }); append(w, f); },
+    'popup-a-in-open-shadow-click': function (w, u) { var root = append(w, make(w, 'div')).attachShadow({ mode: 'open' }); var a = make(w, 'a'); a.href = u; a.target = '_blank'; a.textContent = 'x'; root.appendChild(a); w.setTimeout(function () { a.click(); }, 1800); },
+    'popup-a-in-closed-shadow-dispatch-noncomposed': function (w, u) { var root = append(w, make(w, 'div')).attachShadow({ mode: 'closed' }); var a = make(w, 'a'); a.href = u; a.target = '_blank'; a.textContent = 'x'; root.appendChild(a); w.setTimeout(function () { a.dispatchEvent(new w.MouseEvent('click', { bubbles: true, cancelable: true, composed: false })); }, 1800); },
+    'ctx-mathml-annotation-xml-innerHTML-iframe': function (w, u) { var M = 'http://www.w3.org/1998/Math/MathML'; var m = append(w, w.document.createElementNS(M, 'math')); var ax = m.appendChild(w.document.createElementNS(M, 'annotation-xml')); ax.setAttribute('encoding', 'text/html'); ax.innerHTML = '<iframe src="' + u + '"></iframe>'; },
+    'svg-presentation-fill-escaped-url-function': function (w, u) { var r = rect(w); r.setAttribute('fill', 'u\\72 l(' + u + '#g) red'); svgBox(w).appendChild(r); },
+    'svg-presentation-fill-escaped-colon': function (w, u) { var r = rect(w); r.setAttribute('fill', 'url(' + u.replace(':', '\\3a ') + '#g) red'); svgBox(w).appendChild(r); },
+    'svg-presentation-mask-image-set': function (w, u) { var r = rect(w); r.setAttribute('mask', 'image-set("' + u + '" 1x)'); svgBox(w).appendChild(r); },
+    'svg-presentation-cursor-image-set': function (w, u) { var r = rect(w); r.setAttribute('cursor', 'image-set("' + u + '" 1x), auto'); svgBox(w).appendChild(r); w.getComputedStyle(r).cursor; },
+    'media-hls-blob-audio-mpegurl-type': function (w, u) { var v = append(w, make(w, 'video')); v.muted = true; v.src = w.URL.createObjectURL(new w.Blob(['#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n' + u + '.ts\n#EXT-X-ENDLIST\n'], { type: 'audio/mpegurl' })); v.play().catch(noop); },
+    'media-hls-worker-made-blob-playlist': function (w, u) {
+      var list = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n' + u + '.ts\n#EXT-X-ENDLIST\n';
+      var wk = new w.Worker(blobUrl(w, 'postMessage(URL.createObjectURL(new Blob([' + JSON.stringify(list) + '], { type: "application/vnd.apple.mpegurl" })));'));
+      wk.onmessage = function (e) { var v = append(w, make(w, 'video')); v.muted = true; v.src = e.data; v.play().catch(noop); };
+    },
   });
 })();

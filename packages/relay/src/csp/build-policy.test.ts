@@ -14,7 +14,7 @@ describe('CSP', () => {
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",
-        "media-src 'self'",
+        "media-src 'self' blob:",
         "connect-src 'self'",
         "frame-src 'self'",
         "worker-src 'self' blob:",

@@ -42,7 +42,9 @@ export function buildPolicy(browser: BrowserConfig, nonce?: string): string {
     directive('style-src', ["'self'", "'unsafe-inline'", ...origins.style]),
     directive('img-src', ["'self'", 'data:', ...origins.image]),
     directive('font-src', ["'self'", 'data:', ...origins.font]),
-    directive('media-src', ["'self'", ...origins.media]),
+    // blob: for players that stream through a MediaSource (hls.js, video.js): what they fetch
+    // is still judged by connect-src and media-src on its own URL.
+    directive('media-src', ["'self'", 'blob:', ...origins.media]),
     directive('connect-src', ["'self'", ...origins.connect]),
     // The site's own pages may be framed (a same-origin widget); other origins only as allowed embeds.
     directive('frame-src', ["'self'", ...origins.frame]),

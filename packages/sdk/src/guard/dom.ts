@@ -87,6 +87,14 @@ export function refreshUrl(content: string): string | undefined {
   return rest.trim() || undefined;
 }
 
+/** What a CSS value could fetch: with escapes undone (`\3a ` is `:`), every url() and quoted string. */
+export function cssReferences(css: string): string[] {
+  const text = css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([\s\S])/g, (_, hex: string | undefined, ch: string) =>
+    hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)) : ch,
+  );
+  return [...text.matchAll(/url\(\s*([^'")\s]*)\s*\)|'([^']*)'|"([^"]*)"/gi)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
+}
+
 /** A speculation rules type (`<script type="speculationrules">`). */
 const isSpeculation = (type: string | null) => /^\s*speculationrules\s*$/i.test(type ?? '');
 
@@ -271,9 +279,10 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     if (key === 'script' && attr === 'type' && isSpeculation(v) && !isSpeculation(getAttribute.call(el, 'type')) && connected(el)) return 'palisade/blocked';
     // SVG paint servers, masks, clip paths, markers, filters and cursors may be in another file:
     // `fill="url(https://x/p.svg#g)"` fetches it.
-    if (key.startsWith('svg:') && /url\(/i.test(v) && !ATTRS[key]?.[attr]) {
-      const urls = [...v.matchAll(/url\(\s*(['"]?)([^'")]*)\1\s*\)/gi)].map((m) => m[2] as string);
-      return urls.some((u) => !u.startsWith('#') && isBlocked(u.replace(/[\t\n\r]/g, ''), baseOf(el), 'image')) ? undefined : v;
+    // The value is read as CSS reads it: escapes undone, and every url() and quoted string
+    // (image-set("...")) taken as a reference.
+    if (key.startsWith('svg:') && /[("'\\]/.test(v) && !ATTRS[key]?.[attr]) {
+      return cssReferences(v).some((u) => !u.startsWith('#') && isBlocked(u.replace(/[\t\n\r]/g, ''), baseOf(el), 'image')) ? undefined : v;
     }
     const kind = attr === 'attributionsrc' ? 'connect' : ATTRS[key]?.[attr];
     if (!kind) return v;
@@ -289,12 +298,15 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       refused(`${written[1]!.toLowerCase()}:`, kind);
       return undefined;
     }
-    // Media from a blob the page made plays its bytes, unless they are a playlist (HLS, DASH),
-    // whose segments the browser fetches from wherever the text says: only audio and video go.
-    const type = kind === 'media' ? blobType(parsed.trim()) : undefined;
-    if (type !== undefined && !/^(audio|video)\//i.test(type)) {
-      refused('blob:', kind);
-      return undefined;
+    // Media from a blob plays its bytes, unless they are a playlist (HLS, DASH), whose segments
+    // the browser fetches from wherever the text says: only audio, video and a MediaSource go,
+    // from a blob URL a guarded realm made (one a worker made is unknown, and refused).
+    if (kind === 'media' && /^[\0-\x20]*blob:/i.test(parsed)) {
+      const type = blobType(parsed.trim());
+      if (type === undefined || /mpegurl|dash\+xml/i.test(type) || !/^(audio\/|video\/|media-source$)/i.test(type)) {
+        refused('blob:', kind);
+        return undefined;
+      }
     }
     // srcset, ping, attributionsrc and SVG animation values hold lists; splitting a single URL too
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
@@ -426,7 +438,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     // string is parsed with an element like the real one as context.
     const special = ns === XHTML ? el !== null && getLocalName.call(el) === 'frameset' : getLocalName.call(el) !== 'foreignObject';
     if (special) {
-      const holder = D.createElementNS.call(inert, ns, (el as Element).localName) as Element;
+      // A copy of the real element, attributes and all (MathML's annotation-xml parses HTML only
+      // with its encoding), made in the inert document, where nothing loads.
+      const holder = D.importNode.call(inert, el as Element, false) as Element;
       inert.body.append(holder);
       const range = inert.createRange();
       range.selectNodeContents(holder);

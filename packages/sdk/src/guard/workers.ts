@@ -101,6 +101,9 @@ export function patchWorkers(
   w.URL.createObjectURL = (object: unknown) => {
     const url = createObjectURL(object);
     if (object instanceof w.Blob) blobs.set(url, object as Blob);
+    // A MediaSource's URL plays what the page appends to it: recorded (as an empty blob of that
+    // kind) so media from it is told from a blob URL nobody guarded.
+    else if (w.MediaSource && object instanceof w.MediaSource) blobs.set(url, new w.Blob([], { type: 'media-source' }));
     return url;
   };
   w.URL.revokeObjectURL = (url: string) => {
