@@ -49,7 +49,9 @@
   function frameDoc(w, src, then) {
     var f = make(w, 'iframe'); f.name = 'doc' + rand(); f.src = src; append(w, f);
     poll(function () { var x = w[f.name]; return x.location.pathname === src && x.document.readyState === 'complete'; }, function () { setTimeout(function () { then(f); }, 50); });
-  }
+  }  // For the fourth set, which runs after this one.
+  Object.assign(window.guardHelpers, { poll: poll, frameDoc: frameDoc });
+
   /** A TURN-over-TCP server on the third party's host and port: ICE gathering opens a TCP connection to it. */
   function rtc(C, u, config) {
     var pc = new C(config || { iceServers: [turn(u)] });

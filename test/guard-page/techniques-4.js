@@ -28,21 +28,10 @@
   function ws(u) { return u.replace(/^http/, 'ws'); }
   function hostOf(u) { return new URL(u).host; }
   function rules(list) { return JSON.stringify({ prefetch: [{ source: 'list', urls: list }] }); }
-  function poll(test, then, ms) {
-    var t0 = Date.now();
-    var id = setInterval(function () {
-      var ok = false;
-      try { ok = test(); } catch (e) { /* not there yet */ }
-      if (ok) { clearInterval(id); try { then(); } catch (e) { report(e); } }
-      else if (Date.now() - t0 > (ms || 3000)) clearInterval(id);
-    }, 5);
-  }
-  /** A frame showing same-origin document `src`, once loaded (and so guarded by the load listener). */
-  function frameDoc(w, src, then) {
-    var f = make(w, 'iframe'); f.name = 'doc' + rand(); f.src = src; append(w, f);
-    poll(function () { var x = w[f.name]; return x.location.pathname === src && x.document.readyState === 'complete'; }, function () { setTimeout(function () { then(f); }, 50); });
-  }
-  /** The same path on the second third party, http://localhost (port 80), written without ':' or '//'. */
+  var poll = window.guardHelpers.poll; // from techniques-3.js
+  var frameDoc = window.guardHelpers.frameDoc;
+
+  /** The third party's URL written with a tab between its slashes and no scheme ('/\t/host/path'). */
   function slashTab(u) { var x = new URL(u); return '/\t/' + x.host + x.pathname; }
   function svgBox(w) { var svg = svgEl(w, 'svg'); svg.setAttribute('width', '20'); svg.setAttribute('height', '20'); return append(w, svg); }
   function rect(w) { var r = svgEl(w, 'rect'); r.setAttribute('width', '20'); r.setAttribute('height', '20'); return r; }
