@@ -59,3 +59,20 @@ describe('the repository documents itself', () => {
     }
   });
 });
+
+describe("the README's CLI section", () => {
+  it('names only commands some test runs', () => {
+    const section = README.slice(README.indexOf('\n## CLI'));
+    const start = section.indexOf('```\n') + 4;
+    const block = section.slice(start, section.indexOf('```', start));
+    const commands = [...block.matchAll(/^palisade ([a-z]+(?: [a-z]+)?|--version)/gm)].map((m) => m[1]!.split(' '));
+    expect(commands.length).toBeGreaterThan(10);
+    const tests = readdirSync(join(ROOT, 'test'))
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => readFileSync(join(ROOT, 'test', f), 'utf8'))
+      .join('\n');
+    // A test runs a command by passing its words, in order, as arguments: `['dlq', 'replay', ...`.
+    const untested = commands.filter((words) => !tests.includes(words.map((w) => `'${w}'`).join(', '))).map((words) => words.join(' '));
+    expect(untested).toEqual([]);
+  });
+});
