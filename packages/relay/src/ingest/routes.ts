@@ -15,6 +15,7 @@ import { browserSightings } from '../trackers/browser-sightings.js';
 import type { TrackerInventory } from '../trackers/inventory.js';
 import { envelopeProblem, parseBody } from './parse-body.js';
 import { RecentMessages } from './recent-messages.js';
+import { registerSegmentBrowserRoutes, SEGMENT_PATHS } from './segment-browser.js';
 import { validateMessages } from './validate-messages.js';
 import { writeKeyFrom } from './write-key.js';
 
@@ -127,4 +128,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
   app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
   app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
   for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
+  // Segment's browser library posts each call to the first letter of its type (segment-browser.ts).
+  for (const [path, type] of Object.entries(SEGMENT_PATHS)) app.post(`/v1/${path}`, (request, reply) => ingest(request, reply, type));
+  registerSegmentBrowserRoutes(app, options.state);
 }
