@@ -222,9 +222,11 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
    * of a document without a window (a template's, DOMParser's, parseHTMLUnsafe's, XSLT's, whose
    * base is about:blank), the realm's document, where it will load once moved there.
    */
+  /** The realm's document's base, through the platform's getter. */
+  const pageBase = () => getBaseURI.call(w.document) as string;
   const baseOf = (el: Element): string => {
     const doc = getOwnerDocument.call(el) as Document | null;
-    return doc && getDefaultView.call(doc) ? (getBaseURI.call(el) as string) : w.document.baseURI;
+    return doc && getDefaultView.call(doc) ? (getBaseURI.call(el) as string) : pageBase();
   };
 
   /**
@@ -698,7 +700,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     );
     const m = /(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(decoded);
     const href = m ? (m[1] ?? m[2]) : /href/i.test(decoded) ? decoded : undefined;
-    return href !== undefined && isBlocked(href.replace(/[\t\n\r]/g, ''), w.document.baseURI, 'link') ? undefined : v;
+    return href !== undefined && isBlocked(href.replace(/[\t\n\r]/g, ''), pageBase(), 'link') ? undefined : v;
   }
   function cleanInstruction(node: ProcessingInstruction): boolean {
     if (vetInstruction(node, node.data) !== undefined) return false;
@@ -796,7 +798,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         if (command === 'inserthtml') args[2] = cleanHtml(String(args[2]));
         if (command === 'insertimage') {
           args[2] = String(args[2]);
-          if (isBlocked(args[2], this.baseURI, 'image')) return false;
+          if (isBlocked(args[2], getBaseURI.call(this) as string, 'image')) return false;
         }
         const result = original.apply(this, args);
         framesIn(this);
@@ -967,7 +969,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
           // popup, and fails the way the browser's popup blocker fails it.
           const intoFrame = args[1] !== undefined && isFrameName(args[1]);
           const activated = userActivated();
-          if ((intoFrame || !activated) && isBlocked(args[0], w.document.baseURI, 'frame')) return null;
+          if ((intoFrame || !activated) && isBlocked(args[0], pageBase(), 'frame')) return null;
         }
         const opened = original.apply(this, args);
         try {
@@ -1035,7 +1037,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
         } catch {
           // a top-level window of another origin: this one is a frame
         }
-        if (!topLevel && isBlocked(args[0], w.document.baseURI, 'frame')) throw new DOMException('navigate: blocked by Palisade', 'SecurityError');
+        if (!topLevel && isBlocked(args[0], pageBase(), 'frame')) throw new DOMException('navigate: blocked by Palisade', 'SecurityError');
         return original.apply(this, args);
       },
   );
@@ -1048,7 +1050,7 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
       new Proxy(w.Audio, {
         construct(ctor, args, newTarget) {
           if (args[0] !== undefined) args = [String(args[0])]; // read once
-          if (args[0] !== undefined && isBlocked(args[0], w.document.baseURI, 'media')) args = [];
+          if (args[0] !== undefined && isBlocked(args[0], pageBase(), 'media')) args = [];
           return Reflect.construct(ctor, args, newTarget);
         },
       }),

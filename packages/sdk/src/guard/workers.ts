@@ -110,6 +110,7 @@ export function patchWorkers(
     blobs.delete(url);
     revokeObjectURL(url);
   };
+  const baseURI = Object.getOwnPropertyDescriptor(w.Node.prototype, 'baseURI')!.get!;
   // Opened with the first worker: a browser without BroadcastChannel still gets the rest of the guard.
   let channel: string | undefined;
   const listen = () => {
@@ -125,7 +126,7 @@ export function patchWorkers(
       name,
       new Proxy(w[name], {
         construct(ctor, args, newTarget) {
-          const href = new URL(String(args[0]), w.document.baseURI).href;
+          const href = new URL(String(args[0]), baseURI.call(w.document)).href;
           args = [href, ...args.slice(1)]; // read once: the URL checked is the URL started
           if (isBlocked(href, 'script')) throw new DOMException(`${name}: blocked by Palisade`, 'SecurityError');
           if (name === 'SharedWorker' && /^(blob|data):/i.test(href)) {
