@@ -134,8 +134,8 @@
     'srcdoc-sandboxed-scripts': function (w, u) { var f = make(w, 'iframe'); f.setAttribute('sandbox', 'allow-scripts'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; append(w, f); },
     'srcdoc-sandbox-tokens': function (w, u) { var f = make(w, 'iframe'); f.srcdoc = '<script>fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {})</scr' + 'ipt>'; f.sandbox.add('allow-scripts'); append(w, f); },
     // Realms the page can reach other than frames it inserts: popups, second documents, non-HTML documents
-    'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); w.setTimeout(function () { p.close(); }, 1500); } },
-    'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); w.setTimeout(function () { p.close(); }, 1500); } },
+    'realm-popup-written': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.document.write('<img src="' + u + '">'); } },
+    'realm-popup-fetch': function (w, u) { var p = w.open('', 'popup-' + Math.random().toString(36).slice(2), 'popup,width=10,height=10'); if (p) { p.fetch(u, { mode: 'no-cors' }).catch(function () {}); } },
     'realm-object-document': function (w, u) { var o = make(w, 'object'); o.type = 'text/html'; o.data = '/blank.html'; o.onload = function () { try { o.contentWindow.fetch(u, { mode: 'no-cors' }).catch(function () {}); } catch (e) { /* blocked */ } }; append(w, o); },
     'realm-second-document': function (w, u) { secondDocument(w, '/blank.html?second', function (f) { w[f.name].fetch(u, { mode: 'no-cors' }).catch(noop); }); },
     'realm-svg-document': function (w, u) { secondDocument(w, '/doc.svg', function (f) { new (w[f.name].Image)().src = u; }); },
@@ -147,8 +147,8 @@
     'realm-legacy-frame': function (w, u) { var f = append(w, make(w, 'iframe')); var d = f.contentDocument; d.open(); d.write('<frameset><frame src="/blank.html"></frameset>'); d.close(); var fr = d.querySelector('frame'); fr.addEventListener('load', function () { fr.contentWindow.fetch(u, { mode: 'no-cors' }).catch(noop); }); },
     'realm-frame-named-access': function (w, u) { var f = make(w, 'iframe'); f.name = 'named-' + rand(); append(w, f); w[f.name].navigator.sendBeacon(u, 'x'); },
     'realm-open-url-into-frame': function (w, u) { var name = sink(w); w.open(u, name); },
-    'realm-popup-frames': function (w, u) { var p = w.open('', 'popup-' + rand(), 'popup,width=10,height=10'); if (p) { p.document.write('<iframe></iframe>'); p.frames[0].fetch(u, { mode: 'no-cors' }).catch(noop); w.setTimeout(function () { p.close(); }, 1500); } },
-    'realm-popup-document-open': function (w, u) { var p = w.open('', 'popup-' + rand(), 'popup,width=10,height=10'); if (p) { p.document.open(); p.document.write('<img src="' + u + '">'); p.document.close(); w.setTimeout(function () { p.close(); }, 1500); } },
+    'realm-popup-frames': function (w, u) { var p = w.open('', 'popup-' + rand(), 'popup,width=10,height=10'); if (p) { p.document.write('<iframe></iframe>'); p.frames[0].fetch(u, { mode: 'no-cors' }).catch(noop); } },
+    'realm-popup-document-open': function (w, u) { var p = w.open('', 'popup-' + rand(), 'popup,width=10,height=10'); if (p) { p.document.open(); p.document.write('<img src="' + u + '">'); p.document.close(); } },
     // Workers
     'worker-nested': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['try { new Worker(URL.createObjectURL(new Blob(["fetch(' + JSON.stringify(u).replace(/"/g, '\\"') + ').catch(function(){})"]))) } catch (e) {}']))); },
     'sharedworker-blob': function (w, u) { new w.SharedWorker(w.URL.createObjectURL(new w.Blob(['fetch(' + JSON.stringify(u) + ').catch(function(){})']))); },

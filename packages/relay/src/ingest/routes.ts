@@ -128,7 +128,9 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
   app.post('/v1/batch', (request, reply) => ingest(request, reply, undefined));
   app.post('/v1/import', (request, reply) => ingest(request, reply, undefined));
   for (const type of SINGLE_ROUTES) app.post(`/v1/${type}`, (request, reply) => ingest(request, reply, type));
-  // Segment's browser library posts each call to the first letter of its type (segment-browser.ts).
+  // Segment's browser library posts each call to the first letter of its type, and a batch to
+  // `b` (segment-browser.ts).
   for (const [path, type] of Object.entries(SEGMENT_PATHS)) app.post(`/v1/${path}`, (request, reply) => ingest(request, reply, type));
+  app.post('/v1/b', (request, reply) => ingest(request, reply, undefined));
   registerSegmentBrowserRoutes(app, options.state);
 }

@@ -57,6 +57,20 @@ describe("Segment's browser library", () => {
       const r = await relay.app.inject({ method: 'POST', url: `/v1/${path}`, headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(body) });
       expect({ path, status: r.statusCode, body: r.json() }).toEqual({ path, status: 200, body: { accepted: 1, rejected: [] } });
     }
+    // Batching mode: /v1/b, the write key in every message and none at the top.
+    const batch = await relay.app.inject({
+      method: 'POST',
+      url: '/v1/b',
+      headers: { 'content-type': 'text/plain' },
+      payload: JSON.stringify({
+        batch: [call('track', { event: 'Appointment Booked', properties: {} }), call('page', { name: 'Home', properties: {} })],
+        sentAt: new Date().toISOString(),
+      }),
+    });
+    expect({ status: batch.statusCode, body: batch.json() }).toEqual({ status: 200, body: { accepted: 2, rejected: [] } });
+    const mixed = [call('track', { event: 'x', properties: {} }), { ...call('track', { event: 'y', properties: {} }), writeKey: 'pk_other_0123456789' }];
+    const refused = await relay.app.inject({ method: 'POST', url: '/v1/b', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify({ batch: mixed }) });
+    expect(refused.statusCode).toBe(401);
     // A call of another type at a path is refused, as at the single-call routes.
     const wrong = await relay.app.inject({ method: 'POST', url: '/v1/t', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(call('identify', { userId: 'x' })) });
     expect(wrong.statusCode).toBe(400);

@@ -21,6 +21,14 @@ export function writeKeyFrom(authorization: string | undefined, body: unknown): 
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
     const key = (body as Record<string, unknown>).writeKey;
     if (typeof key === 'string' && key !== '') return key;
+    // Segment's browser library, batching, puts the key in each message instead: one key, the
+    // same in every message, or none.
+    const batch = (body as Record<string, unknown>).batch;
+    if (Array.isArray(batch) && batch.length > 0) {
+      const keys = new Set(batch.map((m) => (m !== null && typeof m === 'object' ? (m as Record<string, unknown>).writeKey : undefined)));
+      const [only] = keys;
+      if (keys.size === 1 && typeof only === 'string' && only !== '') return only;
+    }
   }
   return undefined;
 }
