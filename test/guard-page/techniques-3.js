@@ -12,15 +12,16 @@
  */
 (function () {
   'use strict';
-  var SVG = 'http://www.w3.org/2000/svg';
+  var h = window.guardHelpers; // techniques.js
+  var SVG = h.SVG;
+  var make = h.make;
+  var append = h.append;
+  var parsed = h.parsed;
   var G = Symbol.for('palisade.guard');
   function rand() { return Math.random().toString(36).slice(2); }
   function noop() {}
   function report(e) { (window.__errors = window.__errors || []).push(String((e && e.stack) || e)); }
-  function make(w, t) { return w.document.createElement(t); }
   function svgEl(w, t) { return w.document.createElementNS(SVG, t); }
-  function append(w, el) { (w.document.body || w.document.documentElement).appendChild(el); return el; }
-  function parsed(w, html) { return new w.DOMParser().parseFromString(html, 'text/html'); }
   /** A hidden, named, same-origin iframe (inserted the ordinary way, so the guard reaches it). */
   function sink(w) { var f = make(w, 'iframe'); f.name = 'sink' + rand(); f.hidden = true; append(w, f); return f; }
   function blobUrl(w, code) { return w.URL.createObjectURL(new w.Blob([code], { type: 'text/javascript' })); }
@@ -50,7 +51,7 @@
     var f = make(w, 'iframe'); f.name = 'doc' + rand(); f.src = src; append(w, f);
     poll(function () { var x = w[f.name]; return x.location.pathname === src && x.document.readyState === 'complete'; }, function () { setTimeout(function () { then(f); }, 50); });
   }  // For the fourth set, which runs after this one.
-  Object.assign(window.guardHelpers, { poll: poll, frameDoc: frameDoc });
+  Object.assign(window.guardHelpers, { rand: rand, noop: noop, report: report, svgEl: svgEl, sinkFrame: sink, blobUrl: blobUrl, fetchCode: fetchCode, ws: ws, poll: poll, frameDoc: frameDoc });
 
   /** A TURN-over-TCP server on the third party's host and port: ICE gathering opens a TCP connection to it. */
   function rtc(C, u, config) {

@@ -11,25 +11,26 @@
  */
 (function () {
   'use strict';
-  var SVG = 'http://www.w3.org/2000/svg';
-  function rand() { return Math.random().toString(36).slice(2); }
-  function noop() {}
-  function report(e) { (window.__errors = window.__errors || []).push(String((e && e.stack) || e)); }
-  function make(w, t) { return w.document.createElement(t); }
-  function svgEl(w, t) { return w.document.createElementNS(SVG, t); }
-  function append(w, el) { (w.document.body || w.document.documentElement).appendChild(el); return el; }
-  function parsed(w, html) { return new w.DOMParser().parseFromString(html, 'text/html'); }
-  /** A hidden, named, same-origin iframe (inserted the ordinary way, so the guard reaches it). */
-  function sink(w) { var f = make(w, 'iframe'); f.name = 'sink' + rand(); f.hidden = true; append(w, f); return f; }
+  // The helpers techniques.js and techniques-3.js share.
+  var h = window.guardHelpers;
+  var SVG = h.SVG;
+  var make = h.make;
+  var append = h.append;
+  var parsed = h.parsed;
+  var rand = h.rand;
+  var noop = h.noop;
+  var report = h.report;
+  var svgEl = h.svgEl;
+  var sink = h.sinkFrame;
+  var blobUrl = h.blobUrl;
+  var fetchCode = h.fetchCode;
+  var ws = h.ws;
+  var poll = h.poll;
+  var frameDoc = h.frameDoc;
   /** A small visible same-origin iframe (its document is rendered). */
   function visible(w) { var f = make(w, 'iframe'); f.name = 'vis' + rand(); f.style.cssText = 'width:60px;height:60px'; append(w, f); return f; }
-  function blobUrl(w, code) { return w.URL.createObjectURL(new w.Blob([code], { type: 'text/javascript' })); }
-  function fetchCode(u) { return 'fetch(' + JSON.stringify(u) + ', { mode: "no-cors" }).catch(function () {});'; }
-  function ws(u) { return u.replace(/^http/, 'ws'); }
   function hostOf(u) { return new URL(u).host; }
   function rules(list) { return JSON.stringify({ prefetch: [{ source: 'list', urls: list }] }); }
-  var poll = window.guardHelpers.poll; // from techniques-3.js
-  var frameDoc = window.guardHelpers.frameDoc;
 
   /** The third party's URL written with a tab between its slashes and no scheme ('/\t/host/path'). */
   function slashTab(u) { var x = new URL(u); return '/\t/' + x.host + x.pathname; }
