@@ -19,7 +19,7 @@
  * inserted, when a script reaches their window or document (contentWindow, contentDocument,
  * getSVGDocument, window.open by name), and when they load a new document, whatever its type.
  */
-import { installGlobal } from './network.js';
+import { cssReferences, installGlobal } from './network.js';
 import type { RequestKind } from './policy.js';
 
 export type IsBlockedUrl = (url: string, base: string, kind: RequestKind) => boolean;
@@ -85,14 +85,6 @@ export function refreshUrl(content: string): string | undefined {
     rest = rest.slice(1, end === -1 ? undefined : end);
   }
   return rest.trim() || undefined;
-}
-
-/** What a CSS value could fetch: with escapes undone (`\3a ` is `:`), every url() and quoted string. */
-export function cssReferences(css: string): string[] {
-  const text = css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([\s\S])/g, (_, hex: string | undefined, ch: string) =>
-    hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)) : ch,
-  );
-  return [...text.matchAll(/url\(\s*([^'")\s]*)\s*\)|'([^']*)'|"([^"]*)"/gi)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
 }
 
 /** A speculation rules type (`<script type="speculationrules">`). */

@@ -10,7 +10,7 @@
  * CSP header cannot be set yet.
  */
 import { GUARD_HOOK, patchDom } from './dom.js';
-import { installGlobal, patchNetwork } from './network.js';
+import { NETWORK_TOOLS, patchNetwork } from './network.js';
 import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 import { reporter, type BlockedRequest } from './report.js';
 import { patchWorkers } from './workers.js';
@@ -54,7 +54,7 @@ export function installGuard(w: Window, options: GuardOptions): void {
       // The document's base through the platform's getter (a page may redefine baseURI).
       const baseURI = Object.getOwnPropertyDescriptor(realm.Node.prototype, 'baseURI')!.get!;
       const blocked = (url: unknown, kind: RequestKind) => blockedUrl(String(url), baseURI.call(realm.document), kind);
-      const covered = patchNetwork(realm, blocked, installGlobal);
+      const covered = patchNetwork(realm, blocked, NETWORK_TOOLS);
       patchWorkers(realm, pageOrigin, options, blocked, report, blobs);
       // What this realm's guard covers, for the API-inventory test (and anyone auditing a page).
       Object.defineProperty(realm, Symbol.for(COVERED_HOOK), { value: Object.freeze([...covered, ...['Worker', 'SharedWorker'].filter((n) => realm[n])]) });

@@ -63,10 +63,28 @@ export function installGlobal(g: any, name: string, value: unknown): void {
 }
 
 /**
- * Patches realm `g`; returns the FETCHING_APIS entries it covered there (those the realm has).
- * `install` is installGlobal (passed in, because workers run this function's source text alone).
+ * What a CSS value (a FontFace source, an SVG presentation attribute) could fetch: with CSS escapes
+ * undone (`\3a ` is `:`), the content of every `url(...)` and every quoted string (`image-set("...")`).
+ * Self-contained: workers run its source text.
  */
-export function patchNetwork(g: any, blocked: IsBlocked, install: typeof installGlobal, resolve?: (url: string) => string): string[] {
+export function cssReferences(css: string): string[] {
+  const text = css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([\s\S])/g, (_, hex: string | undefined, ch: string) =>
+    hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)) : ch,
+  );
+  return [...text.matchAll(/url\(\s*([^'")\s]*)\s*\)|'([^']*)'|"([^"]*)"/gi)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
+}
+
+/** The self-contained helpers patchNetwork uses, passed in because workers run its source text alone. */
+export interface NetworkTools {
+  install: typeof installGlobal;
+  cssReferences: typeof cssReferences;
+}
+export const NETWORK_TOOLS: NetworkTools = { install: installGlobal, cssReferences };
+/** NETWORK_TOOLS as source text, for a worker's wrapper script. */
+export const networkToolsSource = () => `{install:${installGlobal},cssReferences:${cssReferences}}`;
+
+/** Patches realm `g`; returns the FETCHING_APIS entries it covered there (those the realm has). */
+export function patchNetwork(g: any, blocked: IsBlocked, { install, cssReferences }: NetworkTools, resolve?: (url: string) => string): string[] {
   const covered: string[] = [];
   const refuse = (what: string) => new DOMException(`${what}: blocked by Palisade`, 'SecurityError');
   // A Request's URL is read with the platform's own getter: a look-alike object cannot fake it.
@@ -135,18 +153,6 @@ export function patchNetwork(g: any, blocked: IsBlocked, install: typeof install
     });
   }
 
-  /**
-   * What a CSS value (a FontFace source) could fetch: with CSS escapes undone (`\3a ` is `:`),
-   * the content of every `url(...)` and every quoted string.
-   */
-  const cssUrls = (css: string): string[] => {
-    const text = css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([\s\S])/g, (_, hex: string | undefined, ch: string) =>
-      hex ? String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)) : ch,
-    );
-    const out: string[] = [];
-    for (const m of text.matchAll(/url\(\s*([^'")\s]*)\s*\)|'([^']*)'|"([^"]*)"/gi)) out.push((m[1] ?? m[2] ?? m[3]) as string);
-    return out;
-  };
   // Binary font data, by the platform's own brand check (an object that only inherits from
   // ArrayBuffer.prototype is CSS text to the browser).
   const byteLength = g.ArrayBuffer && Object.getOwnPropertyDescriptor(g.ArrayBuffer.prototype, 'byteLength')?.get;
@@ -162,7 +168,7 @@ export function patchNetwork(g: any, blocked: IsBlocked, install: typeof install
   guardConstructor('FontFace', (args) => {
     if (args.length < 2 || isBinary(args[1])) return args;
     const source = String(args[1]);
-    if (cssUrls(source).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
+    if (cssReferences(source).some((u) => blocked(u, 'connect'))) throw refuse('FontFace');
     return [args[0], source, ...args.slice(2)];
   });
 

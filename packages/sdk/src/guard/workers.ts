@@ -10,7 +10,7 @@
  * it): realms that cannot be guarded are not created.
  */
 import { uuid } from '../uuid.js';
-import { installGlobal, patchNetwork } from './network.js';
+import { installGlobal, type NetworkTools, networkToolsSource, patchNetwork } from './network.js';
 import { judge, type GuardPolicy, type RequestKind } from './policy.js';
 
 export interface WorkerMessage {
@@ -21,7 +21,7 @@ export interface WorkerMessage {
 
 /**
  * Runs inside the worker, from its source text: self-contained, like `judge`, `patchNetwork` and
- * `installGlobal`, which it receives as arguments. `scope` is the worker's global object, taken
+ * its tools (`installGlobal`, `cssReferences`), which it receives as arguments. `scope` is the worker's global object, taken
  * from the wrapper's top-level `this`: the page's code follows the guard in the same script, and
  * its function declarations are created before the guard runs, so a `function self() {}` there
  * would otherwise hand the guard a decoy. A scope that is not the global object stops the worker.
@@ -30,7 +30,7 @@ function guardWorkerScope(
   scope: any,
   makeJudge: typeof judge,
   patch: typeof patchNetwork,
-  install: typeof installGlobal,
+  tools: NetworkTools,
   pageOrigin: string,
   policy: GuardPolicy,
   base: string,
@@ -50,14 +50,14 @@ function guardWorkerScope(
       if (u) reports.postMessage({ url: `${u.origin}/${u.pathname.split('/')[1]}`, kind });
       return !!u;
     },
-    install,
+    tools,
     (url) => new Url(url, base).href,
   );
   // A worker started from here would run without the guard: refused, and reported under its
   // script's origin (or scheme, for code the page wrote: blob:, data:).
   for (const name of ['Worker', 'SharedWorker']) {
     if (!scope[name]) continue;
-    install(scope, name, function refused(url: unknown) {
+    tools.install(scope, name, function refused(url: unknown) {
       let reported = 'blob:refused';
       try {
         const u = new Url(String(url), base);
@@ -140,7 +140,7 @@ export function patchWorkers(
             // Top-level `this` is the global in a classic script. A module has none: globalThis it
             // is, and a module-level declaration that shadows it fails guardWorkerScope's check.
             const scope = 'typeof this === "object" && this ? this : globalThis';
-            const guard = `(${guardWorkerScope})(${scope},${judge},${patchNetwork},${installGlobal},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
+            const guard = `(${guardWorkerScope})(${scope},${judge},${patchNetwork},${networkToolsSource()},${json(pageOrigin)},${json(policy)},${json(href)},${json(listen())});\n`;
             args = [createObjectURL(new w.Blob([guard, load], { type: 'text/javascript' })), ...args.slice(1)];
           }
           return Reflect.construct(ctor, args, newTarget);
