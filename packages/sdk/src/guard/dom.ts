@@ -306,8 +306,9 @@ export function patchDom(w: any, isBlocked: IsBlockedUrl, refused: ReportRefused
     // is harmless (the pieces of a same-origin URL stay same-origin, and an origin cannot contain a
     // space, comma or semicolon). Both readings are checked: whole, and split into tokens.
     const base = baseOf(el);
-    const tokens = [parsed, ...parsed.split(/[\s,;]+/), ...v.split(/[\s,;]+/)];
-    if (!tokens.some((token) => token && isBlocked(token, base, kind))) return v;
+    // Each distinct reading once: without a tab or newline, the value and its parse are the same.
+    const tokens = new Set([parsed, ...parsed.split(/[\s,;]+/), ...(parsed === v ? [] : v.split(/[\s,;]+/))]);
+    if (![...tokens].some((token) => token && isBlocked(token, base, kind))) return v;
     // A form whose action is blocked submits to nowhere rather than to this page.
     return kind === 'form' ? 'about:blank' : undefined;
   }
