@@ -8,6 +8,8 @@ import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
 import { formatTrackers, listTrackers } from './commands/trackers.js';
 import { formatProblems, runRelay } from './commands/relay.js';
+import { askInit, checkAnswers, runInit } from './commands/init.js';
+import { runSandbox } from './commands/sandbox.js';
 import { runStart } from './commands/start.js';
 import { COMMANDS, checkOptions, commandHelp, overview } from './help.js';
 import { prepareKeys } from './keys.js';
@@ -21,6 +23,12 @@ function port(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`invalid port ${value}`);
   return n;
+}
+
+/** dlq filters by one destination at most. */
+function oneDestination(values: string[] | undefined): string | undefined {
+  if (values && values.length > 1) throw new CliError('give one --destination');
+  return values?.[0];
 }
 
 function onSignals(stop: () => Promise<void>): void {
@@ -49,7 +57,17 @@ async function main(argv: string[]): Promise<number> {
       'sandbox-port': { type: 'string' },
       'data-dir': { type: 'string' },
       site: { type: 'string' },
-      destination: { type: 'string' },
+      destination: { type: 'string', multiple: true },
+      origin: { type: 'string', multiple: true },
+      relay: { type: 'string' },
+      'ga4-measurement-id': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      sandbox: { type: 'string' },
+      'consent-default': { type: 'string' },
+      dir: { type: 'string' },
+      production: { type: 'boolean' },
+      force: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       id: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       enforce: { type: 'boolean' },
@@ -90,6 +108,26 @@ async function main(argv: string[]): Promise<number> {
         log: say,
       });
       onSignals(demo.stop);
+      return -1;
+    }
+    case 'init': {
+      const given = {
+        origins: values.origin ?? [],
+        relay: values.relay,
+        destinations: values.destination ?? [],
+        ga4MeasurementId: values['ga4-measurement-id'],
+        webhookUrl: values['webhook-url'],
+        sandbox: values.sandbox,
+        consentDefault: values['consent-default'],
+      };
+      const answers = checkAnswers(values.yes ? given : await askInit(given, process.stdin, process.stdout));
+      const result = runInit(answers, { dir: values.dir ?? '.', dataDir: values['data-dir'], production: values.production ?? false, force: values.force ?? false });
+      for (const line of result.lines) say(line);
+      return 0;
+    }
+    case 'sandbox': {
+      const sandbox = await runSandbox({ host: values.host ?? '127.0.0.1', port: port(values.port, 8789), env, log: say });
+      onSignals(sandbox.stop);
       return -1;
     }
     case 'relay': {
@@ -137,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'list' && sub !== 'replay') throw new CliError('usage: palisade dlq list|replay');
       const dataKey = existingData();
       if (sub === 'list') {
-        const rows = await listDeadLetters(dataDir, dataKey, values.destination);
+        const rows = await listDeadLetters(dataDir, dataKey, oneDestination(values.destination));
         say(values.json ? JSON.stringify(rows, null, 2) : formatDeadLetters(rows));
         return 0;
       }
@@ -147,7 +185,8 @@ async function main(argv: string[]): Promise<number> {
           if (!Number.isInteger(n) || n < 1) throw new CliError(`invalid --id ${v}`);
           return n;
         });
-        const filter = { ...(values.destination ? { destinationId: values.destination } : {}), ...(ids ? { ids } : {}) };
+        const destination = oneDestination(values.destination);
+        const filter = { ...(destination ? { destinationId: destination } : {}), ...(ids ? { ids } : {}) };
         const n = await replayDeadLetters(dataDir, dataKey, filter);
         say(`replayed ${n} dead letter${n === 1 ? '' : 's'}; the relay delivers them within a second`);
         return 0;

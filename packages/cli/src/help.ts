@@ -20,6 +20,21 @@ export const COMMANDS: Record<string, CommandHelp> = {
     about: 'The demo: the relay serving the demo clinic site, and the vendor sandbox. Development keys are generated once into the data directory (mode 0600).',
     options: ['port', 'sandbox-port', 'host', 'data-dir'],
   },
+  init: {
+    usage: [
+      'init [--origin URL ...] [--relay URL] [--destination ga4|webhook ...] [--ga4-measurement-id G-...] [--webhook-url URL]',
+      '     [--sandbox URL] [--consent-default analytics] [--dir .] [--data-dir DIR] [--production] [--force] [--yes]',
+    ],
+    about:
+      "Sets Palisade up for your own site: writes palisade.config.yaml (checked before it is written), development keys into DIR/.palisade (mode 0600; with --production it prints keys for your secret manager instead), and prints the script tag, the CSP header and the command that runs the relay. Asks for what the flags do not give; --yes asks nothing. --relay is where browsers reach the relay when it is not behind your site's own origin; --sandbox points the destinations at `palisade sandbox`.",
+    options: ['origin', 'relay', 'destination', 'ga4-measurement-id', 'webhook-url', 'sandbox', 'consent-default', 'dir', 'data-dir', 'production', 'force', 'yes'],
+  },
+  sandbox: {
+    usage: ['sandbox [--port 8789] [--host 127.0.0.1]'],
+    about:
+      'A stand-in for the vendors on your machine: records what the relay would send to GA4 (/ga4) and webhooks (/webhook/site, verified with WEBHOOK_SECRET) and shows it at its address. Nothing leaves the machine.',
+    options: ['port', 'host'],
+  },
   relay: {
     usage: ['relay --config FILE [--port 8787] [--host 0.0.0.0] [--data-dir DIR] [--site DIR]'],
     about:

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
-import { checkSiteRoot, createLogger, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
+import { checkSiteRoot, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
+import { cliLogger } from '../log.js';
 
 export interface RelayCommandOptions {
   configPath: string;
@@ -76,7 +77,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
     dataDir: resolve(options.dataDir),
     host: options.host,
     port: options.port,
-    logger: createLogger(),
+    logger: cliLogger(options.env),
     ...(sdk ? { sdkFile: sdk } : {}),
     ...(options.siteDir ? { siteDir: resolve(options.siteDir) } : {}),
     secretFiles: secretFiles(config).map((f) => resolve(f)),

@@ -2,6 +2,7 @@
  * `palisade start`: the demo on one machine. Vendor sandbox on :8789, relay on :8787 with the
  * demo clinic's config, development keys generated into the data directory.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@palisade/vendor-sandbox';
 import type { PalisadeConfig } from '@palisade/schema';
@@ -49,6 +50,9 @@ export async function runStart(options: StartOptions) {
   if (options.env.NODE_ENV === 'production') {
     options.log('palisade start is the local demo; use palisade relay --config FILE in production');
   }
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  options.log(`Palisade ${version}, the demo: a clinic website, its first-party relay and a vendor sandbox, on this machine only`);
+  options.log('');
   const dev = loadOrCreateDevKeys(options.dataDir);
   options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
   options.env.WEBHOOK_SECRET ??= dev.webhookSecret;

@@ -348,13 +348,17 @@ export class DeliveryWorker {
     if (outcome.kind === 'ok') {
       await store.ack(ids);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, items.length);
-      log.debug({ destination: destination.id, events: items.length }, 'delivered');
+      // One line per vendor request (not per event): what an operator watches to see delivery work.
+      log.info({ destination: destination.id, vendor: destination.type, events: items.length, outcome: 'delivered' }, 'delivered');
       return undefined;
     }
     if (outcome.kind === 'abort') {
       await store.deadLetter(ids, outcome.reason, now);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, items.length);
-      log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'vendor refused events; moved to dead letters');
+      log.warn(
+        { destination: destination.id, vendor: destination.type, events: items.length, outcome: 'dead_lettered', reason: outcome.reason },
+        'vendor refused events; moved to dead letters',
+      );
       return undefined;
     }
     const { maxAttempts, maxAgeHours } = destination.delivery;
@@ -380,7 +384,7 @@ export class DeliveryWorker {
       );
       metrics?.delivered.inc({ destination: destination.id, outcome: 'retried' }, again.length);
     }
-    log.warn({ destination: destination.id, events: items.length, reason: outcome.reason }, 'delivery failed; will retry');
+    log.warn({ destination: destination.id, vendor: destination.type, events: items.length, outcome: 'retry', reason: outcome.reason }, 'delivery failed; will retry');
     return outcome;
   }
 }

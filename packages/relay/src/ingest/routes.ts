@@ -34,6 +34,8 @@ export interface IngestRouteOptions {
 export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteOptions): void {
   const { store, metrics } = options;
   const recent = new RecentMessages();
+  /** Environments that have had events from a browser since start: the first ones are logged, to show a site is wired up. */
+  const heardFromBrowser = new Set<string>();
 
   async function ingest(request: FastifyRequest, reply: FastifyReply, type: MessageType | undefined) {
     const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
@@ -91,6 +93,11 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
       for (const [reason, n] of reasons) metrics.refusedValues.inc({ destination, reason }, n);
     }
     options.onCommitted(new Set(queued.keys()));
+    // The origin is one the config lists (checked above), so it is safe to log.
+    if (origin !== undefined && !heardFromBrowser.has(found.name)) {
+      heardFromBrowser.add(found.name);
+      options.logger.info({ environment: found.name, origin, events: fresh.length }, 'first events from a browser');
+    }
     return reply.code(200).send({ accepted: messages.length, rejected });
   }
 
