@@ -17,3 +17,28 @@ addEventListener('popstate', () => {
   const match = location.pathname.match(/^\/find-a-doctor\/([a-z-]+)$/);
   if (match) showSpecialty(match[1]);
 });
+
+// Embeds from other companies (a YouTube player, a Google map) are blocked by Palisade: the
+// guard removes their address and the Content-Security-Policy refuses the frame. Instead of an
+// empty box, say what was there and why it is not.
+function placeholderFor(frame) {
+  const box = document.createElement('div');
+  box.className = 'embed blocked';
+  box.setAttribute('role', 'note');
+  const title = document.createElement('strong');
+  title.textContent = `${frame.dataset.vendor || 'Third-party'} embed blocked`;
+  const why = document.createElement('span');
+  why.textContent =
+    `This ${frame.title ? `"${frame.title}" ` : ''}player would load from ${frame.dataset.vendor || 'another company'}'s servers, ` +
+    'which would learn which page of our site you are reading, and who you are if you are signed in there. ' +
+    'We keep health pages private, so it is not loaded.';
+  const how = document.createElement('small');
+  how.textContent = 'Blocked by Palisade. A site allows an embed it has a business associate agreement for with browser.allowEmbeds in its config.';
+  box.append(title, why, how);
+  return box;
+}
+
+// The guard removes the address of a frame it blocks; an allowed embed (browser.allowEmbeds) keeps it.
+for (const frame of document.querySelectorAll('iframe.embed')) {
+  if (!frame.hasAttribute('src')) frame.replaceWith(placeholderFor(frame));
+}

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
 import { checkSiteRoot } from './serve-site.js';
+import type { AcceptedMessage } from './ingest/routes.js';
 import { buildIngestServer, ingestState, type IngestState, type ServerLimits } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
@@ -48,6 +49,12 @@ export interface RelayOptions {
   limits?: Partial<ServerLimits>;
   /** SHA-256 of the config file's bytes, recorded as the first config version. */
   configSha256?: string;
+  /**
+   * The demo only (`palisade start`): each accepted message as the client sent it, with the
+   * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
+   * runs in this process and keeps nothing; a production relay never sets it.
+   */
+  observeAccepted?: (accepted: AcceptedMessage[]) => void;
 }
 
 /** A validated config with its secrets resolved, ready to replace the running one. */
@@ -107,6 +114,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     ...(options.siteDir ? { site: { root: options.siteDir, hidden: [options.dataDir, ...(options.secretFiles ?? []), ...(options.configFile ? [options.configFile] : [])] } } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();
     },

@@ -20,6 +20,7 @@ import { basicUser } from './ingest/write-key.js';
 import { registerReportRoute, TrackerInventory } from './trackers/inventory.js';
 import type { PrivacyRules } from './pipeline/transform.js';
 import { bearerMatches } from './metrics-auth.js';
+import type { AcceptedMessage } from './ingest/routes.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
@@ -96,6 +97,12 @@ export interface IngestServerOptions {
   logger: Logger;
   /** Called after rows were committed, so delivery starts without waiting for a poll. */
   onCommitted: (destinationIds: Set<string>) => void;
+  /**
+   * The demo only (`palisade start`): each accepted message as the client sent it, with the
+   * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
+   * runs in this process and keeps nothing; a production relay never sets it.
+   */
+  observeAccepted?: (accepted: AcceptedMessage[]) => void;
   /** The browser SDK to serve at /palisade.js, when built. */
   sdk?: SdkAsset;
   /** A website to serve from this listener (the demo clinic), and paths it must never serve. */
@@ -164,7 +171,15 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'not_found', 'no such route'));
 
   const inventory = new TrackerInventory(store, metrics, options.logger, limits.sightingsPerMinute);
-  registerIngestRoutes(app, { state: options.state, store, metrics, logger: options.logger, onCommitted: options.onCommitted, inventory });
+  registerIngestRoutes(app, {
+    state: options.state,
+    store,
+    metrics,
+    logger: options.logger,
+    onCommitted: options.onCommitted,
+    inventory,
+    ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
+  });
   registerReportRoute(app, inventory, metrics, options.logger);
 
   if (options.sdk) {

@@ -1,36 +1,157 @@
-/** The sandbox's human view: what each vendor received, newest first. */
-import type { Received } from './recorder.js';
+/**
+ * The sandbox's page for people (a compliance reviewer first): per vendor, per event, a table of
+ * the fields the vendor received, masked values marked, and, where the relay ran in the demo,
+ * the message the browser sent beside it. Filters are query parameters (`?vendor=ga4&event=page`),
+ * so the page needs no script. The JSON API (/api/received) stays for tests.
+ */
+import type { Received, Recorder, SentMessage } from './recorder.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-export function renderPage(items: Received[]): string {
-  const rows = [...items]
-    .reverse()
-    .slice(0, 200)
-    .map(
-      (r) => `
-    <tr>
-      <td>${r.seq}</td><td>${escapeHtml(r.vendor)}</td><td>${escapeHtml(r.receivedAt)}</td><td><code>${escapeHtml(r.path)}</code></td>
-      <td><pre>${escapeHtml(JSON.stringify(r.body, null, 2))}</pre></td>
-      <td><pre>${escapeHtml(JSON.stringify(r.validation, null, 2))}</pre></td>
-    </tr>`,
-    )
-    .join('');
+const VENDOR_LABELS: Record<string, string> = { ga4: 'Google Analytics 4 (Measurement Protocol)', webhook: 'Signed webhook' };
+/** A masked value: the key id, a colon, and a base64url HMAC. */
+const MASKED = /^[a-z0-9]{1,8}:[A-Za-z0-9_-]{16,}$/;
+const SHOWN_PER_VENDOR = 100;
+const SENT_ORDER = ['type', 'event', 'name', 'properties', 'traits', 'userId', 'anonymousId', 'groupId', 'context.page', 'context.ip', 'context.userAgent', 'context.campaign'];
+
+/** One event as a vendor received it. */
+export interface ReceivedEvent {
+  vendor: string;
+  seq: number;
+  receivedAt: string;
+  name: string;
+  /** The event's timestamp in ms, to find what the browser sent. */
+  timestampMs?: number;
+  fields: Array<[string, unknown]>;
+  problems: string[];
+}
+
+/** Dotted paths to leaf values: `{a: {b: 1}}` -> `[['a.b', 1]]`; arrays of scalars stay whole. */
+export function flatten(value: unknown, prefix = ''): Array<[string, unknown]> {
+  if (value === null || typeof value !== 'object' || (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) {
+    return [[prefix, value]];
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  if (entries.length === 0) return [[prefix, value]];
+  return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Splits what a vendor received into events: GA4 requests carry several, webhook batches too. */
+export function receivedEvents(item: Received): ReceivedEvent[] {
+  const base = { vendor: item.vendor, seq: item.seq, receivedAt: item.receivedAt };
+  const body = item.body as Record<string, unknown> | undefined;
+  if (item.vendor === 'ga4' && body && Array.isArray(body.events)) {
+    const shared = Object.entries(body).filter(([k]) => k !== 'events');
+    const problems = ((item.validation as { validationMessages?: Array<{ description: string }> })?.validationMessages ?? []).map((m) => m.description);
+    return (body.events as Array<Record<string, unknown>>).map((event) => ({
+      ...base,
+      name: String(event.name ?? '?'),
+      ...(typeof event.timestamp_micros === 'number' ? { timestampMs: Math.floor(event.timestamp_micros / 1000) } : {}),
+      fields: [...shared.flatMap(([k, v]) => flatten(v, k)), ...flatten(event.params ?? {}, 'params')],
+      problems,
+    }));
+  }
+  if (item.vendor === 'webhook' && body && Array.isArray(body.batch)) {
+    return (body.batch as Array<Record<string, unknown>>).map((event) => ({
+      ...base,
+      name: String(event.event ?? event.name ?? event.type ?? '?'),
+      ...(typeof event.timestamp === 'string' ? { timestampMs: Date.parse(event.timestamp) } : {}),
+      fields: flatten(event).filter(([, v]) => v !== undefined),
+      problems: [],
+    }));
+  }
+  return [{ ...base, name: '(request)', fields: flatten(body ?? null), problems: [] }];
+}
+
+function valueCell(value: unknown): string {
+  if (typeof value === 'string' && MASKED.test(value)) {
+    return `<td><code>${escapeHtml(value.slice(0, 14))}…</code> <span class="masked" title="an HMAC: the vendor cannot reverse it">masked</span></td>`;
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `<td><code>${escapeHtml(String(text))}</code></td>`;
+}
+
+function fieldTable(fields: Array<[string, unknown]>, caption: string): string {
+  const rows = fields.map(([path, value]) => `<tr><th scope="row">${escapeHtml(path)}</th>${valueCell(value)}</tr>`).join('');
+  return `<table><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">field</th><th scope="col">value</th></tr></thead><tbody>${rows || '<tr><td colspan="2">(empty)</td></tr>'}</tbody></table>`;
+}
+
+function sentTable(sent: SentMessage | undefined): string {
+  if (!sent) return '<div class="sent none">What the browser sent is shown when the relay runs in <code>palisade start</code>.</div>';
+  const { messageId: _id, ...message } = sent.message;
+  // What the event says first, then who, then where it came from.
+  const rank = (path: string) => SENT_ORDER.findIndex((prefix) => path === prefix || path.startsWith(`${prefix}.`));
+  const fields = flatten(message).sort(([a], [b]) => (rank(a) === -1 ? SENT_ORDER.length : rank(a)) - (rank(b) === -1 ? SENT_ORDER.length : rank(b)));
+  return `<div class="sent">${fieldTable(fields, `What the browser sent (${sent.environment})`)}</div>`;
+}
+
+export interface PageFilters {
+  vendor?: string;
+  event?: string;
+}
+
+export function renderPage(recorder: Recorder, filters: PageFilters = {}): string {
+  const eventFilter = filters.event?.trim().toLowerCase() ?? '';
+  const all = recorder.list().flatMap(receivedEvents);
+  const vendors = [...new Set(all.map((e) => e.vendor))].sort();
+  const sections = vendors
+    .filter((v) => !filters.vendor || v === filters.vendor)
+    .map((vendor) => {
+      const events = all.filter((e) => e.vendor === vendor && (!eventFilter || e.name.toLowerCase().includes(eventFilter))).reverse();
+      const articles = events
+        .slice(0, SHOWN_PER_VENDOR)
+        .map((e) => {
+          const sent = e.timestampMs === undefined ? undefined : recorder.sentAt(e.timestampMs);
+          const masked = e.fields.filter(([, v]) => typeof v === 'string' && MASKED.test(v)).length;
+          return `<article>
+  <h3>${escapeHtml(e.name)} <small>request #${e.seq}, ${escapeHtml(e.receivedAt.slice(11, 19))} UTC, ${e.fields.length} fields, ${masked} masked</small></h3>
+  ${e.problems.length > 0 ? `<p class="problems">The vendor would flag: ${e.problems.map(escapeHtml).join('; ')}</p>` : ''}
+  <div class="pair">${fieldTable(e.fields, `What ${vendor} received`)}${sentTable(sent)}</div>
+</article>`;
+        })
+        .join('\n');
+      return `<section><h2>${escapeHtml(VENDOR_LABELS[vendor] ?? vendor)} <small>${events.length} event${events.length === 1 ? '' : 's'}</small></h2>${articles || '<p>No event matches the filter.</p>'}</section>`;
+    })
+    .join('\n');
+  const option = (value: string, label: string) =>
+    `<option value="${escapeHtml(value)}"${filters.vendor === value || (!filters.vendor && value === '') ? ' selected' : ''}>${escapeHtml(label)}</option>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Palisade vendor sandbox</title>
-<meta http-equiv="refresh" content="5">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-  body { font: 14px system-ui, sans-serif; margin: 2rem; color: #1b1f24; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { border-bottom: 1px solid #d0d7de; padding: .4rem; text-align: left; vertical-align: top; }
-  pre { margin: 0; max-height: 22rem; overflow: auto; font-size: 12px; }
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 78rem; padding: 0 1rem; color: #1b1f24; }
+  h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 2px solid #1b1f24; } h3 { margin: 0 0 .4rem; font-size: 1rem; }
+  small { color: #57606a; font-weight: normal; }
+  .lead { max-width: 52rem; }
+  form { display: flex; gap: .6rem; align-items: end; margin: 1rem 0; flex-wrap: wrap; }
+  label { display: flex; flex-direction: column; font-size: 12px; color: #57606a; }
+  article { border: 1px solid #d0d7de; border-radius: 6px; padding: .8rem; margin: .8rem 0; }
+  .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; align-items: start; }
+  table { border-collapse: collapse; width: 100%; font-size: 13px; }
+  caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
+  th, td { border-bottom: 1px solid #eaeef2; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+  th[scope=row] { font-weight: normal; color: #57606a; white-space: nowrap; }
+  code { font-size: 12px; word-break: break-all; }
+  .masked { background: #dafbe1; color: #116329; border-radius: 3px; padding: 0 .3rem; font-size: 11px; }
+  .sent { background: #fff8c5; border-radius: 4px; padding: .4rem; }
+  .sent.none { background: none; color: #57606a; }
+  .problems { color: #9a6700; }
 </style></head>
 <body>
 <h1>Vendor sandbox</h1>
-<p>Stand-ins for vendor APIs. Everything below is what the relay sent, after de-identification.
-JSON: <a href="/api/received">/api/received</a> (<code>?vendor=ga4</code>). This page refreshes every 5 seconds.</p>
-<table><thead><tr><th>#</th><th>vendor</th><th>received</th><th>path</th><th>body</th><th>validation</th></tr></thead>
-<tbody>${rows || '<tr><td colspan="6">Nothing received yet.</td></tr>'}</tbody></table>
+<p class="lead">Stand-ins for the vendors' APIs, on this machine. Each event below is exactly what the relay sent to a
+vendor after de-identification (left), beside what the browser sent the relay (right, highlighted) when the
+relay runs in the demo. A value marked <span class="masked">masked</span> (such as <code>k1:…</code>) is an HMAC of the
+original made with a key only the relay holds (<code>k1</code> names the key): the vendor can count and join on it but cannot
+turn it back into the email or id it came from, and another vendor gets a different value for the same person.
+Anything the browser sent that is missing on the left was dropped by the destination's allowlist.</p>
+<form method="get" action="/">
+  <label>vendor<select name="vendor">${option('', 'all vendors')}${vendors.map((v) => option(v, v)).join('')}</select></label>
+  <label>event name contains<input name="event" value="${escapeHtml(filters.event ?? '')}"></label>
+  <button type="submit">Filter</button> <a href="/">clear</a>
+  <span><small>JSON: <a href="/api/received">/api/received</a> (<code>?vendor=ga4</code>). Reload to see new events.</small></span>
+</form>
+${sections || '<p>Nothing received yet. Browse the demo site or send an event, then reload.</p>'}
 </body></html>`;
 }

@@ -12,9 +12,19 @@ export interface Received {
   validation: unknown;
 }
 
+/** A message as the browser (or any client) sent it to the relay: the demo shows it beside what vendors got. */
+export interface SentMessage {
+  environment: string;
+  /** The timestamp the relay gave the event, which every vendor's copy carries. */
+  timestamp: string;
+  message: Record<string, unknown>;
+}
+
 export class Recorder {
   #items: Received[] = [];
   #seq = 0;
+  /** By timestamp in ms; bounded like the received list. */
+  #sent = new Map<number, SentMessage[]>();
 
   constructor(private readonly capacity = 10_000) {}
 
@@ -31,5 +41,24 @@ export class Recorder {
 
   clear(): void {
     this.#items = [];
+    this.#sent.clear();
+  }
+
+  addSent(items: SentMessage[]): void {
+    for (const item of items) {
+      const ms = Date.parse(item.timestamp);
+      this.#sent.set(ms, [...(this.#sent.get(ms) ?? []), item]);
+    }
+    // Maps iterate in insertion order: drop the oldest timestamps first.
+    for (const ms of this.#sent.keys()) {
+      if (this.#sent.size <= this.capacity) break;
+      this.#sent.delete(ms);
+    }
+  }
+
+  /** The sent messages with this timestamp whose event or name is `name` (or any, without one). */
+  sentAt(ms: number, name?: string): SentMessage | undefined {
+    const candidates = this.#sent.get(ms) ?? [];
+    return candidates.find((c) => name === undefined || c.message.event === name || c.message.name === name || c.message.type === name) ?? candidates[0];
   }
 }

@@ -120,7 +120,13 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
     faults.add(fault);
     return reply.code(201).send(fault);
   });
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderPage(recorder.list())));
+  app.get('/', async (req, reply) => {
+    const query = req.query as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : undefined);
+    const vendor = text(query.vendor);
+    const event = text(query.event);
+    return reply.type('text/html; charset=utf-8').send(renderPage(recorder, { ...(vendor ? { vendor } : {}), ...(event ? { event } : {}) }));
+  });
   return { app, recorder, faults };
 }
 

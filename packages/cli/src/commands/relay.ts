@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
-import { checkSiteRoot, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay } from '@palisade/relay';
+import { checkSiteRoot, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay, type RelayOptions } from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
@@ -20,6 +20,8 @@ export interface RelayCommandOptions {
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
   /** A website to serve from the public listener (`--site DIR`; the demo in `start`). */
   siteDir?: string;
+  /** The demo's view of what browsers sent (see RelayOptions.observeAccepted). */
+  observeAccepted?: RelayOptions['observeAccepted'];
 }
 
 /** The built SDK bundle, when the sdk package is installed and built. */
@@ -83,6 +85,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
     secretFiles: secretFiles(config).map((f) => resolve(f)),
     configFile: resolve(options.configPath),
     ...(secrets.metricsToken ? { metricsToken: secrets.metricsToken } : {}),
+    ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
   });
 
   let current = first.loaded.sha256;

@@ -74,6 +74,9 @@ export async function runStart(options: StartOptions) {
       log: options.log,
       adjustConfig: (c) => forPorts(c, sandbox.url.replace('localhost', '127.0.0.1'), options.port),
       siteDir: DEMO_SITE,
+      // The sandbox page shows what the browser sent beside what each vendor received.
+      observeAccepted: (accepted) =>
+        sandbox.recorder.addSent(accepted.map((a) => ({ environment: a.environment, timestamp: a.timestamp, message: a.message as unknown as Record<string, unknown> }))),
     });
   } catch (error) {
     await sandbox.stop();

@@ -9,6 +9,7 @@ import { sendError } from '../http-errors.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import { toOutbox } from '../pipeline/fan-out.js';
+import { correctedTimestamp } from '../pipeline/transform.js';
 import type { IngestState } from '../server.js';
 import type { Store } from '../store/store.js';
 import { browserSightings } from '../trackers/browser-sightings.js';
@@ -29,6 +30,19 @@ export interface IngestRouteOptions {
   /** Called after rows were committed, so delivery starts without waiting for a poll. */
   onCommitted: (destinationIds: Set<string>) => void;
   inventory: TrackerInventory;
+  /**
+   * The demo only (`palisade start`): each accepted message as the client sent it, with the
+   * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
+   * runs in this process and keeps nothing; a production relay never sets it.
+   */
+  observeAccepted?: (accepted: AcceptedMessage[]) => void;
+}
+
+/** A message as received, and the timestamp every destination's copy of it carries. */
+export interface AcceptedMessage {
+  environment: string;
+  message: Message;
+  timestamp: string;
 }
 
 export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteOptions): void {
@@ -93,6 +107,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
       for (const [reason, n] of reasons) metrics.refusedValues.inc({ destination, reason }, n);
     }
     options.onCommitted(new Set(queued.keys()));
+    options.observeAccepted?.(fresh.map((message) => ({ environment: found.name, message, timestamp: correctedTimestamp(message, receivedAt) })));
     // The origin is one the config lists (checked above), so it is safe to log.
     if (origin !== undefined && !heardFromBrowser.has(found.name)) {
       heardFromBrowser.add(found.name);
