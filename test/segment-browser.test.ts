@@ -6,20 +6,38 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import commonjs from '@rollup/plugin-commonjs';
-import resolve from '@rollup/plugin-node-resolve';
-import replace from '@rollup/plugin-replace';
-import { rollup } from 'rollup';
+import commonjsModule from '@rollup/plugin-commonjs';
+import resolveModule from '@rollup/plugin-node-resolve';
+import replaceModule from '@rollup/plugin-replace';
+import { rollup, type Plugin } from 'rollup';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
-import { e2eConfig, freePort, ga4Events, removeDir, ROOT, startE2eSandbox, startRelayProcess, tempDir, waitFor, WRITE_KEY, writeConfig, type RelayProcess } from './helpers/processes.js';
+import {
+  e2eConfig,
+  freePort,
+  ga4Events,
+  removeDir,
+  ROOT,
+  startE2eSandbox,
+  startRelayProcess,
+  tempDir,
+  waitFor,
+  WRITE_KEY,
+  writeConfig,
+  type RelayProcess,
+} from './helpers/processes.js';
 
 let browser: Browser;
 let sandbox: Sandbox;
 let relay: RelayProcess;
 let dir: string;
+
+/** The plugins are CommonJS: their factory is the default export under one module system and `.default` under the other. */
+type PluginFactory = (options?: Record<string, unknown>) => Plugin;
+const factory = (m: unknown) => ((m as { default?: PluginFactory }).default ?? m) as PluginFactory;
+const [commonjs, resolve, replace] = [factory(commonjsModule), factory(resolveModule), factory(replaceModule)];
 
 /** The library as it ships on npm, in one IIFE (its lazily loaded chunks inlined, as a bundler would). */
 async function bundleAnalyticsNext(into: string): Promise<void> {
