@@ -102,10 +102,14 @@
     'worker-xhr-websocket': function (w, u) { new w.Worker(w.URL.createObjectURL(new w.Blob(['var x = new XMLHttpRequest(); x.open("GET", ' + JSON.stringify(u + '-xhr') + '); x.send(); try { new WebSocket(' + JSON.stringify(u.replace(/^http/, 'ws') + '-ws') + ') } catch (e) {}']))); },
   };
 
-  /** Runs every technique in realm `w`; `url(name)` gives each its URL. Errors count as blocked. */
-  window.runGuardTechniques = function (w, url, parsing) {
+  /**
+   * Runs every technique in realm `w`; `url(name)` gives each its URL. Errors count as blocked.
+   * `part` ([index, of]) runs every `of`-th technique from `index` only.
+   */
+  window.runGuardTechniques = function (w, url, parsing, part) {
     var ran = [];
-    Object.keys(window.guardTechniques).forEach(function (name) {
+    Object.keys(window.guardTechniques).forEach(function (name, i) {
+      if (part && i % part[1] !== part[0]) return;
       var t = window.guardTechniques[name];
       var run = typeof t === 'function' ? t : t.run;
       if (typeof t !== 'function' && t.parsing && !parsing) return;
