@@ -7,7 +7,7 @@
  * server forwarding /palisade.js and /v1/ as the README's nginx snippet does).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +268,13 @@ describe('palisade init', () => {
     expect(config).toContain('measurementId: "G-ABCDE12345"');
     expect(config).toContain('url: "https://hooks.clinic.example/palisade"');
     expect((await run(['config', 'check', 'asked/palisade.config.yaml'], {}, work)).code).toBe(0);
+    // The keys' directory ignores itself in git, whatever the project's .gitignore says.
+    expect(readFileSync(join(work, 'asked/.palisade/.gitignore'), 'utf8')).toBe('*\n');
+    // The relay's own loader refuses such a host too, wherever a config comes from.
+    writeFileSync(join(work, 'hostile.yaml'), config.replace('"https://relay.clinic.example"', `"https://r';x.example"`));
+    const hostile = await run(['config', 'check', 'hostile.yaml'], {}, work);
+    expect(hostile.code).toBe(1);
+    expect(hostile.stdout).toContain('browser.relayOrigin: must be an origin');
 
     const again = await run(['init', '--yes', '--origin', 'https://www.clinic.example', '--dir', 'asked'], {}, work);
     expect(again.code).toBe(1);
@@ -279,6 +286,11 @@ describe('palisade init', () => {
       [['--origin', 'https://www.clinic.example', '--destination', 'ga4'], 'ga4 needs its measurement id'],
       [['--origin', 'https://www.clinic.example', '--destination', 'ga4', '--ga4-measurement-id', 'G-1"\n x: y'], 'ga4 needs its measurement id'],
       [['--origin', 'https://www.clinic.example', '--consent-default', 'marketing'], '--consent-default takes'],
+      // The URL parser admits these hosts; in a script tag or a CSP header they would break out.
+      [['--origin', 'https://www.clinic.example', '--relay', 'https://r"onload="alert(1)";x=".example'], 'characters a DNS name cannot have'],
+      [['--origin', "https://a;script-src 'unsafe-eval'.example"], 'characters a DNS name cannot have'],
+      [['--origin', 'https://www.clinic.example', '--destination', 'webhook', '--webhook-url', 'http://hooks.example/in'], 'must use https'],
+      [['--origin', 'https://www.clinic.example', '--data-dir', '.'], 'must be a directory of its own'],
     ] as const;
     for (const [flags, message] of bad) {
       const r = await run(['init', '--yes', '--dir', 'bad', ...flags], {}, work);

@@ -12,18 +12,24 @@ const PROPERTY_PATH = /^(?!.*(?:^|\.)(?:__proto__|constructor|prototype)(?:\.|$)
 
 const environmentName = z.string().regex(NAME, 'environment names are lower-case letters, digits, - and _');
 
-const origin = z.string().refine(
-  (s) => {
-    try {
-      const u = new URL(s);
-      // No wildcards: `*.example.com` would admit any subdomain, including a taken-over one.
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && !u.hostname.includes('*');
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an origin such as https://clinic.example (scheme, host and optional port only)' },
-);
+/**
+ * A host as DNS names it (after IDNA: ASCII letters, digits, hyphens, dot-separated labels), an
+ * IPv4 address, or a bracketed IPv6 one. The URL parser admits far more (`"`, `;`, `'`, `=`),
+ * and an origin is written into CSP headers and script tags: a `;` would end a CSP directive,
+ * a `"` an HTML attribute. No wildcards either: `*.example.com` would admit a taken-over subdomain.
+ */
+const HOSTNAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/;
+
+export function isPlainOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && HOSTNAME.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const origin = z.string().refine(isPlainOrigin, { message: 'must be an origin such as https://clinic.example (scheme, host and optional port only)' });
 
 export const environmentSchema = z.strictObject({
   writeKey: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'write keys are 8 to 128 letters, digits, - or _'),

@@ -27,14 +27,18 @@ export interface ReceivedEvent {
   problems: string[];
 }
 
+/** Deeper values are shown as JSON: anyone can post to the sandbox, and the page must render. */
+const MAX_DEPTH = 8;
+
 /** Dotted paths to leaf values: `{a: {b: 1}}` -> `[['a.b', 1]]`; arrays of scalars stay whole. */
-export function flatten(value: unknown, prefix = ''): Array<[string, unknown]> {
+export function flatten(value: unknown, prefix = '', depth = 0): Array<[string, unknown]> {
   if (value === null || typeof value !== 'object' || (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) {
     return [[prefix, value]];
   }
+  if (depth >= MAX_DEPTH) return [[prefix, '(nested deeper than the page shows; see /api/received)']];
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   if (entries.length === 0) return [[prefix, value]];
-  return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k, depth + 1));
 }
 
 /** Splits what a vendor received into events: GA4 requests carry several, webhook batches too. */
@@ -78,7 +82,7 @@ function fieldTable(fields: Array<[string, unknown]>, caption: string): string {
 }
 
 function sentTable(sent: SentMessage | undefined): string {
-  if (!sent) return '<div class="sent none">What the browser sent is shown when the relay runs in <code>palisade start</code>.</div>';
+  if (!sent) return '<div class="sent none">What the browser sent is shown when the relay runs in <code>palisade start</code> (and the event is still in memory).</div>';
   const { messageId: _id, ...message } = sent.message;
   // What the event says first, then who, then where it came from.
   const rank = (path: string) => SENT_ORDER.findIndex((prefix) => path === prefix || path.startsWith(`${prefix}.`));
@@ -102,7 +106,7 @@ export function renderPage(recorder: Recorder, filters: PageFilters = {}): strin
       const articles = events
         .slice(0, SHOWN_PER_VENDOR)
         .map((e) => {
-          const sent = e.timestampMs === undefined ? undefined : recorder.sentAt(e.timestampMs);
+          const sent = e.timestampMs === undefined ? undefined : recorder.sentFor(e.timestampMs, e.name);
           const masked = e.fields.filter(([, v]) => typeof v === 'string' && MASKED.test(v)).length;
           return `<article>
   <h3>${escapeHtml(e.name)} <small>request #${e.seq}, ${escapeHtml(e.receivedAt.slice(11, 19))} UTC, ${e.fields.length} fields, ${masked} masked</small></h3>

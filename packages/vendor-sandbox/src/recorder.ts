@@ -23,8 +23,9 @@ export interface SentMessage {
 export class Recorder {
   #items: Received[] = [];
   #seq = 0;
-  /** By timestamp in ms; bounded like the received list. */
+  /** By timestamp in ms, oldest first; at most `capacity` messages. */
   #sent = new Map<number, SentMessage[]>();
+  #sentCount = 0;
 
   constructor(private readonly capacity = 10_000) {}
 
@@ -42,23 +43,49 @@ export class Recorder {
   clear(): void {
     this.#items = [];
     this.#sent.clear();
+    this.#sentCount = 0;
   }
 
   addSent(items: SentMessage[]): void {
     for (const item of items) {
       const ms = Date.parse(item.timestamp);
-      this.#sent.set(ms, [...(this.#sent.get(ms) ?? []), item]);
+      const list = this.#sent.get(ms);
+      if (list) list.push(item);
+      else this.#sent.set(ms, [item]);
+      this.#sentCount++;
     }
     // Maps iterate in insertion order: drop the oldest timestamps first.
-    for (const ms of this.#sent.keys()) {
-      if (this.#sent.size <= this.capacity) break;
+    for (const [ms, list] of this.#sent) {
+      if (this.#sentCount <= this.capacity) break;
       this.#sent.delete(ms);
+      this.#sentCount -= list.length;
     }
   }
 
-  /** The sent messages with this timestamp whose event or name is `name` (or any, without one). */
-  sentAt(ms: number, name?: string): SentMessage | undefined {
-    const candidates = this.#sent.get(ms) ?? [];
-    return candidates.find((c) => name === undefined || c.message.event === name || c.message.name === name || c.message.type === name) ?? candidates[0];
+  /**
+   * The message the browser sent that a vendor's event came from: same timestamp and the same
+   * event, by name as that vendor writes it (`Appointment Booked` is GA4's `appointment_booked`, a
+   * page is its `page_view`). Undefined rather than a guess when none matches.
+   */
+  sentFor(ms: number, vendorName: string): SentMessage | undefined {
+    const want = normalName(vendorName);
+    return (this.#sent.get(ms) ?? []).find((c) => sentNames(c.message).some((n) => normalName(n) === want));
   }
+}
+
+/** Lower case, every run of other characters one underscore: how vendors such as GA4 write event names. */
+function normalName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+/** The names a message's event may carry at a vendor. */
+function sentNames(message: Record<string, unknown>): string[] {
+  const names = [message.event, message.name, message.type].filter((n): n is string => typeof n === 'string');
+  if (message.type === 'page' || message.event === '$pageview') names.push('page_view', '$pageview');
+  if (message.type === 'screen') names.push('screen_view');
+  if (message.type === 'group') names.push('join_group');
+  return names;
 }

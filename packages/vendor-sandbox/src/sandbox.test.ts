@@ -90,6 +90,38 @@ describe('sandbox server', () => {
     expect((await bad.json()).error.message).toContain('vendor must be one of');
   });
 
+  it('pairs each vendor event with the browser message it came from, never a neighbour of the same millisecond', async () => {
+    const at = '2026-11-29T10:00:00.123Z';
+    const ms = Date.parse(at);
+    sandbox.recorder.addSent([
+      { environment: 'production', timestamp: at, message: { type: 'page', name: 'Home', properties: { path: '/' } } },
+      { environment: 'production', timestamp: at, message: { type: 'track', event: 'Appointment Booked', properties: { email: 'pair.canary@example.org' } } },
+    ]);
+    await postJson('/ga4/mp/collect?measurement_id=G-X', {
+      client_id: 'k1:AAAAAAAAAAAAAAAAAAAAAA',
+      events: [
+        { ...ev('appointment_booked'), timestamp_micros: ms * 1000 },
+        { ...ev('page_view'), timestamp_micros: ms * 1000 },
+        { ...ev('other'), timestamp_micros: ms * 1000 },
+      ],
+    });
+    const html = await (await fetch(`${sandbox.url}/?vendor=ga4`)).text();
+    const article = (name: string) => html.slice(html.indexOf(`<h3>${name} `), html.indexOf('</article>', html.indexOf(`<h3>${name} `)));
+    expect(article('appointment_booked')).toContain('pair.canary@example.org');
+    expect(article('page_view')).toContain('Home');
+    expect(article('page_view')).not.toContain('pair.canary');
+    expect(article('other')).toContain('What the browser sent is shown when');
+    expect(article('appointment_booked')).toContain('class="masked"');
+  });
+
+  it('still renders its page when someone posts a body nested thousands deep', async () => {
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    await fetch(`${sandbox.url}/ga4/mp/collect?measurement_id=G-X`, { method: 'POST', body: `{"client_id":"c","events":[{"name":"deep","params":{"x":${deep}}}]}` });
+    const page = await fetch(`${sandbox.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('nested deeper than the page shows');
+  });
+
   it('shows received requests on a page, escaped', async () => {
     await postJson('/ga4/mp/collect?measurement_id=G-X', { client_id: '<script>x</script>', events: [ev('a')] });
     const html = await (await fetch(`${sandbox.url}/`)).text();

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { cspHeaders, generateKey, parseConfigText } from '@palisade/relay';
+import { isPlainOrigin } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { loadOrCreateDevKeys } from '../keys.js';
 import { formatProblems } from './relay.js';
@@ -46,6 +47,9 @@ export function parseOrigin(text: string, what: string): string {
         'A relay behind your site is reached at the root of your origin: forward /palisade.js, /palisade.*.js and /v1/ to it',
     );
   }
+  // The origin goes into the config, the CSP header and the script tag: a host the URL parser
+  // admits with `"` or `;` in it would break out of an attribute or a directive.
+  if (!isPlainOrigin(url.origin)) throw new CliError(`${what} ${JSON.stringify(text)} has a host name with characters a DNS name cannot have`);
   return url.origin;
 }
 
@@ -87,6 +91,8 @@ export function checkAnswers(raw: {
       } catch {}
       if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
         throw new CliError('--webhook-url must be an http(s) URL without credentials');
+      // Events travel to the webhook in clear over http: only to this machine.
+      if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new CliError('--webhook-url must use https (http only to this machine)');
       answers.webhookUrl = url.href;
     }
   }
@@ -189,12 +195,15 @@ ${crossOrigin ? `  relayOrigin: ${yamlString(answers.relay)}\n` : ''}  allowOrig
 destinations:${answers.destinations.length === 0 ? ' []\n' : answers.destinations.map((d) => destinationYaml(answers, d)).join('')}`;
 }
 
+const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
+/** Every value was checked already; escaping anyway keeps the tag well-formed whatever a check misses. */
+const attribute = (name: string, value: string) => `${name}="${value.replace(/[&"<>]/g, (c) => ATTRIBUTE_ESCAPES[c]!)}"`;
+
 export function scriptTag(answers: InitAnswers, writeKey: string): string {
   const crossOrigin = !answers.origins.includes(answers.relay);
-  const src = crossOrigin ? `${answers.relay}/palisade.js` : '/palisade.js';
-  const attributes = [`src="${src}"`, `data-write-key="${writeKey}"`];
-  if (crossOrigin) attributes.push(`data-api="${answers.relay}"`);
-  if (answers.consentDefault.length > 0) attributes.push(`data-consent-default="${answers.consentDefault.join(',')}"`);
+  const attributes = [attribute('src', crossOrigin ? `${answers.relay}/palisade.js` : '/palisade.js'), attribute('data-write-key', writeKey)];
+  if (crossOrigin) attributes.push(attribute('data-api', answers.relay));
+  if (answers.consentDefault.length > 0) attributes.push(attribute('data-consent-default', answers.consentDefault.join(',')));
   return `<script ${attributes.join(' ')}></script>`;
 }
 
@@ -226,11 +235,17 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
   writeFileSync(configPath, yaml);
   const lines = [`wrote ${configPath}`];
   const relativeConfig = relative(process.cwd(), configPath) || configPath;
-  const dataDir = options.dataDir ?? join(dir, '.palisade');
-  const relativeData = relative(process.cwd(), resolve(dataDir)) || dataDir;
+  const dataDir = resolve(options.dataDir ?? join(dir, '.palisade'));
+  // The keys get a directory of their own, which init makes private (0700): never the site's
+  // folder itself, a parent of it, or the home directory.
+  if (dir === dataDir || dir.startsWith(`${dataDir}/`) || dataDir === resolve(process.env.HOME ?? '/nonexistent')) {
+    throw new CliError(`--data-dir ${options.dataDir} must be a directory of its own for the keys, such as ${join(relative(process.cwd(), dir) || '.', '.palisade')}`);
+  }
+  const relativeData = relative(process.cwd(), dataDir) || dataDir;
 
   const secrets: string[] = [];
-  if (answers.destinations.includes('ga4')) secrets.push(answers.sandbox ? 'GA4_API_SECRET=sandbox' : 'GA4_API_SECRET=<your Measurement Protocol API secret>');
+  // Placeholders are plain words: a `<...>` pasted into a shell would be read as a redirection.
+  if (answers.destinations.includes('ga4')) secrets.push(answers.sandbox ? 'GA4_API_SECRET=sandbox' : 'GA4_API_SECRET=YOUR_MEASUREMENT_PROTOCOL_API_SECRET');
   if (options.production) {
     lines.push(
       '',
@@ -244,7 +259,9 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
   } else {
     const keys = loadOrCreateDevKeys(dataDir);
     lines.push(`wrote development keys to ${join(relativeData, 'dev-keys.json')} (mode 0600; never use them in production: run init --production)`);
-    if (answers.destinations.includes('webhook')) secrets.push(`WEBHOOK_SECRET=${answers.sandbox ? keys.webhookSecret : '<the secret your endpoint checks>'}`);
+    if (answers.destinations.includes('webhook')) secrets.push(`WEBHOOK_SECRET=${answers.sandbox ? keys.webhookSecret : 'THE_SECRET_YOUR_ENDPOINT_CHECKS'}`);
+    // Nothing in the keys' directory is ever committed, whatever the project's own .gitignore says.
+    writeFileSync(join(dataDir, '.gitignore'), '*\n');
     ignoreInGit(dir, dataDir);
   }
 
@@ -270,7 +287,7 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
       `3. Run the relay and have your web server forward /palisade.js, /palisade.*.js and /v1/ on ${answers.relay} to it (see "Protect your own site" in the README for nginx and Caddy):`,
     );
   }
-  const relayCommand = `npx palisade relay --config ${relativeConfig}${options.production ? '' : ` --data-dir ${relativeData}`}`;
+  const relayCommand = `npx palisade relay --config ${shellWord(relativeConfig)}${options.production ? '' : ` --data-dir ${shellWord(relativeData)}`}`;
   if (answers.sandbox) {
     lines.push(
       '',
@@ -284,6 +301,11 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
       : '4. Browse your site; `npx palisade trackers` then lists every third party your pages tried to reach.',
   );
   return { configPath, lines };
+}
+
+/** A path as one shell word: quoted when it holds anything but plain path characters. */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
 /** Adds the data directory to the project's .gitignore when there is one: keys never enter a repository. */
