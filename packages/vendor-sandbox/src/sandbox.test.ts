@@ -114,12 +114,36 @@ describe('sandbox server', () => {
     expect(article('appointment_booked')).toContain('class="masked"');
   });
 
-  it('still renders its page when someone posts a body nested thousands deep', async () => {
+  it('refuses a body nested thousands deep, and its page and JSON API keep working', async () => {
     const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
-    await fetch(`${sandbox.url}/ga4/mp/collect?measurement_id=G-X`, { method: 'POST', body: `{"client_id":"c","events":[{"name":"deep","params":{"x":${deep}}}]}` });
+    const posted = await fetch(`${sandbox.url}/ga4/mp/collect?measurement_id=G-X`, { method: 'POST', body: `{"client_id":"c","events":[{"name":"deep","params":{"x":${deep}}}]}` });
+    expect(posted.status).toBe(400);
+    // Up to the limit it is kept, and the page shows the deepest levels as a note.
+    const nested = `${'{"a":'.repeat(30)}1${'}'.repeat(30)}`;
+    expect(
+      (await fetch(`${sandbox.url}/ga4/mp/collect?measurement_id=G-X`, { method: 'POST', body: `{"client_id":"c","events":[{"name":"nested","params":{"x":${nested}}}]}` })).status,
+    ).toBe(204);
     const page = await fetch(`${sandbox.url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('nested deeper than the page shows');
+    expect((await fetch(`${sandbox.url}/api/received`)).status).toBe(200);
+  });
+
+  it('answers only requests addressed to an IP literal or localhost (no DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const r = request(`${sandbox.url}/api/received`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end();
+      });
+    expect(await status('rebind.attacker.example:8789')).toBe(403);
+    expect(await status('127.0.0.1:8789')).toBe(200);
+    expect(await status('localhost:8789')).toBe(200);
+    expect(await status('[::1]:8789')).toBe(200);
   });
 
   it('shows received requests on a page, escaped', async () => {

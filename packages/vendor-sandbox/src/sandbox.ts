@@ -29,6 +29,9 @@ export interface Sandbox {
 
 const VENDORS = new Set(['ga4', 'webhook']);
 
+/** Deeper bodies are refused: the page and the JSON API render what is kept, recursively. */
+const MAX_BODY_DEPTH = 64;
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -37,10 +40,35 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Whether `value` nests deeper than `max` (iterative: the value may be nested thousands deep). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** `127.0.0.1:8789`, `[::1]:8789`, `localhost:8789`, `10.0.0.5:8789`: no DNS name but localhost. */
+export function hostIsLocalName(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+  return name === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-fA-F:.]+\]$/.test(name);
+}
+
 export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<Sandbox, 'url' | 'stop'>> {
   const recorder = new Recorder();
   const faults = new FaultBook();
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024, forceCloseConnections: true });
+  // DNS rebinding: a web page whose name resolves to 127.0.0.1 could read the sandbox (and, in the
+  // demo, what the browser sent) from a visitor's machine. Such a request names that page's host;
+  // the sandbox answers only requests addressed to an IP literal or localhost.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!hostIsLocalName(req.headers.host)) return reply.code(403).send({ error: 'the sandbox answers only requests to an IP address or localhost' });
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -63,6 +91,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
   const ga4 = async (debug: boolean, query: Record<string, string>, raw: string, reply: FastifyReply) => {
     if (!debug && (await applyFault('ga4', reply))) return;
     const body = parseJson(raw);
+    if (nestedDeeperThan(body, MAX_BODY_DEPTH)) return reply.code(400).send({ error: `body nested deeper than ${MAX_BODY_DEPTH} levels` });
     const validation =
       Buffer.byteLength(raw) > GA4_MAX_BODY_BYTES
         ? [{ fieldPath: '', description: `body larger than ${GA4_MAX_BODY_BYTES} bytes`, validationCode: 'VALUE_OUT_OF_BOUNDS' as const }]
