@@ -124,7 +124,9 @@ async function startSite(port: number, page: string, csp: { name: string; value:
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (relayPort !== undefined && (path === '/palisade.js' || /^\/palisade\.[0-9a-f]+\.js$/.test(path) || path.startsWith('/v1/'))) {
-      const upstream = httpRequest({ host: '127.0.0.1', port: relayPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      // As nginx with `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`.
+      const headers = { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' };
+      const upstream = httpRequest({ host: '127.0.0.1', port: relayPort, path: req.url, method: req.method, headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });
@@ -237,6 +239,7 @@ describe('Protect your own site, as the README says', () => {
     const out = printed(init.stdout);
     expect(out.tag).toMatch(/^<script src="\/palisade\.js" data-write-key="pk_live_[0-9a-f]{24}" data-consent-default="analytics"><\/script>$/);
     const relay = parseCommand(out.relay);
+    expect(relay.args.slice(-2)).toEqual(['--trust-proxy', '127.0.0.1']);
     await serve([...relay.args, '--port', String(relayPort), '--host', '127.0.0.1'], relay.env, work, `http://127.0.0.1:${relayPort}/readyz`);
     await startSite(sitePort, sitePage(out.tag), { name: out.cspName, value: out.cspValue }, relayPort);
 

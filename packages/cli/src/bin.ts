@@ -7,7 +7,7 @@ import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
 import { formatTrackers, listTrackers } from './commands/trackers.js';
-import { formatProblems, runRelay } from './commands/relay.js';
+import { formatProblems, parseTrustProxy, runRelay } from './commands/relay.js';
 import { askInit, checkAnswers, runInit } from './commands/init.js';
 import { runSandbox } from './commands/sandbox.js';
 import { runStart } from './commands/start.js';
@@ -60,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       destination: { type: 'string', multiple: true },
       origin: { type: 'string', multiple: true },
       relay: { type: 'string' },
+      'trust-proxy': { type: 'string' },
       'ga4-measurement-id': { type: 'string' },
       'webhook-url': { type: 'string' },
       sandbox: { type: 'string' },
@@ -141,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
         env,
         log: note,
         ...(values.site ? { siteDir: values.site } : {}),
+        ...(values['trust-proxy'] || env.PALISADE_TRUST_PROXY ? { trustProxy: parseTrustProxy((values['trust-proxy'] ?? env.PALISADE_TRUST_PROXY)!) } : {}),
       });
       onSignals(relay.stop);
       return -1;

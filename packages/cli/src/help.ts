@@ -36,10 +36,10 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: ['port', 'host'],
   },
   relay: {
-    usage: ['relay --config FILE [--port 8787] [--host 0.0.0.0] [--data-dir DIR] [--site DIR]'],
+    usage: ['relay --config FILE [--port 8787] [--host 0.0.0.0] [--data-dir DIR] [--site DIR] [--trust-proxy ADDR,...]'],
     about:
-      'Runs the relay. Keys come from PALISADE_MASKING_KEY and PALISADE_DATA_KEY (generated into the data directory outside production). --site also serves a website from DIR. The config reloads when the file changes and on SIGHUP.',
-    options: ['config', 'port', 'host', 'data-dir', 'site'],
+      'Runs the relay. Keys come from PALISADE_MASKING_KEY and PALISADE_DATA_KEY (generated into the data directory outside production). --site also serves a website from DIR. --trust-proxy names the reverse proxies (IPs or CIDR ranges) whose X-Forwarded-For gives the visitor address (or PALISADE_TRUST_PROXY). The config reloads when the file changes and on SIGHUP.',
+    options: ['config', 'port', 'host', 'data-dir', 'site', 'trust-proxy'],
   },
   config: {
     usage: ['config check FILE [--json]', 'config schema'],

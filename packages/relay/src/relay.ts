@@ -50,6 +50,13 @@ export interface RelayOptions {
   /** SHA-256 of the config file's bytes, recorded as the first config version. */
   configSha256?: string;
   /**
+   * Addresses (IPs or CIDR ranges) of reverse proxies in front of the relay: from them, and only
+   * from them, the client's address is taken from X-Forwarded-For, so per-client limits (body
+   * budget, tracker sightings) apply per visitor rather than to the proxy as one client. Never
+   * "any": a header anyone can send must not choose whose budget a request spends.
+   */
+  trustProxy?: string[];
+  /**
    * The demo only (`palisade start`): each accepted message as the client sent it, with the
    * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
    * runs in this process and keeps nothing; a production relay never sets it.
@@ -115,6 +122,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     onCommitted: (ids) => {
       for (const id of ids) workers.get(id)?.wake();
     },

@@ -231,6 +231,43 @@ describe('tracker inventory', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  /** One CSP report naming its own blocked origin, sent from `remoteAddress` with X-Forwarded-For `client`. */
+  const report = (r: TestRelay, remoteAddress: string, client: string, n: number) =>
+    r.app.inject({
+      method: 'POST',
+      url: '/v1/csp-report',
+      remoteAddress,
+      headers: { 'content-type': 'application/reports+json', 'x-forwarded-for': client },
+      payload: JSON.stringify([
+        { type: 'csp-violation', body: { documentURL: 'https://clinic.example/', blockedURL: `https://proxy-${n}.example/x`, effectiveDirective: 'img-src' } },
+      ]),
+    });
+  const proxied = async (r: TestRelay) => (await r.store.listTrackers()).filter((t) => t.origin.startsWith('https://proxy-')).length;
+
+  it('counts per-client limits per visitor from a trusted proxy, and never trusts X-Forwarded-For from anyone else', async () => {
+    const trusting = await startTestRelay(undefined, { limits: { sightingsPerMinute: 1 }, trustProxy: ['127.0.0.1'] });
+    const plain = await startTestRelay(undefined, { limits: { sightingsPerMinute: 1 } });
+    try {
+      // Two visitors behind the trusted proxy: one sighting each, both kept.
+      await report(trusting, '127.0.0.1', '203.0.113.1', 1);
+      await report(trusting, '127.0.0.1', '203.0.113.2', 2);
+      expect(await proxied(trusting)).toBe(2);
+      // A client that is not the proxy cannot pick another budget by sending the header.
+      await report(trusting, '198.51.100.7', '203.0.113.3', 3);
+      await report(trusting, '198.51.100.7', '203.0.113.4', 4);
+      expect(await proxied(trusting)).toBe(3);
+      // Without trustProxy the proxy is one client, and the header changes nothing.
+      await report(plain, '127.0.0.1', '203.0.113.1', 1);
+      await report(plain, '127.0.0.1', '203.0.113.2', 2);
+      expect(await proxied(plain)).toBe(1);
+    } finally {
+      await trusting.stop();
+      await plain.stop();
+    }
+  });
+});
+
 describe('slow and hostile clients', () => {
   let small: TestRelay;
   beforeAll(async () => {

@@ -110,6 +110,13 @@ export interface IngestServerOptions {
   /** Bearer token for /metrics; without one, /metrics is not served on this listener. */
   metricsToken?: string;
   limits?: Partial<ServerLimits>;
+  /**
+   * Addresses (IPs or CIDR ranges) of reverse proxies in front of the relay: from them, and only
+   * from them, the client's address is taken from X-Forwarded-For, so per-client limits (body
+   * budget, tracker sightings) apply per visitor rather than to the proxy as one client. Never
+   * "any": a header anyone can send must not choose whose budget a request spends.
+   */
+  trustProxy?: string[];
 }
 
 export async function buildIngestServer(options: IngestServerOptions): Promise<FastifyInstance> {
@@ -119,6 +126,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     // Per-request log lines cost throughput and say nothing a metric does not; for the same
     // reason requests log through the relay's logger itself, not a child made for each request.
     logController: new LogController({ disableRequestLogging: true }),

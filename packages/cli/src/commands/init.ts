@@ -287,7 +287,9 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
       `3. Run the relay and have your web server forward /palisade.js, /palisade.*.js and /v1/ on ${answers.relay} to it (see "Protect your own site" in the README for nginx and Caddy):`,
     );
   }
-  const relayCommand = `npx palisade relay --config ${shellWord(relativeConfig)}${options.production ? '' : ` --data-dir ${shellWord(relativeData)}`}`;
+  // Behind the site's web server, the visitor's address is in X-Forwarded-For: believed only from
+  // the server itself (on this machine here; its address if it runs elsewhere).
+  const relayCommand = `npx palisade relay --config ${shellWord(relativeConfig)}${options.production ? '' : ` --data-dir ${shellWord(relativeData)}`}${crossOrigin ? '' : ' --trust-proxy 127.0.0.1'}`;
   if (answers.sandbox) {
     lines.push(
       '',

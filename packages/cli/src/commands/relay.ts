@@ -1,5 +1,6 @@
 /** `palisade relay --config FILE`: the production entry point. */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
@@ -20,6 +21,8 @@ export interface RelayCommandOptions {
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
   /** A website to serve from the public listener (`--site DIR`; the demo in `start`). */
   siteDir?: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (`--trust-proxy`). */
+  trustProxy?: string[];
   /** The demo's view of what browsers sent (see RelayOptions.observeAccepted). */
   observeAccepted?: RelayOptions['observeAccepted'];
 }
@@ -61,6 +64,20 @@ export interface RunningRelay extends Relay {
   reloadFromFile(source: string): Promise<boolean>;
 }
 
+/** `--trust-proxy 127.0.0.1,10.0.0.0/8`: IP addresses and CIDR ranges, nothing else (never "any"). */
+export function parseTrustProxy(text: string): string[] {
+  const entries = text.split(/[\s,]+/).filter((e) => e.length > 0);
+  if (entries.length === 0) throw new CliError('--trust-proxy needs the address of your reverse proxy, such as 127.0.0.1');
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (family === 0 || !prefixOk || rest.length > 0) throw new CliError(`--trust-proxy ${JSON.stringify(entry)} is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
 /** better-sqlite3 12 aborts the process on Node 24 when its thread exits (fixed in 13, which needs Node 22). */
 export function nodeVersionWarning(version = process.versions.node): string | undefined {
   if (Number(version.split('.')[0]) < 24) return undefined;
@@ -94,6 +111,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
     configFile: resolve(options.configPath),
     ...(secrets.metricsToken ? { metricsToken: secrets.metricsToken } : {}),
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
 
   let current = first.loaded.sha256;
