@@ -300,6 +300,8 @@ describe('palisade init', () => {
       expect({ flags, code: r.code, lines: r.stderr.trim().split('\n').length }).toEqual({ flags, code: 1, lines: 1 });
       expect(r.stderr).toContain(message);
     }
+    // A refused answer writes nothing, so the corrected command needs no --force.
+    expect(statSync(join(work, 'bad/palisade.config.yaml'), { throwIfNoEntry: false })).toBeUndefined();
   });
 
   it('--production writes no keys and prints them once for the secret manager', async () => {

@@ -231,16 +231,16 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
   const parsed = parseConfigText(yaml);
   if (!parsed.ok) throw new CliError(`init built an invalid config (a bug; please report it):\n${formatProblems(parsed.problems)}`);
 
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(configPath, yaml);
-  const lines = [`wrote ${configPath}`];
-  const relativeConfig = relative(process.cwd(), configPath) || configPath;
   const dataDir = resolve(options.dataDir ?? join(dir, '.palisade'));
   // The keys get a directory of their own, which init makes private (0700): never the site's
   // folder itself, a parent of it, or the home directory.
   if (dir === dataDir || dir.startsWith(`${dataDir}/`) || dataDir === resolve(process.env.HOME ?? '/nonexistent')) {
     throw new CliError(`--data-dir ${options.dataDir} must be a directory of its own for the keys, such as ${join(relative(process.cwd(), dir) || '.', '.palisade')}`);
   }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(configPath, yaml);
+  const lines = [`wrote ${configPath}`];
+  const relativeConfig = relative(process.cwd(), configPath) || configPath;
   const relativeData = relative(process.cwd(), dataDir) || dataDir;
 
   const secrets: string[] = [];
@@ -293,7 +293,7 @@ export function runInit(answers: InitAnswers, options: InitOptions): InitResult 
   if (answers.sandbox) {
     lines.push(
       '',
-      `   ${secrets.filter((s) => s.startsWith('WEBHOOK_SECRET')).join(' ')}${secrets.some((s) => s.startsWith('WEBHOOK_SECRET')) ? ' ' : ''}npx palisade sandbox --port ${new URL(answers.sandbox).port || '80'}   # in another terminal`,
+      `   ${secrets.filter((s) => s.startsWith('WEBHOOK_SECRET')).join(' ')}${secrets.some((s) => s.startsWith('WEBHOOK_SECRET')) ? ' ' : ''}npx palisade sandbox --port ${new URL(answers.sandbox).port || (answers.sandbox.startsWith('https:') ? '443' : '80')}   # in another terminal`,
     );
   }
   lines.push('', `   ${options.production ? 'NODE_ENV=production ' : ''}${secrets.join(' ')}${secrets.length > 0 ? ' ' : ''}${relayCommand}`, '');
