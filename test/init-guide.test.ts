@@ -172,6 +172,19 @@ function expectMaskedPageView(items: Received[], siteOrigin: string) {
   for (const leak of ['jane', 'anxiety', 'generate_lead', 'Lead', '1234567890']) expect(text).not.toContain(leak);
 }
 
+/** A visit to the site, then what the guide promises: a masked page view in the sandbox, no vendor script run. */
+async function expectProtectedVisit(siteOrigin: string, sandboxUrl: string): Promise<void> {
+  const attempted = await visit(siteOrigin);
+  const items = await waitFor(async () => {
+    const list = await received(sandboxUrl);
+    return list.some((r) => JSON.stringify(r.body).includes('page_view')) && list;
+  }, 'a page view in the sandbox');
+  expectMaskedPageView(items, siteOrigin);
+  // The vendors' own scripts never ran: Meta's snippet inserts fbevents.js and the guard stops
+  // it; gtag.js is markup the preload scanner may fetch under a report-only CSP, never run.
+  expect(attempted.filter((o) => o !== 'https://www.googletagmanager.com')).toEqual([]);
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
 });
@@ -211,16 +224,7 @@ describe('Protect your own site, as the README says', () => {
     await serve(relayLine!.args, relayLine!.env, work, `http://127.0.0.1:${relayPort}/readyz`);
     await startSite(sitePort, sitePage(out.tag), { name: out.cspName, value: out.cspValue });
 
-    const siteOrigin = `http://localhost:${sitePort}`;
-    const attempted = await visit(siteOrigin);
-    const items = await waitFor(async () => {
-      const list = await received(sandboxUrl);
-      return list.some((r) => JSON.stringify(r.body).includes('page_view')) && list;
-    }, 'a page view in the sandbox');
-    expectMaskedPageView(items, siteOrigin);
-    // The vendors' own scripts never ran: Meta's snippet inserts fbevents.js and the guard stops
-    // it; gtag.js is markup the preload scanner may fetch under a report-only CSP, never run.
-    expect(attempted.filter((o) => o !== 'https://www.googletagmanager.com')).toEqual([]);
+    await expectProtectedVisit(`http://localhost:${sitePort}`, sandboxUrl);
   });
 
   it("same origin: init's own relay command behind the site's server, forwarding as the nginx snippet does", async () => {
@@ -243,13 +247,7 @@ describe('Protect your own site, as the README says', () => {
     await serve([...relay.args, '--port', String(relayPort), '--host', '127.0.0.1'], relay.env, work, `http://127.0.0.1:${relayPort}/readyz`);
     await startSite(sitePort, sitePage(out.tag), { name: out.cspName, value: out.cspValue }, relayPort);
 
-    const attempted = await visit(siteOrigin);
-    const items = await waitFor(async () => {
-      const list = await received(sandboxUrl);
-      return list.some((r) => JSON.stringify(r.body).includes('page_view')) && list;
-    }, 'a page view in the sandbox');
-    expectMaskedPageView(items, siteOrigin);
-    expect(attempted.filter((o) => o !== 'https://www.googletagmanager.com')).toEqual([]);
+    await expectProtectedVisit(siteOrigin, sandboxUrl);
   });
 });
 

@@ -58,8 +58,8 @@ export function splitList(values: string[]): string[] {
   return values.flatMap((v) => v.split(/[\s,]+/)).filter((v) => v.length > 0);
 }
 
-/** Checks flags or prompt answers; every value that ends up in the config or the tag passes here. */
-export function checkAnswers(raw: {
+/** Raw answers as flags give them; prompts fill in what is missing. */
+export interface RawInitAnswers {
   origins: string[];
   relay?: string | undefined;
   destinations: string[];
@@ -67,7 +67,10 @@ export function checkAnswers(raw: {
   webhookUrl?: string | undefined;
   sandbox?: string | undefined;
   consentDefault?: string | undefined;
-}): InitAnswers {
+}
+
+/** Checks flags or prompt answers; every value that ends up in the config or the tag passes here. */
+export function checkAnswers(raw: RawInitAnswers): InitAnswers {
   const origins = [...new Set(splitList(raw.origins).map((o) => parseOrigin(o, 'origin')))];
   if (origins.length === 0) throw new CliError('give your site with --origin https://www.clinic.example');
   const relay = raw.relay ? parseOrigin(raw.relay, '--relay') : origins[0]!;
@@ -319,17 +322,6 @@ function ignoreInGit(dir: string, dataDir: string): void {
   const text = readFileSync(gitignore, 'utf8');
   if (text.split(/\r?\n/).some((line) => line.trim() === entry || line.trim() === entry.slice(0, -1))) return;
   appendFileSync(gitignore, `${text.endsWith('\n') || text === '' ? '' : '\n'}${entry}\n`);
-}
-
-/** Raw answers as flags give them; prompts fill in what is missing. */
-export interface RawInitAnswers {
-  origins: string[];
-  relay?: string | undefined;
-  destinations: string[];
-  ga4MeasurementId?: string | undefined;
-  webhookUrl?: string | undefined;
-  sandbox?: string | undefined;
-  consentDefault?: string | undefined;
 }
 
 /**
