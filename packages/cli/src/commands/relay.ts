@@ -81,7 +81,7 @@ export function parseTrustProxy(text: string): string[] {
 /** better-sqlite3 12 aborts the process on Node 24 when its thread exits (fixed in 13, which needs Node 22). */
 export function nodeVersionWarning(version = process.versions.node): string | undefined {
   if (Number(version.split('.')[0]) < 24) return undefined;
-  return `warning: Node ${version}: better-sqlite3 12 can abort the relay on Node 24 or later when its store thread stops (Assertion failed: (env) != nullptr). Run Node 20.19+ or 22 until Palisade moves to better-sqlite3 13.`;
+  return `warning: Node ${version}: better-sqlite3 12 can abort the relay on Node 24 or later when it or its store thread stops (Assertion failed: (env) != nullptr). Run Node 20.19+ or 22 until Palisade moves to better-sqlite3 13.`;
 }
 
 export async function runRelay(options: RelayCommandOptions): Promise<RunningRelay> {
