@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PayloadCipher, SqliteStore } from '@palisade/relay';
-import { BIN, DATA_KEY, ROOT, cliEnv, freePort, post, removeDir, runCli, tempDir, waitFor } from './helpers/processes.js';
+import { BIN, DATA_KEY, ROOT, cliEnv, post, removeDir, runCli, startDemoProcess, tempDir, waitFor } from './helpers/processes.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -239,17 +239,11 @@ describe('palisade keys and start-up checks', () => {
 describe('palisade start (the demo)', () => {
   it('brings up relay and sandbox; a curl-style event arrives de-identified', async () => {
     const d = dir();
-    const [port, sandboxPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--sandbox-port', String(sandboxPort), '--data-dir', d], {
-      env: { PATH: process.env.PATH ?? '', HOME: d },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
+    const demo = await startDemoProcess(d);
+    const { port, sandboxPort } = demo;
+    const out = demo.output;
     try {
-      await waitFor(async () => out.includes('Vendor sandbox'), 'demo start-up');
-      expect(out).toContain(`http://127.0.0.1:${port}`);
+      expect(out()).toContain(`http://127.0.0.1:${port}`);
       expect(statSync(join(d, 'dev-keys.json')).mode & 0o777).toBe(0o600);
       const r = await post(
         `http://127.0.0.1:${port}/v1/track`,
@@ -284,9 +278,9 @@ describe('palisade start (the demo)', () => {
       // Not a terminal: a banner, then the relay's log as JSON lines, with a line for the first
       // browser events and one per delivery batch.
       const version = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).version;
-      expect(out.split('\n')[0]).toBe(`Palisade ${version}, the demo: a clinic website, its first-party relay and a vendor sandbox, on this machine only`);
+      expect(out().split('\n')[0]).toBe(`Palisade ${version}, the demo: a clinic website, its first-party relay and a vendor sandbox, on this machine only`);
       const logs = await waitFor(async () => {
-        const lines = out
+        const lines = out()
           .split('\n')
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -296,41 +290,32 @@ describe('palisade start (the demo)', () => {
       expect(logs).toContainEqual(expect.objectContaining({ msg: 'delivered', destination: 'ga4-main', vendor: 'ga4', outcome: 'delivered' }));
       expect(logs.filter((l) => l.msg === 'first events from a browser')).toHaveLength(1);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await demo.stop();
     }
   });
 });
 
 describe('the relay log on a terminal', () => {
   it('is one readable line per entry, with the same fields and no JSON', async () => {
-    const d = dir();
-    const [port, sandboxPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--sandbox-port', String(sandboxPort), '--data-dir', d], {
-      env: { PATH: process.env.PATH ?? '', HOME: d, PALISADE_LOG_FORMAT: 'pretty' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
+    const demo = await startDemoProcess(dir(), { PALISADE_LOG_FORMAT: 'pretty' });
+    const { port } = demo;
+    const out = demo.output;
     try {
-      await waitFor(async () => out.includes('Vendor sandbox'), 'demo start-up');
       await post(
         `http://127.0.0.1:${port}/v1/track`,
         { event: 'Appointment Booked', anonymousId: 'visitor-1', properties: { email: 'canary.patient@example.org' } },
         'pk_dev_demo_clinic',
       );
-      await waitFor(async () => /delivered/.test(out), 'a delivery line');
-      const lines = out.split('\n');
+      await waitFor(async () => /delivered/.test(out()), 'a delivery line');
+      const lines = out().split('\n');
       expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
       expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: relay started \{.*"destinations":\["ga4-main","compliance-webhook"\]/));
       expect(lines).toContainEqual(
         expect.stringMatching(/INFO: delivered \{"destination":"(ga4-main|compliance-webhook)","vendor":"(ga4|webhook)","events":1,"outcome":"delivered"\}/),
       );
-      expect(out).not.toContain('canary.patient');
+      expect(out()).not.toContain('canary.patient');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await demo.stop();
     }
   });
 });

@@ -3,17 +3,16 @@
  * placeholders on the clinic's pages, and the vendor sandbox page a compliance reviewer reads.
  * Screenshots go to test-results/ for a person to look at.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
-import { BIN, ROOT, freePort, removeDir, tempDir, waitFor } from './helpers/processes.js';
+import { ROOT, removeDir, startDemoProcess, tempDir, waitFor, type DemoProcess } from './helpers/processes.js';
 
 const SHOTS = join(ROOT, 'test-results');
 let browser: Browser;
-let child: ChildProcess;
+let demo: DemoProcess;
 let site: string;
 let sandbox: string;
 const dirs: string[] = [];
@@ -22,26 +21,15 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const d = tempDir();
   dirs.push(d);
-  const [port, sandboxPort] = [await freePort(), await freePort()];
-  site = `http://127.0.0.1:${port}`;
-  sandbox = `http://127.0.0.1:${sandboxPort}`;
-  child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--sandbox-port', String(sandboxPort), '--data-dir', d], {
-    env: { PATH: process.env.PATH ?? '', HOME: d },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  await waitFor(async () => out.includes('Vendor sandbox'), 'demo start-up');
+  demo = await startDemoProcess(d);
+  site = `http://127.0.0.1:${demo.port}`;
+  sandbox = `http://127.0.0.1:${demo.sandboxPort}`;
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  await demo?.stop();
   dirs.forEach(removeDir);
 });
 

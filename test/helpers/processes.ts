@@ -216,3 +216,39 @@ export function runCli(args: string[], env = cliEnv()): Promise<{ code: number; 
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+export interface DemoProcess {
+  /** The relay (and demo site) and the vendor sandbox, on free loopback ports. */
+  port: number;
+  sandboxPort: number;
+  /** Everything the process printed so far, stdout and stderr. */
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `palisade start` as a user runs it, on free ports and a data directory of its own. */
+export async function startDemoProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<DemoProcess> {
+  const [port, sandboxPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--sandbox-port', String(sandboxPort), '--data-dir', dataDir], {
+    env: { PATH: process.env.PATH ?? '', HOME: dataDir, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`palisade start exited with ${child.exitCode}: ${output}`);
+      return output.includes('Vendor sandbox');
+    }, 'demo start-up');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, sandboxPort, output: () => output, stop };
+}

@@ -12,12 +12,12 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
 import { checkSiteRoot } from './serve-site.js';
-import type { AcceptedMessage } from './ingest/routes.js';
-import { buildIngestServer, ingestState, type IngestState, type ServerLimits } from './server.js';
+import { buildIngestServer, ingestState, type IngestServerOptions, type IngestState, type ServerLimits } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
 
-export interface RelayOptions {
+/** `trustProxy` and `observeAccepted` are the ingest server's options, passed through. */
+export interface RelayOptions extends Pick<IngestServerOptions, 'trustProxy' | 'observeAccepted'> {
   config: PalisadeConfig;
   maskingKey: Buffer;
   /** Destination settings with secrets resolved, by destination id. */
@@ -49,19 +49,6 @@ export interface RelayOptions {
   limits?: Partial<ServerLimits>;
   /** SHA-256 of the config file's bytes, recorded as the first config version. */
   configSha256?: string;
-  /**
-   * Addresses (IPs or CIDR ranges) of reverse proxies in front of the relay: from them, and only
-   * from them, the client's address is taken from X-Forwarded-For, so per-client limits (body
-   * budget, tracker sightings) apply per visitor rather than to the proxy as one client. Never
-   * "any": a header anyone can send must not choose whose budget a request spends.
-   */
-  trustProxy?: string[];
-  /**
-   * The demo only (`palisade start`): each accepted message as the client sent it, with the
-   * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
-   * runs in this process and keeps nothing; a production relay never sets it.
-   */
-  observeAccepted?: (accepted: AcceptedMessage[]) => void;
 }
 
 /** A validated config with its secrets resolved, ready to replace the running one. */

@@ -15,12 +15,11 @@ import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES } from './ingest/parse-body.js';
 import { sendError } from './http-errors.js';
 import { BODIES_BUSY, BodyBudget, bodyReader } from './ingest/read-body.js';
-import { registerIngestRoutes } from './ingest/routes.js';
+import { registerIngestRoutes, type IngestRouteOptions } from './ingest/routes.js';
 import { basicUser } from './ingest/write-key.js';
 import { registerReportRoute, TrackerInventory } from './trackers/inventory.js';
 import type { PrivacyRules } from './pipeline/transform.js';
 import { bearerMatches } from './metrics-auth.js';
-import type { AcceptedMessage } from './ingest/routes.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
@@ -90,19 +89,14 @@ export const DEFAULT_LIMITS: ServerLimits = {
   sightingsPerMinute: 120,
 };
 
-export interface IngestServerOptions {
+/** `observeAccepted` is the ingest routes' own option, passed through. */
+export interface IngestServerOptions extends Pick<IngestRouteOptions, 'observeAccepted'> {
   state: () => IngestState;
   store: Store;
   metrics: RelayMetrics;
   logger: Logger;
   /** Called after rows were committed, so delivery starts without waiting for a poll. */
   onCommitted: (destinationIds: Set<string>) => void;
-  /**
-   * The demo only (`palisade start`): each accepted message as the client sent it, with the
-   * timestamp the pipeline gave it, so the vendor sandbox can show it beside what vendors got. It
-   * runs in this process and keeps nothing; a production relay never sets it.
-   */
-  observeAccepted?: (accepted: AcceptedMessage[]) => void;
   /** The browser SDK to serve at /palisade.js, when built. */
   sdk?: SdkAsset;
   /** A website to serve from this listener (the demo clinic), and paths it must never serve. */

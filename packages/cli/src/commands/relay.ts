@@ -10,7 +10,8 @@ import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
 import { cliLogger } from '../log.js';
 
-export interface RelayCommandOptions {
+/** `trustProxy` (`--trust-proxy`) and `observeAccepted` (the demo) pass through to the relay. */
+export interface RelayCommandOptions extends Pick<RelayOptions, 'trustProxy' | 'observeAccepted'> {
   configPath: string;
   dataDir: string;
   host: string;
@@ -21,10 +22,6 @@ export interface RelayCommandOptions {
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
   /** A website to serve from the public listener (`--site DIR`; the demo in `start`). */
   siteDir?: string;
-  /** Reverse proxies whose X-Forwarded-For is believed (`--trust-proxy`). */
-  trustProxy?: string[];
-  /** The demo's view of what browsers sent (see RelayOptions.observeAccepted). */
-  observeAccepted?: RelayOptions['observeAccepted'];
 }
 
 /** The built SDK bundle, when the sdk package is installed and built. */
