@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Received } from '@palisade/vendor-sandbox';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
-import { BIN, ROOT, freePort, removeDir, tempDir, waitFor } from './helpers/processes.js';
+import { BIN, ROOT, freePort, removeDir, runCli, tempDir, waitFor } from './helpers/processes.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -49,17 +49,8 @@ function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...extra };
 }
 
-/** Runs a command to its end. */
-function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: baseEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** Runs a command to its end, in `cwd`, with only the environment the guide gives it. */
+const run = (args: string[], env: Record<string, string>, cwd: string) => runCli(args, baseEnv(env), cwd);
 
 /** Starts a long-running command and waits until `ready` answers. */
 async function serve(args: string[], env: Record<string, string>, cwd: string, ready: string): Promise<() => string> {

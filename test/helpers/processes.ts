@@ -206,9 +206,9 @@ export function webhookEvents(items: Received[]): Array<Record<string, any>> {
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], env = cliEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(args: string[], env = cliEnv(), cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
