@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `palisade` command. Errors print one line (or one line per config problem) and exit 1. */
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cspHeaders, databasePath, generateKey, loadConfigFile, migrateDatabaseFile } from '@palisade/relay';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
@@ -13,6 +13,7 @@ import { runSandbox } from './commands/sandbox.js';
 import { runStart } from './commands/start.js';
 import { COMMANDS, checkOptions, commandHelp, overview } from './help.js';
 import { prepareKeys } from './keys.js';
+import { cliVersion } from './version.js';
 
 const env = process.env as Record<string, string | undefined>;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -80,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, sub, arg] = positionals;
   const dataDir = values['data-dir'] ?? env.PALISADE_DATA_DIR ?? '.palisade';
   if (values.version) {
-    say(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    say(cliVersion());
     return 0;
   }
   if (command === undefined || (command === 'help' && sub === undefined)) {
@@ -134,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
     case 'relay': {
       const configPath = values.config ?? env.PALISADE_CONFIG;
       if (!configPath) throw new CliError('relay needs --config FILE (or PALISADE_CONFIG)');
+      const trustProxy = values['trust-proxy'] ?? env.PALISADE_TRUST_PROXY;
       const relay = await runRelay({
         configPath,
         dataDir,
@@ -142,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
         env,
         log: note,
         ...(values.site ? { siteDir: values.site } : {}),
-        ...(values['trust-proxy'] || env.PALISADE_TRUST_PROXY ? { trustProxy: parseTrustProxy((values['trust-proxy'] ?? env.PALISADE_TRUST_PROXY)!) } : {}),
+        ...(trustProxy !== undefined ? { trustProxy: parseTrustProxy(trustProxy) } : {}),
       });
       onSignals(relay.stop);
       return -1;

@@ -2,12 +2,12 @@
  * `palisade start`: the demo on one machine. Vendor sandbox on :8789, relay on :8787 with the
  * demo clinic's config, development keys generated into the data directory.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@palisade/vendor-sandbox';
 import type { PalisadeConfig } from '@palisade/schema';
 import type { Env } from '@palisade/relay';
 import { loadOrCreateDevKeys } from '../keys.js';
+import { cliVersion } from '../version.js';
 import { runRelay, type RunningRelay } from './relay.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../../demo-site/', import.meta.url));
@@ -50,8 +50,7 @@ export async function runStart(options: StartOptions) {
   if (options.env.NODE_ENV === 'production') {
     options.log('palisade start is the local demo; use palisade relay --config FILE in production');
   }
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  options.log(`Palisade ${version}, the demo: a clinic website, its first-party relay and a vendor sandbox, on this machine only`);
+  options.log(`Palisade ${cliVersion()}, the demo: a clinic website, its first-party relay and a vendor sandbox, on this machine only`);
   options.log('');
   const dev = loadOrCreateDevKeys(options.dataDir);
   options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
