@@ -53,6 +53,7 @@ export function ingestState(config: PalisadeConfig, destinations: ActiveDestinat
           libraries: new Set(privacy.libraries),
           maxValueLength: privacy.maxValueLength,
           maxValueLengths: privacy.maxValueLengths,
+          phoneCountryCode: privacy.phoneCountryCode,
         },
       },
     ]),

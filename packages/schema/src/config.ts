@@ -136,6 +136,17 @@ export const mappingSchema = z.strictObject({
 });
 export type MappingConfig = z.output<typeof mappingSchema>;
 
+/**
+ * Identifier classes beyond the opaque masked ids (class A) every destination gets:
+ *  - clickIds (class B): the vendor's own click id (gclid, fbc, ttclid, li_fat_id, msclkid);
+ *  - contactHashes (class C): SHA-256 of the visitor's normalized email and phone.
+ * Neither is ever sent unless opted in here, and then only for an event that carries the
+ * visitor's patient authorization (consent category `authorization`, denied under GPC).
+ */
+const identifierOptIn = z.enum(['never', 'with-authorization']).default('never');
+export const identifiersSchema = z.strictObject({ clickIds: identifierOptIn, contactHashes: identifierOptIn }).default({ clickIds: 'never', contactHashes: 'never' });
+export type IdentifiersConfig = z.output<typeof identifiersSchema>;
+
 const destinationBase = {
   id: z.string().regex(DESTINATION_ID, 'destination ids are lower-case letters, digits, - and _'),
   enabled: z.boolean().default(true),
@@ -145,6 +156,7 @@ const destinationBase = {
   /** The consent category a visitor must grant; `none` for strictly necessary processing. */
   consent: z.enum(['analytics', 'advertising', 'functional', 'none']).default('analytics'),
   allow: z.record(environmentName, allowlistSchema).default({}),
+  identifiers: identifiersSchema,
   mapping: mappingSchema.optional(),
   delivery: deliverySchema,
 };
@@ -177,6 +189,7 @@ const PRIVACY_DEFAULTS = {
   maxValueLength: 1024,
   maxValueLengths: {},
   libraries: [],
+  phoneCountryCode: '1',
 };
 
 export const privacySchema = z
@@ -189,6 +202,14 @@ export const privacySchema = z
     maxValueLengths: z.record(z.string().regex(PROPERTY_PATH, 'property paths are dotted names such as appointment.clinic_id'), z.number().int().min(1).max(65_536)).default({}),
     /** Library names (context.library.name) forwarded besides the known SDKs. */
     libraries: z.array(z.string().min(1).max(64)).default([]),
+    /**
+     * Country calling code for phone numbers written without one (`(555) 010-4477`), used only
+     * when a contact hash is sent under a patient authorization.
+     */
+    phoneCountryCode: z
+      .string()
+      .regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')
+      .default(PRIVACY_DEFAULTS.phoneCountryCode),
   })
   .default(PRIVACY_DEFAULTS);
 

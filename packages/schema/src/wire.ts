@@ -49,10 +49,16 @@ export const contextSchema = z
     consent: z
       .object({
         categoryPreferences: z.record(z.string(), z.boolean()).optional(),
+        /** The browser's Global Privacy Control signal: denies advertising and authorization. */
+        gpc: z.boolean().optional(),
+        /** The visitor's region where the site knows it (`US-CA`); checked by the relay. */
+        region: z.string().max(16).optional(),
       })
       .loose()
       .optional(),
     campaign: jsonObject.optional(),
+    /** Ad click ids the SDK kept from landing URLs (`gclid`, `fbc`, ...); each checked by the relay. */
+    clickIds: jsonObject.optional(),
     /** Session id (number, e.g. the session start in seconds) as GA4 and Amplitude need it. */
     sessionId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).optional(),
     /** Source of an event produced by a tag shim (gtag, fbq, ...), set by the SDK. */

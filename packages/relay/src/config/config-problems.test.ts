@@ -30,7 +30,7 @@ destinations:
     ).toEqual(
       [
         'environments.production.allowedOrigin: unknown key; did you mean allowedOrigins?',
-        'destinations[0].type: unknown destination type "ga5"; did you mean ga4? (known: ga4, webhook)',
+        'destinations[0].type: unknown destination type "ga5"; did you mean ga4? (known: ga4, meta, google-ads, tiktok, linkedin, microsoft-ads, webhook)',
         // A bad type does not hide the rest of its destination.
         'destinations[0].colour: unknown key',
         'destinations[0].hipaa: must be a map of keys and values, not text',
@@ -43,7 +43,7 @@ destinations:
 
   it('says what a missing type may be', () => {
     expect(problems('environments: { production: { writeKey: pk_live_0123456789 } }\nmasking: { key: env:K }\ndestinations: [{ id: x, settings: {} }]')).toContain(
-      'destinations[0].type: is required: one of ga4, webhook',
+      'destinations[0].type: is required: one of ga4, meta, google-ads, tiktok, linkedin, microsoft-ads, webhook',
     );
   });
 

@@ -8,7 +8,7 @@ import { applyMapping } from '../destinations/mapping.js';
 import { isStoredEvent, recheck } from '../pipeline/stored-event.js';
 
 export type VendorPayload =
-  | { payload: unknown; batchKey: string }
+  | { payload: unknown; batchKey: string; decision?: string }
   /** Not sent under today's policy or mapping, or the vendor has no place for it: removed, counted. */
   | { dropped: string }
   /** The row cannot be read as a stored event: kept in dead letters. */
@@ -23,7 +23,7 @@ export type VendorPayload =
  * batch key. An upgrade loses no queued event, and sends nothing a
  * connector cannot read.
  */
-export function vendorPayload(stored: unknown, destination: ActiveDestination, legacy?: { batchKey: string }): VendorPayload {
+export function vendorPayload(stored: unknown, destination: ActiveDestination, legacy?: { batchKey: string }, now = Date.now()): VendorPayload {
   if (legacy !== undefined && !isStoredEvent(stored)) {
     const own = destination.connector.readsLegacyPayload?.(stored) === true;
     return own ? { payload: stored, batchKey: legacy.batchKey } : { dropped: 'stored by an earlier release in a format this destination does not take' };
@@ -33,5 +33,5 @@ export function vendorPayload(stored: unknown, destination: ActiveDestination, l
   if ('dropped' in checked) return checked;
   const mapped = applyMapping(checked.event, destination.mapping);
   if ('dropped' in mapped) return mapped;
-  return destination.connector.format(mapped, destination.settings);
+  return destination.connector.format(mapped, destination.settings, { now });
 }

@@ -156,7 +156,7 @@ export class DeliveryWorker {
     const add = (map: Map<string, number[]>, reason: string, id: number) => map.set(reason, [...(map.get(reason) ?? []), id]);
     for (const row of rows) {
       try {
-        const result = vendorPayload(row.payload, destination, row.format === 0 ? { batchKey: row.batchKey } : undefined);
+        const result = vendorPayload(row.payload, destination, row.format === 0 ? { batchKey: row.batchKey } : undefined, this.#o.now());
         if ('unreadable' in result) add(broken, result.unreadable, row.id);
         else if ('dropped' in result) add(dropped, result.dropped, row.id);
         else items.push({ row, payload: result.payload, batchKey: result.batchKey, bytes: row.bytes });

@@ -5,6 +5,7 @@
  * validation and the pipeline into stored events, then `vendorPayload` (recheck, mapping, format)
  * and the connector's request or write, as the delivery worker does.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CleanEvent } from '../pipeline/clean-event.js';
 import { testRules, TEST_MASTER_KEY } from '../pipeline/pipeline.fixture.js';
@@ -25,8 +26,37 @@ export interface ContractFixture {
   requests: Array<{ name: string; events: CleanEvent[]; expect: { url?: string; headers?: Record<string, string>; body: unknown } }>;
   /** Recorded vendor responses for a batch of `batch` events, and their outcome. */
   responses: Array<{ name: string; response: VendorResponse; batch: number; expect: BatchOutcome }>;
+  /** More of the destination's config: identifier opt-ins, a mapping of conversion ids. */
+  destination?: Record<string, unknown>;
+  /**
+   * The vendor matches only by click ids or contact hashes (Google Ads, LinkedIn): without a
+   * patient authorization nothing is sent at all.
+   */
+  authorizedOnly?: boolean;
 }
 
+/** An authorized visitor's consent and identifiers, as the pipeline stores them. */
+const AUTHORIZED = { analytics: true, advertising: true, authorization: true, gpc: false };
+const IDENTIFIERS = {
+  clickIds: { gclid: 'Cj0KCQiAcontract', fbc: 'fb.1.1764000000000.IwARcontract', ttclid: 'E.C.P.contract', li_fat_id: 'contract-li-fat-id', msclkid: 'contractmsclkid0' },
+  emailSha256: 'a'.repeat(64),
+  phoneSha256: 'b'.repeat(64),
+};
+
+/** A canary and the forms a careless pipeline would let it out in: hashed without a key, normalized first. */
+function canaryForms(canary: string): string[] {
+  const forms = new Set([canary, canary.toLowerCase(), canary.replace(/\D/g, ''), `+1${canary.replace(/\D/g, '')}`]);
+  const out: string[] = [];
+  for (const form of forms) {
+    if (form.length < 4) continue;
+    out.push(form, encodeURIComponent(form));
+    for (const algorithm of ['sha256', 'sha1', 'md5']) out.push(createHash(algorithm).update(form).digest('hex'));
+  }
+  return out;
+}
+
+/** The fixtures' events happened minutes before this delivery time. */
+const CONTRACT_NOW = Date.parse('2026-11-24T10:00:00.000Z');
 const CANARIES = ['jane.canary@example.com', '(555) 010-4477', '078-05-1120', '1961-04-12', '198.51.100.77', 'Janet Canaryworth', 'MRN-88231947'];
 const PROPS = ['email', 'phone', 'ssn', 'dob', 'ip', 'name', 'mrn'];
 /** The screen catches the first five kinds in clear; names and record numbers only a mask can hide. */
@@ -38,14 +68,14 @@ function destinationFor(connector: Connector, fixture: ContractFixture, allow: R
   const config = schema.parse({
     environments: { production: { writeKey: 'pk_contract_0123', allowedOrigins: ['https://clinic.example'] } },
     masking: { key: 'env:K' },
-    destinations: [{ id: 'contract', type: connector.type, settings: fixture.settings.config, allow: { production: allow } }],
+    destinations: [{ id: 'contract', type: connector.type, settings: fixture.settings.config, allow: { production: allow }, ...fixture.destination }],
   }) as PalisadeConfig;
   return activateDestination(config, config.destinations[0]!, TEST_MASTER_KEY, fixture.settings.resolved, connector);
 }
 
 /** What the worker sends for these payloads: the request text (http) or the written JSON (sink). */
 function wire(connector: Connector, payloads: unknown[], settings: Record<string, unknown>): OutboundRequest | { body: string } {
-  if (connector.kind === 'http') return connector.buildRequest(payloads, settings, { now: new Date('2026-11-24T10:00:00.000Z') });
+  if (connector.kind === 'http') return connector.buildRequest(payloads, settings, { now: new Date(CONTRACT_NOW) });
   return { body: JSON.stringify(payloads) };
 }
 
@@ -81,7 +111,7 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
           groupProperties: allowAll(recorded.events, 'traits'),
         });
         const payloads = recorded.events.map((e) => {
-          const result = vendorPayload(stored(e), destination);
+          const result = vendorPayload(stored(e), destination, undefined, CONTRACT_NOW);
           if (!('payload' in result)) throw new Error(`not sent: ${JSON.stringify(result)}`);
           return result.payload;
         });
@@ -104,9 +134,10 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
           timestamp: '2026-11-24T09:59:00.000Z',
           properties: { service_line: 'x'.repeat(200) },
           traits: {},
-          context: {},
+          context: { consent: AUTHORIZED, page: { url: 'https://clinic.example/book' } },
+          identifiers: IDENTIFIERS,
         };
-        const result = vendorPayload(stored(event), destination);
+        const result = vendorPayload(stored(event), destination, undefined, CONTRACT_NOW);
         if (!('payload' in result)) throw new Error('not sent');
         return { ...result, bytes: JSON.stringify(result.payload).length };
       });
@@ -142,6 +173,9 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       const destination = destinationFor(connector, fixture, everything);
       const canaryProps = Object.fromEntries(PROPS.map((p, i) => [p, CANARIES[i]]));
       const context = {
+        // Click ids and advertising consent, but no patient authorization: no class B or C may leave.
+        clickIds: { gclid: 'Cj0KCQiAcanaryclick', fbc: 'fb.1.1764000000000.IwARcanaryclick', ttclid: 'E.C.P.canaryclick', li_fat_id: 'canaryclick-li', msclkid: 'canaryclickms' },
+        consent: { categoryPreferences: { analytics: true, advertising: true, functional: true }, gpc: false },
         ip: '198.51.100.77',
         userAgent: `Mozilla/5.0 ${CANARIES[0]}`,
         locale: `en-US-x-${CANARIES[5]}`,
@@ -167,15 +201,20 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       expect(rejected).toEqual([]);
       const { rows } = toOutbox(messages, [destination], 'production', testRules(), '2026-11-24T10:00:00.000Z');
       expect(rows.length).toBe(raw.length);
-      const payloads = rows.map((r) => vendorPayload(JSON.parse(JSON.stringify(r.payload)), destination)).flatMap((p) => ('payload' in p ? [p.payload] : []));
+      const payloads = rows
+        .map((r) => vendorPayload(JSON.parse(JSON.stringify(r.payload)), destination, undefined, CONTRACT_NOW))
+        .flatMap((p) => ('payload' in p ? [p.payload] : []));
+      if (fixture.authorizedOnly) {
+        // Without an authorization there is no identifier this vendor may match on: nothing goes.
+        expect(payloads).toEqual([]);
+        return;
+      }
       expect(payloads.length).toBeGreaterThan(0);
       const request = wire(connector, payloads, destination.settings);
-      const text = JSON.stringify(request);
-      for (const canary of CANARIES) {
-        expect(text).not.toContain(canary);
-        expect(text).not.toContain(encodeURIComponent(canary));
-      }
-      expect(text).not.toContain('Canaryworth');
+      const text = JSON.stringify(request).toLowerCase();
+      for (const canary of CANARIES) for (const form of canaryForms(canary)) expect(text).not.toContain(form.toLowerCase());
+      expect(text).not.toContain('canaryworth');
+      expect(text).not.toContain('canaryclick');
     });
   });
 }

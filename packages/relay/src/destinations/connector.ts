@@ -45,6 +45,7 @@
  * sandbox. Every registered connector runs the contract suite (connector.contract.ts).
  */
 import type { z } from 'zod';
+import type { IdentifierSupport } from '../pipeline/identifiers.js';
 import type { MappedEvent, Mapping } from './mapping.js';
 
 export interface OutboundRequest {
@@ -69,7 +70,11 @@ export type BatchOutcome =
   /** The vendor refused the batch for some event in it: send the halves separately. */
   | { kind: 'split'; reason: string };
 
-export type FormatResult<P> = { payload: P; batchKey: string } | { dropped: string };
+/**
+ * `decision`: how the event was sent in words a compliance reader follows (the consent
+ * compiler's "ad_user_data=DENIED because GPC"); recorded with the delivery in the delivery log.
+ */
+export type FormatResult<P> = { payload: P; batchKey: string; decision?: string } | { dropped: string };
 
 /** Short-lived credentials from `auth.obtain`. */
 export interface Credentials {
@@ -94,7 +99,13 @@ interface ConnectorBase<Settings, Payload> {
   defaultMapping: Mapping;
   /** The vendor's own per-request limits. */
   limits: { maxEvents: number; maxBytes: number };
-  format(event: MappedEvent, settings: Settings): FormatResult<Payload>;
+  /**
+   * What the vendor can take beyond masked ids: its click ids (class B) and how it normalizes
+   * contact details before hashing (class C). Absent: masked ids only, whatever the config says.
+   */
+  identifiers?: IdentifierSupport;
+  /** `now`: the delivery time in epoch ms, for vendors that refuse events older than a limit. */
+  format(event: MappedEvent, settings: Settings, context: { now: number }): FormatResult<Payload>;
   /**
    * Whether a payload stored by a release before connector v2 (outbox format 0) is this vendor's
    * own request format; such rows are sent as they are. Connectors newer than v2 leave it out.

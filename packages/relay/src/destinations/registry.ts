@@ -6,9 +6,14 @@
 import type { z } from 'zod';
 import type { Connector } from './connector.js';
 import { ga4Connector } from './ga4/index.js';
+import { googleAdsConnector } from './google-ads/index.js';
+import { linkedinConnector } from './linkedin/index.js';
+import { metaConnector } from './meta/index.js';
+import { microsoftAdsConnector } from './microsoft-ads/index.js';
+import { tiktokConnector } from './tiktok/index.js';
 import { webhookConnector } from './webhook/index.js';
 
-export const connectors: readonly Connector[] = [ga4Connector, webhookConnector];
+export const connectors: readonly Connector[] = [ga4Connector, metaConnector, googleAdsConnector, tiktokConnector, linkedinConnector, microsoftAdsConnector, webhookConnector];
 
 export function connectorFor(type: string): Connector {
   const connector = connectors.find((c) => c.type === type);

@@ -14,10 +14,12 @@
  *  - library: only a known SDK name (or one the config allowlists) with a version-like version;
  *  - sessionId: only a time within the last 30 days (seconds or milliseconds, as SDKs send it);
  *  - shim: only one of the tag shims the SDK has;
+ *  - consent: the categories as booleans, GPC, and a US state only (consent-state.ts);
  *  - user agent: browser family, major version and OS family.
  */
 import type { Message } from '@palisade/schema';
 import type { CleanContext } from './clean-event.js';
+import { consentState } from './consent-state.js';
 import { phiKind } from './looks-like-phi.js';
 import { reduceUserAgent } from './reduce-user-agent.js';
 import { reduceReferrer, sanitizePath, sanitizeSearch, sanitizeUrl } from './sanitize-url.js';
@@ -182,5 +184,7 @@ export function cleanContext(message: Message, reducer: ContextReducer, received
   const lib = library(raw.library, reducer.rules);
   if (lib) out.library = lib;
   if (typeof raw.shim === 'string' && SHIMS.has(raw.shim)) out.shim = raw.shim;
+  const consent = consentState(message);
+  if (consent !== undefined) out.consent = consent;
   return out;
 }

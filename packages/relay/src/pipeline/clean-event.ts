@@ -4,6 +4,8 @@
  */
 import type { MessageType } from '@palisade/schema';
 import type { CleanObject } from './allowlist.js';
+import type { ConsentState } from './consent-state.js';
+import type { EventIdentifiers } from './identifiers.js';
 
 export interface CleanContext {
   page?: { url?: string; path?: string; referrer?: string; title?: string; search?: string };
@@ -17,6 +19,8 @@ export interface CleanContext {
   library?: { name: string; version?: string };
   campaign?: { source?: string; medium?: string; name?: string };
   shim?: string;
+  /** The visitor's consent when the message carried it: what the consent compiler reads. */
+  consent?: ConsentState;
 }
 
 export interface CleanEvent {
@@ -36,4 +40,9 @@ export interface CleanEvent {
   /** identify: allowed user traits; group: allowed group traits. */
   traits: CleanObject;
   context: CleanContext;
+  /**
+   * Click ids and contact hashes (identifier classes B and C): only for an event with a patient
+   * authorization, to a destination that opted in (pipeline/identifiers.ts). Usually absent.
+   */
+  identifiers?: EventIdentifiers;
 }

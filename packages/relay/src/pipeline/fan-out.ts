@@ -56,7 +56,7 @@ export function toOutbox(messages: Message[], destinations: ActiveDestination[],
   const receivedMs = Date.parse(receivedAt);
   const reducer = new ContextReducer(rules);
   for (const d of destinations) {
-    const ctx = { environment, rules, mask: memoized(d.mask), eventId: d.eventId, receivedAt };
+    const ctx = { environment, rules, mask: memoized(d.mask), eventId: d.eventId, receivedAt, ...(d.connector.identifiers ? { identifiers: d.connector.identifiers } : {}) };
     let n = 0;
     for (let i = 0; i < messages.length; i++) {
       const admission = admit(messages[i]!, keys[i]!, d.config, environment);

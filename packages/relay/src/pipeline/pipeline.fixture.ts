@@ -26,6 +26,7 @@ export function destination(overrides: Record<string, unknown> = {}): Destinatio
 export function testRules(overrides: Partial<PrivacyRules> = {}): PrivacyRules {
   return {
     keepQueryParams: new Set(['utm_source', 'utm_medium', 'utm_campaign']),
+    phoneCountryCode: '1',
     pageOrigins: new Set(['https://clinic.example']),
     libraries: new Set(),
     maxValueLength: 1024,

@@ -13,6 +13,7 @@ import type { DestinationConfig } from '@palisade/schema';
 import type { CleanObject, CleanValue, JsonPrimitive } from './allowlist.js';
 import type { CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
+import { recheckIdentifiers } from './identifiers.js';
 import { phiKind } from './looks-like-phi.js';
 
 export const STORED_EVENT_VERSION = 1;
@@ -97,5 +98,9 @@ export function recheck(stored: StoredEvent, destination: DestinationConfig, mas
     event.context.page = page;
   }
   if (destination.hipaa.enabled || !allow.userAgent) delete event.context.userAgentFull;
+  // Click ids and contact hashes only while the destination still opts into them.
+  const identifiers = recheckIdentifiers(event.identifiers, destination.identifiers);
+  if (identifiers === undefined) delete event.identifiers;
+  else event.identifiers = identifiers;
   return { event };
 }

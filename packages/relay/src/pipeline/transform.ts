@@ -15,11 +15,14 @@ import { applyAllowlist, type AllowlistResult, type CleanObject } from './allowl
 import { cleanContext, ContextReducer, type ContextRules } from './clean-context.js';
 import type { CleanContext, CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
+import { entitledIdentifiers, type IdentifierSupport } from './identifiers.js';
 import { phiKind } from './looks-like-phi.js';
 import { screenedUserAgent } from './reduce-user-agent.js';
 
 /** What the config says about values and context, for one environment. */
 export interface PrivacyRules extends ContextRules {
+  /** Country calling code for phone numbers written without one (contact hashes only). */
+  phoneCountryCode: string;
   /** Longest string forwarded, in characters, unless the property has its own limit. */
   maxValueLength: number;
   /** Per property path. */
@@ -35,6 +38,8 @@ export interface PipelineContext {
   eventId: (messageId: string) => string;
   /** Server time of receipt (ISO). */
   receivedAt: string;
+  /** What the destination's vendor takes beyond masked ids (its connector's declaration). */
+  identifiers?: IdentifierSupport;
 }
 
 export type TransformResult = { event: CleanEvent } | { dropped: DropReason };
@@ -87,7 +92,10 @@ export function correctedTimestamp(message: Message, receivedAt: string, receive
 
 function consentGranted(message: Message, category: DestinationConfig['consent']): boolean {
   if (category === 'none') return true;
-  const preferences = message.context?.consent?.categoryPreferences;
+  const consent = message.context?.consent;
+  // GPC is an opt-out of sale and sharing: no advertising destination, whatever else is set.
+  if (category === 'advertising' && consent?.gpc === true) return false;
+  const preferences = consent?.categoryPreferences;
   // No consent information: a server-side source, responsible for its own lawful basis.
   if (preferences === undefined) return true;
   return preferences[category] === true;
@@ -197,5 +205,7 @@ export function buildCleanEvent(
   if (message.type === 'alias') event.previousId = ctx.mask(message.previousId);
   const pageName = (message.type === 'page' || message.type === 'screen') && allow.pageTitle ? freeText(message.name, 200, screen) : undefined;
   if (pageName) event.name = pageName;
+  const identifiers = entitledIdentifiers(message, context.consent, destination.identifiers, ctx.identifiers, rules.phoneCountryCode);
+  if (identifiers !== undefined) event.identifiers = identifiers;
   return { event, refused: result.refused, masked: result.masked };
 }

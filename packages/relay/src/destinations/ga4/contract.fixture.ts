@@ -40,6 +40,8 @@ export const fixture: ContractFixture = {
         body: {
           client_id: 'k1:anon',
           user_id: 'k1:user',
+          // The recorded events carry no consent: nothing about the person is for advertising.
+          consent: { ad_user_data: 'DENIED', ad_personalization: 'DENIED' },
           events: [
             {
               name: 'appointment_booked',

@@ -8,7 +8,7 @@ import { ga4EventName, ga4Name } from './names.js';
 const map = (e: CleanEvent, mapping = ga4Connector.defaultMapping) => {
   const mapped = applyMapping(e, mapping);
   if ('dropped' in mapped) return mapped;
-  return ga4Connector.format(mapped as MappedEvent, settings);
+  return ga4Connector.format(mapped as MappedEvent, settings, { now: now.getTime() });
 };
 
 const settings = { measurementId: 'G-TEST1234', apiSecret: 'sekrit', endpoint: 'http://127.0.0.1:9/ga4/' };
@@ -46,10 +46,12 @@ describe('GA4 connector', () => {
   it('maps a clean event with session_id and engagement_time_msec in params', () => {
     const mapped = map(event());
     expect(mapped).toEqual({
-      batchKey: 'k1:anon|k1:user',
+      batchKey: 'k1:anon|k1:user|DENIED',
+      decision: 'ad_user_data=DENIED, ad_personalization=DENIED because the event carried no consent',
       payload: {
         client_id: 'k1:anon',
         user_id: 'k1:user',
+        consent: { ad_user_data: 'DENIED', ad_personalization: 'DENIED' },
         events: [
           {
             name: 'appointment_booked',

@@ -17,6 +17,8 @@ export function mergeGa4Payloads(payloads: Ga4Payload[], now: Date): Ga4Payload 
   const first = payloads[0]!;
   const merged: Ga4Payload = { client_id: first.client_id, events: [] };
   if (first.user_id !== undefined) merged.user_id = first.user_id;
+  // Payloads of one batch share their consent (it is part of the batch key).
+  if (first.consent !== undefined) merged.consent = first.consent;
   const oldest = now.getTime() - GA4_LIMITS.maxBackdateMs;
   for (const p of payloads) {
     for (const e of p.events) {

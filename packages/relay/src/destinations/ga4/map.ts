@@ -8,6 +8,7 @@ import type { CleanValue } from '../../pipeline/allowlist.js';
 import type { CleanEvent } from '../../pipeline/clean-event.js';
 import type { FormatResult } from '../connector.js';
 import type { MappedEvent } from '../mapping.js';
+import { ga4Consent } from '../consent-fields.js';
 import { ga4EventName, ga4Name } from './names.js';
 import { GA4_LIMITS, PARAM_VALUE_LIMITS, type Ga4ParamValue, type Ga4Payload } from './payload.js';
 
@@ -70,6 +71,8 @@ export function formatGa4(mapped: MappedEvent): FormatResult<Ga4Payload> {
     events: [{ name, params, timestamp_micros: Date.parse(event.timestamp) * 1000 }],
   };
   if (event.userId !== undefined) payload.user_id = event.userId;
+  const consent = ga4Consent(event.context.consent);
+  payload.consent = consent.fields;
   if (event.type === 'identify') {
     const properties: Record<string, Ga4ParamValue> = {};
     addParams(properties, mapped.params, GA4_LIMITS.userProperties, 24, GA4_LIMITS.userPropertyValueLength);
@@ -77,6 +80,7 @@ export function formatGa4(mapped: MappedEvent): FormatResult<Ga4Payload> {
       payload.user_properties = Object.fromEntries(Object.entries(properties).map(([k, value]) => [k, { value }]));
     }
   }
-  // One MP request carries one client_id and user_id, so events batch only with their own.
-  return { payload, batchKey: `${payload.client_id}|${payload.user_id ?? ''}` };
+  // One MP request carries one client_id, user_id and consent: events batch only with their own.
+  const batchKey = `${payload.client_id}|${payload.user_id ?? ''}|${consent.fields.ad_user_data}`;
+  return { payload, batchKey, decision: consent.decision };
 }

@@ -11,6 +11,8 @@ export interface Ga4Payload {
   client_id: string;
   user_id?: string;
   user_properties?: Record<string, { value: Ga4ParamValue }>;
+  /** From the consent compiler (consent-fields.ts). */
+  consent?: { ad_user_data: 'GRANTED' | 'DENIED'; ad_personalization: 'GRANTED' | 'DENIED' };
   events: Ga4Event[];
 }
 
