@@ -4,12 +4,17 @@
  * the message the browser sent beside it. Filters are query parameters (`?vendor=ga4&event=page`),
  * so the page needs no script. The JSON API (/api/received) stays for tests.
  */
+import { AD_VENDORS, identifierClasses } from './ads/index.js';
 import type { Received, Recorder, SentMessage } from './recorder.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-const VENDOR_LABELS: Record<string, string> = { ga4: 'Google Analytics 4 (Measurement Protocol)', webhook: 'Signed webhook' };
+const VENDOR_LABELS: Record<string, string> = {
+  ga4: 'Google Analytics 4 (Measurement Protocol)',
+  webhook: 'Signed webhook',
+  ...Object.fromEntries(AD_VENDORS.map((v) => [v.name, v.label])),
+};
 /** A masked value: the key id, a colon, and a base64url HMAC. */
 const MASKED = /^[a-z0-9]{1,8}:[A-Za-z0-9_-]{16,}$/;
 const SHOWN_PER_VENDOR = 100;
@@ -25,6 +30,8 @@ export interface ReceivedEvent {
   timestampMs?: number;
   fields: Array<[string, unknown]>;
   problems: string[];
+  /** Ad platforms: the click id (B) and contact hash (C) fields the event carried. */
+  classes?: { b: string[]; c: string[] };
 }
 
 /** Deeper values are shown as JSON: anyone can post to the sandbox, and the page must render. */
@@ -65,7 +72,28 @@ export function receivedEvents(item: Received): ReceivedEvent[] {
       problems: [],
     }));
   }
+  const ad = AD_VENDORS.find((v) => v.name === item.vendor);
+  if (ad) {
+    const problems = (item.validation as { problems?: string[] } | undefined)?.problems ?? [];
+    return ad.events(body).map((e) => ({
+      ...base,
+      name: e.name,
+      ...(e.timestampMs !== undefined ? { timestampMs: e.timestampMs } : {}),
+      fields: flatten(e.event),
+      problems,
+      classes: identifierClasses(e.event),
+    }));
+  }
   return [{ ...base, name: '(request)', fields: flatten(body ?? null), problems: [] }];
+}
+
+/** Which identifier classes an ad platform's event carried, in words. */
+function classLine({ b, c }: { b: string[]; c: string[] }): string {
+  if (b.length === 0 && c.length === 0) return '<p class="ids only-a">Masked ids only (class A): no click id, no contact hash.</p>';
+  const parts = [b.length > 0 ? `class B click ids: ${b.map(escapeHtml).join(', ')}` : '', c.length > 0 ? `class C contact hashes: ${c.map(escapeHtml).join(', ')}` : ''].filter(
+    Boolean,
+  );
+  return `<p class="ids authorized">Sent under a patient authorization: ${parts.join('; ')}.</p>`;
 }
 
 function valueCell(value: unknown): string {
@@ -111,6 +139,7 @@ export function renderPage(recorder: Recorder, filters: PageFilters = {}): strin
           return `<article>
   <h3>${escapeHtml(e.name)} <small>request #${e.seq}, ${escapeHtml(e.receivedAt.slice(11, 19))} UTC, ${e.fields.length} fields, ${masked} masked</small></h3>
   ${e.problems.length > 0 ? `<p class="problems">The vendor would flag: ${e.problems.map(escapeHtml).join('; ')}</p>` : ''}
+  ${e.classes ? classLine(e.classes) : ''}
   <div class="pair">${fieldTable(e.fields, `What ${vendor} received`)}${sentTable(sent)}</div>
 </article>`;
         })
@@ -141,6 +170,7 @@ export function renderPage(recorder: Recorder, filters: PageFilters = {}): strin
   .sent { background: #fff8c5; border-radius: 4px; padding: .4rem; }
   .sent.none { background: none; color: #57606a; }
   .problems { color: #9a6700; }
+  .ids { margin: 0 0 .4rem; font-size: 12px; } .ids.only-a { color: #116329; } .ids.authorized { color: #8250df; font-weight: 600; }
 </style></head>
 <body>
 <h1>Vendor sandbox</h1>

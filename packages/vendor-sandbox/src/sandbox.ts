@@ -4,8 +4,9 @@
  * arrived from /api/received and script failures with /api/faults.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { FaultBook, type Fault } from './faults.js';
+import { answerFault, FaultBook, type Fault } from './faults.js';
 import { GA4_MAX_BODY_BYTES, validateGa4 } from './ga4-validate.js';
+import { AD_VENDORS } from './ads/index.js';
 import { renderPage } from './page.js';
 import { Recorder } from './recorder.js';
 import { checkSignature } from './signature.js';
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   webhookSecrets?: Record<string, string>;
   /** GA4 api_secret values that count as valid (GA4 itself accepts any and drops silently). */
   ga4ApiSecrets?: string[];
+  /** Ad platform access (and Google refresh) tokens that count as valid; any non-empty one when absent. */
+  adTokens?: string[];
 }
 
 export interface Sandbox {
@@ -27,7 +30,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-const VENDORS = new Set(['ga4', 'webhook']);
+const VENDORS = new Set(['ga4', 'webhook', ...AD_VENDORS.map((v) => v.name)]);
 
 /** Deeper bodies are refused: the page and the JSON API render what is kept, recursively. */
 const MAX_BODY_DEPTH = 64;
@@ -76,15 +79,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
   async function applyFault(vendor: string, reply: FastifyReply): Promise<boolean> {
     const fault = faults.take(vendor);
     if (!fault) return false;
-    if (fault.hangMs !== undefined) {
-      await new Promise((r) => setTimeout(r, fault.hangMs));
-      if (fault.status === undefined) {
-        reply.code(504).send();
-        return true;
-      }
-    }
-    if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
-    reply.code(fault.status ?? 500).send({ error: 'sandbox fault' });
+    await answerFault(fault, reply);
     return true;
   }
 
@@ -117,6 +112,8 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
     return reply.code(200).send({ ok: true });
   });
 
+  for (const vendor of AD_VENDORS) vendor.register({ app, recorder, faults, ...(options.adTokens ? { tokens: options.adTokens } : {}) });
+
   app.get('/api/received', async (req) => {
     const { vendor } = req.query as { vendor?: string };
     return recorder.list(vendor);
@@ -139,13 +136,18 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Omit<S
       if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) problems.push('status must be an HTTP status');
       if (f.times !== undefined && (!Number.isInteger(f.times) || f.times < 1)) problems.push('times must be a positive integer');
       if (f.hangMs !== undefined && (!Number.isInteger(f.hangMs) || f.hangMs < 0 || f.hangMs > 600_000)) problems.push('hangMs must be 0..600000');
-      if (f.status === undefined && f.hangMs === undefined) problems.push('give a status, a hangMs or both');
+      if (f.reply !== undefined && f.reply !== 'throttle' && f.reply !== 'reject') problems.push('reply must be throttle or reject');
+      if (f.reply === 'reject' && typeof f.eventName !== 'string') problems.push('reply: reject needs the eventName to refuse');
+      if (f.status === undefined && f.hangMs === undefined && f.reply === undefined) problems.push('give a status, a hangMs, a reply or a combination');
     }
     if (problems.length > 0) return reply.code(400).send({ error: { code: 'invalid_fault', message: problems.join('; ') } });
     const fault: Fault = { vendor: f!.vendor!, times: f!.times ?? 1 };
     if (f!.status !== undefined) fault.status = f!.status;
     if (f!.hangMs !== undefined) fault.hangMs = f!.hangMs;
     if (f!.retryAfterSeconds !== undefined) fault.retryAfterSeconds = Number(f!.retryAfterSeconds);
+    if (f!.reply !== undefined) fault.reply = f!.reply;
+    if (f!.eventName !== undefined) fault.eventName = String(f!.eventName).slice(0, 200);
+    if (f!.retryable !== undefined) fault.retryable = f!.retryable === true;
     faults.add(fault);
     return reply.code(201).send(fault);
   });

@@ -1,4 +1,4 @@
-import type { Message } from '@palisade/schema';
+import type { IdentifiersConfig, Message } from '@palisade/schema';
 import { describe, expect, it } from 'vitest';
 import { cleanClickIds } from './click-ids.js';
 import { consentState, usRegion } from './consent-state.js';
@@ -41,7 +41,7 @@ describe('click ids', () => {
 });
 
 describe('identifier classes B and C', () => {
-  const entitled = (m: Message, optIn = BOTH, support: IdentifierSupport | undefined = META) => entitledIdentifiers(m, consentState(m), optIn, support, '1');
+  const entitled = (m: Message, optIn: IdentifiersConfig = BOTH, support: IdentifierSupport | undefined = META) => entitledIdentifiers(m, consentState(m), optIn, support, '1');
 
   it('go to an opted-in destination for an authorized event: only the vendor’s click id, hashed its way', () => {
     expect(entitled(message(authorized))).toEqual({
