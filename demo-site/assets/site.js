@@ -42,3 +42,36 @@ function placeholderFor(frame) {
 for (const frame of document.querySelectorAll('iframe.embed')) {
   if (!frame.hasAttribute('src')) frame.replaceWith(placeholderFor(frame));
 }
+
+// The clinic's consent bar, shown until the visitor chooses. Analytics are on by default (the
+// script tag's data-consent-default); ad measurement waits for a yes. Either way the ad
+// platforms get no identifier of the visitor unless they also sign the marketing authorization
+// on the booking page.
+function consentBar() {
+  const asked = 'riverbend_consent_asked';
+  if (localStorage.getItem(asked) || !window.palisade) return;
+  const bar = document.createElement('aside');
+  bar.className = 'consent-bar';
+  bar.setAttribute('aria-label', 'Privacy choices');
+  const text = document.createElement('p');
+  text.textContent =
+    'We measure how our site is used, without anything that identifies you. May we also tell our advertising partners which ads led to a visit? They get no name, email or address of yours.';
+  const yes = document.createElement('button');
+  yes.className = 'btn';
+  yes.id = 'consent-allow-ads';
+  yes.textContent = 'Allow ad measurement';
+  const no = document.createElement('button');
+  no.className = 'btn secondary';
+  no.id = 'consent-deny-ads';
+  no.textContent = 'No thanks';
+  const choose = (advertising) => () => {
+    window.palisade.consent.set({ advertising });
+    localStorage.setItem(asked, '1');
+    bar.remove();
+  };
+  yes.addEventListener('click', choose(true));
+  no.addEventListener('click', choose(false));
+  bar.append(text, yes, no);
+  document.body.append(bar);
+}
+consentBar();

@@ -19,6 +19,17 @@ export const DATA_KEY = Buffer.alloc(32, 0x2d).toString('base64url');
 export const GA4_SECRET = 'ga4-test-api-secret';
 export const WEBHOOK_SECRET = 'whsec-test-secret';
 export const WRITE_KEY = 'pk_e2e_0123456789';
+/** Every ad platform credential in the e2e configs; the sandbox accepts only this one. */
+export const AD_TOKEN = 'ad-platform-test-token';
+export const AD_SECRETS = [
+  'META_ACCESS_TOKEN',
+  'GOOGLE_ADS_DEVELOPER_TOKEN',
+  'GOOGLE_ADS_CLIENT_SECRET',
+  'GOOGLE_ADS_REFRESH_TOKEN',
+  'TIKTOK_ACCESS_TOKEN',
+  'LINKEDIN_ACCESS_TOKEN',
+  'UET_ACCESS_TOKEN',
+];
 
 if (!existsSync(BIN)) throw new Error('packages/cli/dist/bin.js is missing: run `npm run build` (npm test does)');
 
@@ -86,6 +97,7 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
     PALISADE_DATA_KEY: DATA_KEY,
     GA4_API_SECRET: GA4_SECRET,
     WEBHOOK_SECRET,
+    ...Object.fromEntries(AD_SECRETS.map((name) => [name, AD_TOKEN])),
     PALISADE_LOG_LEVEL: 'debug',
     ...extra,
   };
@@ -135,7 +147,7 @@ export async function startRelayProcess(configPath: string, dataDir: string, env
 }
 
 export async function startE2eSandbox(): Promise<Sandbox> {
-  return startSandbox({ port: 0, webhookSecrets: { e2e: WEBHOOK_SECRET }, ga4ApiSecrets: [GA4_SECRET] });
+  return startSandbox({ port: 0, webhookSecrets: { e2e: WEBHOOK_SECRET }, ga4ApiSecrets: [GA4_SECRET], adTokens: [AD_TOKEN] });
 }
 
 /**
@@ -146,7 +158,8 @@ export function demoConfig(sandboxUrl: string, relayPort: number): Record<string
   const config = parse(readFileSync(join(ROOT, 'demo-site/palisade.config.yaml'), 'utf8')) as Record<string, any>;
   config.environments.development.allowedOrigins = [`http://127.0.0.1:${relayPort}`];
   for (const d of config.destinations) {
-    if (d.type === 'ga4') d.settings.endpoint = `${sandboxUrl}/ga4`;
+    // Every setting that points at the demo's sandbox points at this one.
+    for (const [k, v] of Object.entries(d.settings)) if (typeof v === 'string' && v.startsWith('http://127.0.0.1:8789/')) d.settings[k] = `${sandboxUrl}${v.slice(21)}`; // keeps the path's leading slash
     if (d.type === 'webhook') d.settings.url = `${sandboxUrl}/webhook/e2e`;
     d.delivery = { retryBaseMs: 50, retryMaxMs: 300, timeoutMs: 2000 };
   }

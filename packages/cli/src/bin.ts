@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cspHeaders, databasePath, generateKey, loadConfigFile, migrateDatabaseFile } from '@palisade/relay';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
-import { formatDeadLetters, listDeadLetters, replayDeadLetters } from './commands/dlq.js';
+import { formatDeadLetters, formatDeliveries, listDeadLetters, listDeliveries, replayDeadLetters } from './commands/dlq.js';
 import { formatTrackers, listTrackers } from './commands/trackers.js';
 import { formatProblems, parseTrustProxy, runRelay } from './commands/relay.js';
 import { askInit, checkAnswers, runInit } from './commands/init.js';
@@ -71,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       force: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       id: { type: 'string', multiple: true },
+      event: { type: 'string' },
+      limit: { type: 'string' },
       json: { type: 'boolean' },
       enforce: { type: 'boolean' },
       'report-only': { type: 'boolean' },
@@ -161,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
         if (values.json) say(JSON.stringify(result, null, 2));
         else {
           for (const w of result.warnings) note(`warning: ${w}`);
+          for (const n of result.notices) say(`note: ${n}`);
           for (const e of result.errors) say(e);
           if (result.ok) say(`${file}: ok`);
         }
@@ -176,8 +179,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'dlq': {
-      if (sub !== 'list' && sub !== 'replay') throw new CliError('usage: palisade dlq list|replay');
+      if (sub !== 'list' && sub !== 'replay' && sub !== 'log') throw new CliError('usage: palisade dlq list|replay|log');
       const dataKey = existingData();
+      if (sub === 'log') {
+        const limit = values.limit === undefined ? 100 : Number(values.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError(`invalid --limit ${values.limit}: 1 to 10000`);
+        const destination = oneDestination(values.destination);
+        const filter = { limit, ...(destination ? { destinationId: destination } : {}), ...(values.event ? { eventId: values.event } : {}) };
+        const rows = await listDeliveries(dataDir, dataKey, filter);
+        say(values.json ? JSON.stringify(rows, null, 2) : formatDeliveries(rows));
+        return 0;
+      }
       if (sub === 'list') {
         const rows = await listDeadLetters(dataDir, dataKey, oneDestination(values.destination));
         say(values.json ? JSON.stringify(rows, null, 2) : formatDeadLetters(rows));
@@ -195,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
         say(`replayed ${n} dead letter${n === 1 ? '' : 's'}; the relay delivers them within a second`);
         return 0;
       }
-      throw new CliError('usage: palisade dlq list|replay');
+      throw new CliError('usage: palisade dlq list|replay|log');
     }
     case 'db': {
       if (sub !== 'migrate') throw new CliError('usage: palisade db migrate [--data-dir DIR]');

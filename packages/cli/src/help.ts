@@ -52,9 +52,14 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: [],
   },
   dlq: {
-    usage: ['dlq list [--destination ID] [--json] [--data-dir DIR]', 'dlq replay [--destination ID] [--id N ...] [--data-dir DIR]'],
-    about: 'Dead letters: events a destination refused or never accepted, with the reason code. replay queues them again; the relay delivers them under the policy in force.',
-    options: ['destination', 'json', 'id', 'data-dir'],
+    usage: [
+      'dlq list [--destination ID] [--json] [--data-dir DIR]',
+      'dlq replay [--destination ID] [--id N ...] [--data-dir DIR]',
+      'dlq log [--destination ID] [--event EVENT_ID] [--limit 100] [--json] [--data-dir DIR]',
+    ],
+    about:
+      'Dead letters: events a destination refused or never accepted, with the reason code. replay queues them again; the relay delivers them under the policy in force. log is the delivery log, newest first: each event delivered (with the consent fields it was sent with and why), dropped before sending (and why) or dead-lettered.',
+    options: ['destination', 'json', 'id', 'event', 'limit', 'data-dir'],
   },
   csp: {
     usage: ['csp --config FILE [--enforce | --report-only]'],

@@ -13,6 +13,8 @@ export interface DevKeys {
   ga4ApiSecret: string;
   webhookSecret: string;
   metricsToken: string;
+  /** The ad platforms' tokens in the demo: the vendor sandbox accepts this one. */
+  sandboxAdToken: string;
 }
 
 export function devKeysPath(dataDir: string): string {
@@ -21,7 +23,14 @@ export function devKeysPath(dataDir: string): string {
 
 export function loadOrCreateDevKeys(dataDir: string): DevKeys {
   const path = devKeysPath(dataDir);
-  const fresh = () => ({ maskingKey: generateKey(), dataKey: generateKey(), ga4ApiSecret: generateKey(), webhookSecret: generateKey(), metricsToken: generateKey() });
+  const fresh = () => ({
+    maskingKey: generateKey(),
+    dataKey: generateKey(),
+    ga4ApiSecret: generateKey(),
+    webhookSecret: generateKey(),
+    metricsToken: generateKey(),
+    sandboxAdToken: generateKey(),
+  });
   const existing = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<DevKeys>) : undefined;
   // Keys added since the file was written are generated; the ones in it are kept.
   const keys: DevKeys = { ...fresh(), ...existing };

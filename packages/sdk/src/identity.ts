@@ -29,8 +29,8 @@ function write(key: string, value: string | undefined): void {
   }
 }
 
-/** Our cookies hold UUIDs and numbers only: nothing to encode or decode. */
-function readCookie(name: string): string | undefined {
+/** Our cookies hold UUIDs, numbers and URI-encoded JSON: the caller decodes what it encoded. */
+export function readCookie(name: string): string | undefined {
   return document.cookie
     .split('; ')
     .find((c) => c.startsWith(`${name}=`))
@@ -38,7 +38,7 @@ function readCookie(name: string): string | undefined {
 }
 
 /** A cookie for this site only; without maxAge it ends with the browser session. */
-function writeCookie(name: string, value: string | undefined, maxAge?: number): void {
+export function writeCookie(name: string, value: string | undefined, maxAge?: number): void {
   const age = value === undefined ? 0 : maxAge;
   const secure = location.protocol === 'https:' ? '; Secure' : '';
   document.cookie = `${name}=${value ?? ''}${age === undefined ? '' : `; Max-Age=${age}`}; Path=/; SameSite=Lax${secure}`;

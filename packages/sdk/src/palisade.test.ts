@@ -27,7 +27,9 @@ describe('API', () => {
       expect(m.messageId).toMatch(/^[0-9a-f-]{36}$/);
       expect(m.context.library.name).toBe('palisade-sdk');
       expect(m.context.page.path).toBe('/');
-      expect(m.context.consent.categoryPreferences).toEqual({ analytics: true, advertising: false, functional: false });
+      expect(m.context.consent.categoryPreferences).toEqual({ analytics: true, advertising: false, functional: false, authorization: false });
+      expect(m.context.consent.gpc).toBe(false);
+      expect(m.context.clickIds).toBeUndefined();
       expect(m.context.sessionId).toBeGreaterThan(1_700_000_000);
     }
     expect(new Set(messages.map((m) => m.anonymousId)).size).toBe(1);
@@ -79,9 +81,9 @@ describe('consent', () => {
   it('persists choices and lets Global Privacy Control deny advertising', async () => {
     relayStandIn();
     const p = make({ consentDefault: ['analytics', 'advertising'] });
-    expect(p.consent.get()).toEqual({ analytics: true, advertising: true, functional: false });
+    expect(p.consent.get()).toEqual({ analytics: true, advertising: true, functional: false, authorization: false });
     p.consent.set({ functional: true, analytics: false });
-    expect(make().consent.get()).toEqual({ analytics: false, advertising: true, functional: true });
+    expect(make().consent.get()).toEqual({ analytics: false, advertising: true, functional: true, authorization: false });
     Object.defineProperty(navigator, 'globalPrivacyControl', { value: true, configurable: true });
     try {
       expect(make().consent.get().advertising).toBe(false);

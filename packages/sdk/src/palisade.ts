@@ -3,6 +3,7 @@
  * message with the page context, identity, session and consent of the moment it was made.
  */
 import { autotrack } from './autotrack/autotrack.js';
+import { clickIds } from './click-ids.js';
 import { consent as createConsent } from './consent.js';
 import { delivery as createDelivery } from './delivery.js';
 import { identity as createIdentity } from './identity.js';
@@ -37,6 +38,7 @@ type Body =
 export function createPalisade(options: PalisadeOptions, store: QueueStore = durableStore()): PalisadeInstance {
   const identity = createIdentity();
   const consent = createConsent(options.consentDefault);
+  const clicks = clickIds();
   const api = (options.api ?? location.origin).replace(/\/+$/, '');
   const delivery = createDelivery({
     url: `${api}/v1/batch`,
@@ -62,7 +64,8 @@ export function createPalisade(options: PalisadeOptions, store: QueueStore = dur
         locale: navigator.language,
         // No time zone: Intl's first use costs ~20 ms of ICU loading, and no destination needs it.
         sessionId: identity.session(),
-        consent: { categoryPreferences: consent.get() },
+        consent: { categoryPreferences: consent.get(), gpc: consent.gpc },
+        clickIds: clicks,
         ...extraContext,
       },
     } as WireMessage;

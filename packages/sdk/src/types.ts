@@ -2,7 +2,11 @@
  * The SDK's view of the wire contract (Segment's HTTP Tracking API). The relay's zod schema is
  * the authority; `wire-contract.test.ts` checks at compile time that these types satisfy it.
  */
-export type Category = 'analytics' | 'advertising' | 'functional';
+/**
+ * `authorization`: the visitor signed the site's marketing authorization (HIPAA). Set only by
+ * the site, never by a default, and denied while Global Privacy Control is on.
+ */
+export type Category = 'analytics' | 'advertising' | 'functional' | 'authorization';
 export type ConsentState = Record<Category, boolean>;
 export type Properties = Record<string, unknown>;
 
@@ -21,7 +25,9 @@ export interface WireContext {
   locale?: string;
   timezone?: string;
   sessionId: number;
-  consent: { categoryPreferences: ConsentState };
+  consent: { categoryPreferences: ConsentState; gpc?: boolean };
+  /** Ad click ids kept from landing URLs (click-ids.ts). */
+  clickIds?: Record<string, string>;
   /** Set on events produced by tag shims (gtag, fbq, ...). */
   shim?: string;
   [key: string]: unknown;

@@ -1,16 +1,18 @@
 /** `palisade config check FILE` and `palisade config schema`. */
-import { configJsonSchema, loadConfigFile, resolveSecrets, type Env } from '@palisade/relay';
+import { configJsonSchema, identifierDisclosures, loadConfigFile, resolveSecrets, type Env } from '@palisade/relay';
 
 export interface CheckOutput {
   ok: boolean;
   errors: string[];
   warnings: string[];
+  /** What destinations will receive beyond masked ids, in plain words (identifier opt-ins). */
+  notices: string[];
 }
 
 /** Structure errors fail the check; secrets not resolvable on this machine are warnings, weak ones errors. */
 export function checkConfig(path: string, env: Env): CheckOutput {
   const loaded = loadConfigFile(path);
-  if (!loaded.ok) return { ok: false, errors: loaded.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)), warnings: [] };
+  if (!loaded.ok) return { ok: false, errors: loaded.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)), warnings: [], notices: [] };
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const p of resolveSecrets(loaded.config, env).problems) {
@@ -18,7 +20,7 @@ export function checkConfig(path: string, env: Env): CheckOutput {
     if (/not set|cannot read/.test(p.message)) warnings.push(line);
     else errors.push(line);
   }
-  return { ok: errors.length === 0, errors, warnings };
+  return { ok: errors.length === 0, errors, warnings, notices: identifierDisclosures(loaded.config).notices };
 }
 
 export function schemaText(): string {

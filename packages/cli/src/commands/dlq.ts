@@ -1,6 +1,6 @@
-/** `palisade dlq list|replay`: dead letters of the embedded store, read while the relay runs. */
+/** `palisade dlq list|replay|log`: dead letters and the delivery log of the embedded store, read while the relay runs. */
 import { existsSync } from 'node:fs';
-import { databasePath, PayloadCipher, SqliteStore, type DeadLetter } from '@palisade/relay';
+import { databasePath, PayloadCipher, SqliteStore, type DeadLetter, type DeliveryRecord } from '@palisade/relay';
 import { CliError } from '../cli-error.js';
 import { formatTable } from '../table.js';
 
@@ -33,5 +33,26 @@ export function formatDeadLetters(rows: DeadLetter[]): string {
   return formatTable(
     ['id', 'destination', 'attempts', 'failed at', 'reason'],
     rows.map((r) => [String(r.id), r.destinationId, String(r.attempts), new Date(r.failedAt).toISOString(), r.reason]),
+  );
+}
+
+export async function listDeliveries(
+  dataDir: string,
+  dataKey: Buffer,
+  filter: { destinationId?: string; eventId?: string; limit?: number },
+): Promise<Array<DeliveryRecord & { id: number }>> {
+  const store = openStore(dataDir, dataKey);
+  try {
+    return await store.listDeliveries(filter);
+  } finally {
+    await store.close();
+  }
+}
+
+export function formatDeliveries(rows: Array<DeliveryRecord & { id: number }>): string {
+  if (rows.length === 0) return 'no deliveries logged';
+  return formatTable(
+    ['at', 'destination', 'event', 'outcome', 'detail'],
+    rows.map((r) => [new Date(r.at).toISOString(), r.destinationId, r.eventId, r.outcome, r.detail]),
   );
 }

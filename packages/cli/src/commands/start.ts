@@ -12,6 +12,16 @@ import { runRelay, type RunningRelay } from './relay.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../../demo-site/', import.meta.url));
 export const DEMO_CONFIG = `${DEMO_SITE}palisade.config.yaml`;
+/** The ad platform secrets the demo config names. */
+const DEMO_AD_SECRETS = [
+  'META_ACCESS_TOKEN',
+  'GOOGLE_ADS_DEVELOPER_TOKEN',
+  'GOOGLE_ADS_CLIENT_SECRET',
+  'GOOGLE_ADS_REFRESH_TOKEN',
+  'TIKTOK_ACCESS_TOKEN',
+  'LINKEDIN_ACCESS_TOKEN',
+  'UET_ACCESS_TOKEN',
+];
 const DEMO_SANDBOX_ORIGIN = 'http://127.0.0.1:8789';
 
 export interface StartOptions {
@@ -56,11 +66,14 @@ export async function runStart(options: StartOptions) {
   options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
   options.env.WEBHOOK_SECRET ??= dev.webhookSecret;
   options.env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;
+  // The ad platforms' credentials in the demo config; the sandbox accepts exactly these.
+  for (const name of DEMO_AD_SECRETS) options.env[name] ??= dev.sandboxAdToken;
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     port: options.sandboxPort,
     webhookSecrets: { demo: options.env.WEBHOOK_SECRET },
     ga4ApiSecrets: [options.env.GA4_API_SECRET],
+    adTokens: DEMO_AD_SECRETS.map((name) => options.env[name]!),
   });
   let relay: RunningRelay;
   try {
@@ -85,7 +98,7 @@ export async function runStart(options: StartOptions) {
   options.log(`Demo clinic site   ${relay.url}/   (Palisade loads first on every page)`);
   options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js)`);
   options.log(`Metrics            ${relay.url}/metrics   (Authorization: Bearer <metricsToken in ${options.dataDir}/dev-keys.json>)`);
-  options.log(`Vendor sandbox     ${sandbox.url}   (what GA4 and the webhook received)`);
+  options.log(`Vendor sandbox     ${sandbox.url}   (what GA4, the ad platforms and the webhook received)`);
   options.log(`Config             ${DEMO_CONFIG}`);
   options.log(`Write key          development: pk_dev_demo_clinic`);
   options.log('');

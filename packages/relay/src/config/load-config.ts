@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { secretFields, type PalisadeConfig, type Problem } from '@palisade/schema';
 import { configProblems } from './config-problems.js';
+import { identifierDisclosures } from './identifier-disclosures.js';
 import { connectorFor } from '../destinations/registry.js';
 import { configSchema } from './config-schema.js';
 import { MIN_KEY_BYTES, decodeKey } from '../keys/key-material.js';
@@ -28,7 +29,10 @@ export function parseConfigText(text: string): ConfigResult {
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: configProblems(parsed.error, raw) };
-  return { ok: true, config: parsed.data as PalisadeConfig };
+  const config = parsed.data as PalisadeConfig;
+  const { problems } = identifierDisclosures(config);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config };
 }
 
 export function loadConfigFile(path: string): ConfigResult {

@@ -11,7 +11,7 @@
  */
 import type { BatchOutcome, Credentials, Outcome } from '../destinations/connector.js';
 import type { ActiveDestination } from '../destinations/active-destination.js';
-import type { OutboxRow, Store } from '../store/store.js';
+import type { DeliveryRecord, OutboxRow, Store } from '../store/store.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
@@ -39,6 +39,8 @@ interface Item {
   payload: unknown;
   batchKey: string;
   bytes: number;
+  /** How the connector decided the event's consent fields, for the delivery log. */
+  decision?: string;
 }
 
 type Retry = Extract<Outcome, { kind: 'retry' }>;
@@ -159,22 +161,45 @@ export class DeliveryWorker {
         const result = vendorPayload(row.payload, destination, row.format === 0 ? { batchKey: row.batchKey } : undefined, this.#o.now());
         if ('unreadable' in result) add(broken, result.unreadable, row.id);
         else if ('dropped' in result) add(dropped, result.dropped, row.id);
-        else items.push({ row, payload: result.payload, batchKey: result.batchKey, bytes: row.bytes });
+        else items.push({ row, payload: result.payload, batchKey: result.batchKey, bytes: row.bytes, ...(result.decision ? { decision: result.decision } : {}) });
       } catch (error) {
         // A connector bug must not block the queue: the row waits in dead letters for a fix and a replay.
         log.error({ destination: config.id, err: { message: (error as Error).message } }, 'connector failed to format an event');
         add(broken, 'connector error while formatting', row.id);
       }
     }
+    const eventIds = new Map(rows.map((r) => [r.id, r.eventId]));
     for (const [reason, ids] of dropped) {
       await store.ack(ids);
       metrics?.pipeline.inc({ destination: config.id, outcome: 'dropped', reason }, ids.length);
+      await this.#log(
+        ids.map((id) => eventIds.get(id)!),
+        'dropped',
+        reason,
+      );
     }
     for (const [reason, ids] of broken) {
       await store.deadLetter(ids, reason, this.#o.now());
       metrics?.delivered.inc({ destination: config.id, outcome: 'dead_lettered' }, ids.length);
+      await this.#log(
+        ids.map((id) => eventIds.get(id)!),
+        'dead_lettered',
+        reason,
+      );
     }
     return items;
+  }
+
+  /** Adds entries to the delivery log (`palisade dlq log`); a failure to log never blocks delivery. */
+  async #log(eventIds: string[], outcome: DeliveryRecord['outcome'], detail: string | ((i: number) => string)): Promise<void> {
+    const { store, log } = this.#o;
+    const destinationId = this.#o.destination.config.id;
+    const at = this.#o.now();
+    try {
+      await store.recordDeliveries(eventIds.map((eventId, i) => ({ destinationId, eventId, at, outcome, detail: typeof detail === 'string' ? detail : detail(i) })));
+    } catch (error) {
+      log.warn({ destination: destinationId, err: { message: (error as Error).message } }, 'could not write the delivery log');
+    }
   }
 
   /**
@@ -345,8 +370,10 @@ export class DeliveryWorker {
     const destination = this.#o.destination.config;
     const ids = items.map((i) => i.row.id);
     const now = this.#o.now();
+    const eventIds = items.map((i) => i.row.eventId);
     if (outcome.kind === 'ok') {
       await store.ack(ids);
+      await this.#log(eventIds, 'delivered', (i) => items[i]!.decision ?? 'sent');
       metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, items.length);
       // One line per vendor request (not per event): what an operator watches to see delivery work.
       log.info({ destination: destination.id, vendor: destination.type, events: items.length, outcome: 'delivered' }, 'delivered');
@@ -354,6 +381,7 @@ export class DeliveryWorker {
     }
     if (outcome.kind === 'abort') {
       await store.deadLetter(ids, outcome.reason, now);
+      await this.#log(eventIds, 'dead_lettered', outcome.reason);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, items.length);
       log.warn(
         { destination: destination.id, vendor: destination.type, events: items.length, outcome: 'dead_lettered', reason: outcome.reason },
@@ -366,10 +394,16 @@ export class DeliveryWorker {
     const exhausted = rows.filter((r) => r.attempts + 1 >= maxAttempts && now - (r.firstAttemptAt ?? now) >= maxAgeHours * HOUR);
     const again = rows.filter((r) => !exhausted.includes(r));
     if (exhausted.length > 0) {
+      const reason = `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`;
       await store.deadLetter(
         exhausted.map((r) => r.id),
-        `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`,
+        reason,
         now,
+      );
+      await this.#log(
+        exhausted.map((r) => r.eventId),
+        'dead_lettered',
+        reason,
       );
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, exhausted.length);
     }

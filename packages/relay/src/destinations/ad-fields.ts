@@ -46,13 +46,17 @@ export function conversionValue(params: Record<string, CleanValue>): { value?: n
   return out;
 }
 
-/** Scalar parameters (arrays of scalars kept), nested objects left out: what custom data fields take. */
+/**
+ * Scalar parameters (arrays of scalars kept) for custom data fields, a nested property under its
+ * path with underscores (`appointment.type` -> `appointment_type`), as GA4 names them too.
+ */
 export function flatParams(mapped: MappedEvent): Record<string, string | number | boolean | Array<string | number | boolean>> {
   const out: Record<string, string | number | boolean | Array<string | number | boolean>> = {};
   for (const [key, value] of Object.entries(mapped.params)) {
     if (value === null) continue;
-    if (Array.isArray(value)) out[key] = value.filter((v) => v !== null);
-    else if (typeof value !== 'object') out[key] = value;
+    const name = key.replace(/\./g, '_');
+    if (Array.isArray(value)) out[name] = value.filter((v) => v !== null);
+    else if (typeof value !== 'object') out[name] = value;
   }
   return out;
 }

@@ -98,6 +98,21 @@ CREATE TABLE config_versions (
   destinations TEXT NOT NULL
 );`,
   },
+  {
+    version: 4,
+    name: 'delivery log',
+    sql: `
+CREATE TABLE delivery_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  destination_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX delivery_log_destination ON delivery_log (destination_id, id);
+CREATE INDEX delivery_log_event ON delivery_log (event_id);`,
+  },
 ];
 
 export function migrate(target: MigrationTarget, migrations: Migration[], now = Date.now()): MigrationResult {

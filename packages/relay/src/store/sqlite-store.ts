@@ -17,7 +17,18 @@ import { dirname } from 'node:path';
 import { migrate, SQLITE_MIGRATIONS, type MigrationResult } from './migrations.js';
 import { associatedData, type PayloadCipher } from './payload-cipher.js';
 import { parseClaimed, UNREADABLE } from './parse-claimed.js';
-import type { ConfigVersion, DeadLetter, NewOutboxRow, OutboxRow, Store, StoreStats, TrackerRecord, TrackerSighting } from './store.js';
+import {
+  type ConfigVersion,
+  type DeadLetter,
+  DELIVERY_LOG_LIMIT,
+  type DeliveryRecord,
+  type NewOutboxRow,
+  type OutboxRow,
+  type Store,
+  type StoreStats,
+  type TrackerRecord,
+  type TrackerSighting,
+} from './store.js';
 
 const MAX_TRACKER_ROWS = 10_000;
 /** Rows written now hold stored clean events (migration 2 explains the formats). */
@@ -422,6 +433,35 @@ export class SqliteStore implements Store {
       destinations: string;
     }>;
     return rows.map((r) => ({ id: r.id, loadedAt: r.loaded_at, source: r.source, sha256: r.sha256, destinations: JSON.parse(r.destinations) as string[] }));
+  }
+
+  async recordDeliveries(records: DeliveryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.#write(() => {
+      const insert = this.#db.prepare('INSERT INTO delivery_log (destination_id, event_id, at, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+      let last = 0;
+      for (const r of records) last = Number(insert.run(r.destinationId, r.eventId, r.at, r.outcome, r.detail.slice(0, 500)).lastInsertRowid);
+      // Keep the newest entries only: ids grow by one per entry.
+      this.#db.prepare('DELETE FROM delivery_log WHERE id <= ?').run(last - DELIVERY_LOG_LIMIT);
+    });
+  }
+
+  async listDeliveries(filter: { destinationId?: string; eventId?: string; limit?: number } = {}): Promise<Array<DeliveryRecord & { id: number }>> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (filter.destinationId !== undefined) {
+      where.push('destination_id = ?');
+      args.push(filter.destinationId);
+    }
+    if (filter.eventId !== undefined) {
+      where.push('event_id = ?');
+      args.push(filter.eventId);
+    }
+    const limit = Math.min(Math.max(1, filter.limit ?? 100), 10_000);
+    const rows = this.#db
+      .prepare(`SELECT id, destination_id, event_id, at, outcome, detail FROM delivery_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...args, limit) as Array<{ id: number; destination_id: string; event_id: string; at: number; outcome: DeliveryRecord['outcome']; detail: string }>;
+    return rows.map((r) => ({ id: r.id, destinationId: r.destination_id, eventId: r.event_id, at: r.at, outcome: r.outcome, detail: r.detail }));
   }
 
   async ping(): Promise<void> {

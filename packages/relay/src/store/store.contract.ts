@@ -212,6 +212,27 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
     );
 
     it(
+      'keeps a delivery log, newest first, filtered by destination or event',
+      withStore(async (h) => {
+        await h.store.recordDeliveries([
+          { destinationId: 'meta', eventId: 'e1', at: 1000, outcome: 'delivered', detail: 'LDU (geolocated by Meta), opt_out=false because no patient authorization' },
+          { destinationId: 'ads', eventId: 'e1', at: 1001, outcome: 'dropped', detail: 'no click id or authorized user identifiers' },
+          { destinationId: 'meta', eventId: 'e2', at: 1002, outcome: 'dead_lettered', detail: 'Meta error 100' },
+        ]);
+        const store = await h.reopen();
+        expect((await store.listDeliveries()).map((r) => [r.destinationId, r.eventId, r.outcome])).toEqual([
+          ['meta', 'e2', 'dead_lettered'],
+          ['ads', 'e1', 'dropped'],
+          ['meta', 'e1', 'delivered'],
+        ]);
+        expect((await store.listDeliveries({ destinationId: 'meta', limit: 1 })).map((r) => r.eventId)).toEqual(['e2']);
+        expect(await store.listDeliveries({ eventId: 'e1', destinationId: 'meta' })).toMatchObject([
+          { at: 1000, detail: 'LDU (geolocated by Meta), opt_out=false because no patient authorization' },
+        ]);
+      }),
+    );
+
+    it(
       'keeps config versions, newest first, across a reopen',
       withStore(async (h) => {
         const first = await h.store.recordConfigVersion({ loadedAt: 1000, source: 'start', sha256: 'a'.repeat(64), destinations: ['ga4-main', 'hook'] });

@@ -83,6 +83,30 @@ export interface ConfigVersion {
   destinations: string[];
 }
 
+/**
+ * What became of one event at one destination: delivered (with how its consent was compiled),
+ * dropped before sending (with why), or dead-lettered. Ids and reasons only, never values; the
+ * newest entries are kept (DELIVERY_LOG_LIMIT).
+ */
+export interface DeliveryRecord {
+  destinationId: string;
+  /** The destination's opaque event id. */
+  eventId: string;
+  at: number;
+  outcome: 'delivered' | 'dropped' | 'dead_lettered';
+  /** `ad_user_data=DENIED because GPC`, `older than the 7 days Meta accepts`, the vendor's refusal. */
+  detail: string;
+}
+
+/** Entries the delivery log keeps, newest first; older ones are removed as new ones come. */
+export const DELIVERY_LOG_LIMIT = 100_000;
+
+export interface DeliveryLogStore {
+  recordDeliveries(records: DeliveryRecord[]): Promise<void>;
+  /** Newest first. */
+  listDeliveries(filter?: { destinationId?: string; eventId?: string; limit?: number }): Promise<Array<DeliveryRecord & { id: number }>>;
+}
+
 export interface OutboxStore {
   /** Resolves only once the rows are durably committed: the relay acknowledges after this. */
   enqueue(rows: NewOutboxRow[]): Promise<void>;
@@ -125,7 +149,7 @@ export interface ConfigVersionStore {
   listConfigVersions(limit?: number): Promise<ConfigVersion[]>;
 }
 
-export interface Store extends OutboxStore, DeadLetterStore, TrackerStore, ConfigVersionStore {
+export interface Store extends OutboxStore, DeadLetterStore, TrackerStore, ConfigVersionStore, DeliveryLogStore {
   /** Throws when the store cannot write (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

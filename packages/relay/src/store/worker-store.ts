@@ -30,6 +30,8 @@ const FORWARDED = [
   'listTrackers',
   'recordConfigVersion',
   'listConfigVersions',
+  'recordDeliveries',
+  'listDeliveries',
   'ping',
 ] as const satisfies ReadonlyArray<keyof Store>;
 type Unforwarded = Exclude<keyof Store, (typeof FORWARDED)[number] | 'enqueue' | 'claim' | 'close'>;
