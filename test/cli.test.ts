@@ -126,9 +126,9 @@ describe('palisade csp and trackers', () => {
     const first = await runCli(['db', 'migrate', '--data-dir', d]);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(
-      'applied 1: outbox, dead letters and tracker inventory\napplied 2: payload format of outbox rows and dead letters\napplied 3: config versions\nschema at version 3\n',
+      'applied 1: outbox, dead letters and tracker inventory\napplied 2: payload format of outbox rows and dead letters\napplied 3: config versions\napplied 4: delivery log\nschema at version 4\n',
     );
-    expect((await runCli(['db', 'migrate', '--data-dir', d])).stdout).toBe('schema at version 3; nothing to apply\n');
+    expect((await runCli(['db', 'migrate', '--data-dir', d])).stdout).toBe('schema at version 4; nothing to apply\n');
   });
 
   it('trackers --json writes all of a long inventory into a slow pipe', async () => {
@@ -309,7 +309,7 @@ describe('the relay log on a terminal', () => {
       await waitFor(async () => /delivered/.test(out()), 'a delivery line');
       const lines = out().split('\n');
       expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
-      expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: relay started \{.*"destinations":\["ga4-main","compliance-webhook"\]/));
+      expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: relay started \{.*"destinations":\["ga4-main","compliance-webhook","meta-capi","google-ads","tiktok","linkedin","microsoft-ads"\]/));
       expect(lines).toContainEqual(
         expect.stringMatching(/INFO: delivered \{"destination":"(ga4-main|compliance-webhook)","vendor":"(ga4|webhook)","events":1,"outcome":"delivered"\}/),
       );

@@ -116,7 +116,7 @@ describe('SDK on the demo site', { timeout: 60_000 }, () => {
     expect(tab?.properties.$elements).toMatch(/^button\.btn:nth-of-type\(2\)\[role=tab\] < div\.tabs:nth-of-type\(1\)\[role=tablist\] < main/);
     expect(tab?.properties.$text).toBe('Cardiology');
     const submit = events.find((e) => e.event === '$submit')!;
-    expect(submit.properties.$fields).toEqual(['full_name', 'email', 'phone', 'reason', 'notes']);
+    expect(submit.properties.$fields).toEqual(['full_name', 'email', 'phone', 'reason', 'notes', 'marketing_authorization']);
     expect(submit.properties.$elements).toMatch(/^form#appointment\.stack/);
     expect(events.find((e) => e.event === 'Appointment Booked')?.properties).toEqual({ service_line: 'behavioral-health', appointment: { type: 'new-patient' } });
 

@@ -72,6 +72,7 @@ function consentBar() {
   yes.addEventListener('click', choose(true));
   no.addEventListener('click', choose(false));
   bar.append(text, yes, no);
-  document.body.append(bar);
+  // Above the page, not over it: nothing the visitor came for is hidden behind it.
+  document.body.prepend(bar);
 }
 consentBar();

@@ -53,13 +53,14 @@ describe('migrations', () => {
   it("adopts the previous release's database, applies the rest once, and keeps every row", async () => {
     const path = previousRelease();
     const store = new SqliteStore({ path, cipher });
-    expect(store.migrations.applied.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(store.migrations.applied.map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect(await store.stats()).toEqual({ outbox: { d: 2 }, deadLetters: { d: 1 } });
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'outbox, dead letters and tracker inventory' },
       { version: 2, name: 'payload format of outbox rows and dead letters' },
       { version: 3, name: 'config versions' },
+      { version: 4, name: 'delivery log' },
     ]);
     db.close();
 
