@@ -309,7 +309,11 @@ describe('the relay log on a terminal', () => {
       await waitFor(async () => /delivered/.test(out()), 'a delivery line');
       const lines = out().split('\n');
       expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
-      expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: relay started \{.*"destinations":\["ga4-main","compliance-webhook","meta-capi","google-ads","tiktok","linkedin","microsoft-ads"\]/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^\[\d\d:\d\d:\d\d\] INFO: relay started \{.*"destinations":\["ga4-main","compliance-webhook","meta-capi","google-ads","tiktok","linkedin","microsoft-ads"\]/,
+        ),
+      );
       expect(lines).toContainEqual(
         expect.stringMatching(/INFO: delivered \{"destination":"(ga4-main|compliance-webhook)","vendor":"(ga4|webhook)","events":1,"outcome":"delivered"\}/),
       );
