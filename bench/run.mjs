@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
+import { printAdsTable, runAdsBench } from './ads-bench.mjs';
 import { printDeliveryTable, runDeliveryBench } from './delivery-bench.mjs';
 import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
 import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
@@ -242,6 +243,7 @@ async function main() {
 
   printHardeningTable(await runHardeningBench(root));
   printDeliveryTable(await runDeliveryBench(root));
+  printAdsTable(await runAdsBench(root));
   printSdkTable(await runSdkBench(root));
 }
 

@@ -40,26 +40,51 @@ function contactField(message: Message, field: 'email' | 'phone'): unknown {
   return undefined;
 }
 
+/**
+ * What the destinations of one message share: its checked click ids and its hashes per
+ * normalization scheme, made once per message, not once per destination. Lives as long as the
+ * prepared message (one request), like the raw values it was made from.
+ */
+export interface IdentifierMemo {
+  clickIds?: ClickIds;
+  hashes: Map<string, string | undefined>;
+}
+
+export function newIdentifierMemo(): IdentifierMemo {
+  return { hashes: new Map() };
+}
+
+function memoHash(memo: IdentifierMemo, key: string, make: () => string | undefined): string | undefined {
+  if (!memo.hashes.has(key)) {
+    const normalized = make();
+    memo.hashes.set(key, normalized === undefined ? undefined : sha256Hex(normalized));
+  }
+  return memo.hashes.get(key);
+}
+
 export function entitledIdentifiers(
   message: Message,
   consent: ConsentState | undefined,
   optIn: IdentifiersConfig,
   support: IdentifierSupport | undefined,
   phoneCountryCode: string,
+  memo: IdentifierMemo = newIdentifierMemo(),
 ): EventIdentifiers | undefined {
   if (support === undefined || consent?.authorization !== true || consent.gpc) return undefined;
   const out: EventIdentifiers = {};
   if (optIn.clickIds === 'with-authorization' && support.clickIds.length > 0) {
-    const all = cleanClickIds(message.context?.clickIds);
+    memo.clickIds ??= cleanClickIds(message.context?.clickIds);
     const clickIds: ClickIds = {};
-    for (const name of support.clickIds) if (all[name] !== undefined) clickIds[name] = all[name];
+    for (const name of support.clickIds) if (memo.clickIds[name] !== undefined) clickIds[name] = memo.clickIds[name];
     if (Object.keys(clickIds).length > 0) out.clickIds = clickIds;
   }
   if (optIn.contactHashes === 'with-authorization') {
-    const email = support.email === undefined ? undefined : normalizeEmail(contactField(message, 'email'), support.email);
-    if (email !== undefined) out.emailSha256 = sha256Hex(email);
-    const phone = support.phone === undefined ? undefined : normalizePhone(contactField(message, 'phone'), support.phone, phoneCountryCode);
-    if (phone !== undefined) out.phoneSha256 = sha256Hex(phone);
+    const { email: emailScheme, phone: phoneScheme } = support;
+    const email = emailScheme === undefined ? undefined : memoHash(memo, `email:${emailScheme}`, () => normalizeEmail(contactField(message, 'email'), emailScheme));
+    if (email !== undefined) out.emailSha256 = email;
+    const phone =
+      phoneScheme === undefined ? undefined : memoHash(memo, `phone:${phoneScheme}`, () => normalizePhone(contactField(message, 'phone'), phoneScheme, phoneCountryCode));
+    if (phone !== undefined) out.phoneSha256 = phone;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -15,7 +15,7 @@ import { applyAllowlist, type AllowlistResult, type CleanObject } from './allowl
 import { cleanContext, ContextReducer, type ContextRules } from './clean-context.js';
 import type { CleanContext, CleanEvent } from './clean-event.js';
 import type { MaskFn } from './hmac-mask.js';
-import { entitledIdentifiers, type IdentifierSupport } from './identifiers.js';
+import { entitledIdentifiers, type IdentifierMemo, type IdentifierSupport, newIdentifierMemo } from './identifiers.js';
 import { phiKind } from './looks-like-phi.js';
 import { screenedUserAgent } from './reduce-user-agent.js';
 
@@ -108,6 +108,8 @@ export interface PreparedMessage {
   name: string;
   timestamp: string;
   context: CleanContext;
+  /** Click ids and contact hashes, made once for all destinations (identifiers.ts). */
+  identifiers: IdentifierMemo;
 }
 
 export function prepareMessage(
@@ -122,6 +124,7 @@ export function prepareMessage(
     name,
     timestamp: correctedTimestamp(message, shared.receivedAt, receivedMs),
     context: cleanContext(message, reducer, receivedMs),
+    identifiers: newIdentifierMemo(),
   };
 }
 
@@ -205,7 +208,7 @@ export function buildCleanEvent(
   if (message.type === 'alias') event.previousId = ctx.mask(message.previousId);
   const pageName = (message.type === 'page' || message.type === 'screen') && allow.pageTitle ? freeText(message.name, 200, screen) : undefined;
   if (pageName) event.name = pageName;
-  const identifiers = entitledIdentifiers(message, context.consent, destination.identifiers, ctx.identifiers, rules.phoneCountryCode);
+  const identifiers = entitledIdentifiers(message, context.consent, destination.identifiers, ctx.identifiers, rules.phoneCountryCode, prepared.identifiers);
   if (identifiers !== undefined) event.identifiers = identifiers;
   return { event, refused: result.refused, masked: result.masked };
 }
