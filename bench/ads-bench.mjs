@@ -73,7 +73,13 @@ function booking(id) {
     context: {
       page: { url: 'https://clinic.example/book?utm_source=google' },
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-      clickIds: { gclid: 'Cj0KCQiAbenchGclid', fbc: 'fb.1.1795000000000.IwARbench', ttclid: 'E.C.P.bench', li_fat_id: 'bench-li-fat-id', msclkid: 'benchmsclkid0011' },
+      clickIds: {
+        gclid: 'Cj0KCQiAbenchGclid000000',
+        fbc: 'fb.1.1795000000000.IwARbenchFbclid00000',
+        ttclid: 'E.C.P.benchTtclid000000',
+        li_fat_id: 'be0c0000-0000-4000-8000-000000000001',
+        msclkid: 'be0c00000000000000000000000000ff',
+      },
       consent: { categoryPreferences: { analytics: true, advertising: true, authorization: true } },
     },
   };

@@ -15,10 +15,27 @@ function dir() {
 }
 
 describe('palisade config', () => {
-  it('check accepts the demo config', async () => {
+  it('check accepts the demo config and explains every identifier opt-in in plain words', async () => {
     const r = await runCli(['config', 'check', join(ROOT, 'demo-site/palisade.config.yaml')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(': ok');
+    const notes = r.stdout.split('\n').filter((line) => line.startsWith('note: '));
+    expect(notes).toHaveLength(5);
+    expect(notes[0]).toBe(
+      'note: Meta Conversions API (meta-capi) will receive its click ids (fbc) for events with a patient authorization: the vendor ties a click id to the person who clicked its ad, so such an event is not de-identified data.',
+    );
+    const file = join(dir(), 'hashes.yaml');
+    writeFileSync(
+      file,
+      readFileSync(join(ROOT, 'demo-site/palisade.config.yaml'), 'utf8').replace(
+        'identifiers: { clickIds: with-authorization }',
+        'identifiers: { contactHashes: with-authorization }',
+      ),
+    );
+    const hashes = await runCli(['config', 'check', file]);
+    expect(hashes.stdout).toContain(
+      'note: Meta Conversions API (meta-capi) will receive hashed email and phone for events with a patient authorization: this is not de-identified data (an unsalted SHA-256 of an email or phone number identifies the person).',
+    );
   });
 
   it('check prints every problem with its path and exits 1', async () => {

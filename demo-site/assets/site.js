@@ -76,3 +76,10 @@ function consentBar() {
   document.body.prepend(bar);
 }
 consentBar();
+
+// A marketing authorization ends on its expiry date (the booking page records it).
+const authorizedUntil = Number(localStorage.getItem('riverbend_authorized_until'));
+if (authorizedUntil && authorizedUntil < Date.now() && window.palisade) {
+  window.palisade.consent.set({ authorization: false });
+  localStorage.removeItem('riverbend_authorized_until');
+}

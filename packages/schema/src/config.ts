@@ -263,6 +263,9 @@ export function buildConfigSchema(settingsByType: Record<string, z.ZodObject>) {
     });
 }
 
+/** Query parameters that carry an ad platform's click id. */
+const CLICK_ID_PARAMS = new Set(['gclid', 'gbraid', 'wbraid', 'dclid', 'fbclid', '_fbc', 'ttclid', 'li_fat_id', 'msclkid', 'twclid', 'epik', 'rdt_cid']);
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -278,6 +281,18 @@ function crossCheck(config: unknown, ctx: z.RefinementCtx): void {
     if (other) ctx.addIssue({ code: 'custom', path: ['environments', name, 'writeKey'], message: `write key already used by environment ${other}` });
     writeKeys.set(env.writeKey, name);
   }
+  // A click id kept in page URLs would reach every destination without a patient authorization.
+  const privacy = isRecord(config.privacy) ? config.privacy : {};
+  const kept = Array.isArray(privacy.keepQueryParams) ? privacy.keepQueryParams : [];
+  kept.forEach((name: unknown, i) => {
+    if (typeof name === 'string' && CLICK_ID_PARAMS.has(name.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'keepQueryParams', i],
+        message: `${name} is an ad click id: it may leave only under a patient authorization (destinations' identifiers.clickIds), never in page URLs`,
+      });
+    }
+  });
   const destinations = Array.isArray(config.destinations) ? config.destinations : [];
   const ids = new Set<string>();
   destinations.forEach((d: unknown, i) => {

@@ -33,10 +33,15 @@ describe('click ids', () => {
     expect(localStorage.getItem('palisade_clk')).toBe('{}');
   });
 
-  it('survive damaged storage and ignore oversized values', () => {
+  it('survive damaged or hostile storage and ignore oversized values', () => {
     document.cookie = 'palisade_clk=%7Bnot-json; Path=/';
     land(`?gclid=${'x'.repeat(600)}`);
     expect(clickIds()).toBeUndefined();
+    for (const hostile of ['null', '"x"', '{"gclid":[]}', '{"gclid":[1,2]}', '{"__proto__":{"x":1},"fbc":["fb.1.1.x","now"]}', '[1,2]']) {
+      document.cookie = `palisade_clk=${encodeURIComponent(hostile)}; Path=/`;
+      land('?msclkid=abcdef0123456789abcdef0123456789');
+      expect(clickIds(), hostile).toEqual({ msclkid: 'abcdef0123456789abcdef0123456789' });
+    }
   });
 
   it('travel in context.clickIds, beside consent with GPC and an authorization that is never defaulted', async () => {

@@ -14,13 +14,20 @@ const MAX_AGE_S = 90 * 24 * 3600;
 /** Vendor key -> [value, when it was seen (ms)]. */
 type Kept = Record<string, [string, number]>;
 
+/** What was kept, entries of the right shape only: the cookie is the page's to write too. */
 function load(): Kept {
+  const kept: Kept = {};
   try {
     const cookie = readCookie(KEY);
-    return JSON.parse(cookie ? decodeURIComponent(cookie) : (localStorage.getItem(KEY) ?? '{}')) as Kept;
+    const saved = JSON.parse(cookie ? decodeURIComponent(cookie) : (localStorage.getItem(KEY) ?? '{}')) as Record<string, unknown>;
+    for (const key of PARAMS.concat('fbc')) {
+      const entry = saved?.[key];
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number') kept[key] = entry as [string, number];
+    }
   } catch {
-    return {};
+    // Damaged: start again.
   }
+  return kept;
 }
 
 export function clickIds(now = Date.now()): Record<string, string> | undefined {
@@ -38,8 +45,8 @@ export function clickIds(now = Date.now()): Record<string, string> | undefined {
   }
   const ids: Record<string, string> = {};
   for (const key in kept) {
-    const entry = kept[key];
-    if (Array.isArray(entry) && typeof entry[0] === 'string' && now - entry[1] < MAX_AGE_S * 1000) ids[key] = entry[0];
+    const entry = kept[key]!;
+    if (now - entry[1] < MAX_AGE_S * 1000) ids[key] = entry[0];
     else {
       delete kept[key];
       changed = true;

@@ -96,7 +96,14 @@ function classLine({ b, c }: { b: string[]; c: string[] }): string {
   return `<p class="ids authorized">Sent under a patient authorization: ${parts.join('; ')}.</p>`;
 }
 
+/** A masked value, or a list of them (Meta takes `external_id` as a list). */
+const isMasked = (value: unknown): boolean =>
+  (typeof value === 'string' && MASKED.test(value)) || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && MASKED.test(v)));
+
 function valueCell(value: unknown): string {
+  if (Array.isArray(value) && isMasked(value)) {
+    return `<td><code>${escapeHtml(value.map((v) => `${String(v).slice(0, 14)}…`).join(', '))}</code> <span class="masked" title="an HMAC: the vendor cannot reverse it">masked</span></td>`;
+  }
   if (typeof value === 'string' && MASKED.test(value)) {
     return `<td><code>${escapeHtml(value.slice(0, 14))}…</code> <span class="masked" title="an HMAC: the vendor cannot reverse it">masked</span></td>`;
   }
@@ -135,7 +142,7 @@ export function renderPage(recorder: Recorder, filters: PageFilters = {}): strin
         .slice(0, SHOWN_PER_VENDOR)
         .map((e) => {
           const sent = e.timestampMs === undefined ? undefined : recorder.sentFor(e.timestampMs, e.name);
-          const masked = e.fields.filter(([, v]) => typeof v === 'string' && MASKED.test(v)).length;
+          const masked = e.fields.filter(([, v]) => isMasked(v)).length;
           return `<article>
   <h3>${escapeHtml(e.name)} <small>request #${e.seq}, ${escapeHtml(e.receivedAt.slice(11, 19))} UTC, ${e.fields.length} fields, ${masked} masked</small></h3>
   ${e.problems.length > 0 ? `<p class="problems">The vendor would flag: ${e.problems.map(escapeHtml).join('; ')}</p>` : ''}

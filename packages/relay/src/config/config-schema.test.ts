@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { problemsFrom } from '@palisade/schema';
 import { configJsonSchema, configSchema } from './config-schema.js';
+import { parseConfigText } from './load-config.js';
 
 function base(): Record<string, any> {
   return {
@@ -39,6 +40,27 @@ describe('config schema', () => {
     expect(ga4.allow.production!.pageTitle).toBe(false);
     expect(r.masking.perDestination).toBe(true);
     expect(r.privacy.keepQueryParams).toEqual(['utm_source', 'utm_medium', 'utm_campaign']);
+  });
+
+  it('refuses click ids in page URLs, and identifier opt-ins a vendor cannot use or without advertising consent', () => {
+    const c = base();
+    c.privacy = { keepQueryParams: ['utm_source', 'GCLID', 'fbclid'] };
+    expect(problems(c)).toEqual([
+      "privacy.keepQueryParams[1]: GCLID is an ad click id: it may leave only under a patient authorization (destinations' identifiers.clickIds), never in page URLs",
+      "privacy.keepQueryParams[2]: fbclid is an ad click id: it may leave only under a patient authorization (destinations' identifiers.clickIds), never in page URLs",
+    ]);
+    const ga4 = base();
+    ga4.destinations[0].identifiers = { clickIds: 'with-authorization' };
+    expect(parseConfigText(JSON.stringify(ga4))).toEqual({
+      ok: false,
+      problems: [{ path: 'destinations[0].identifiers.clickIds', message: 'Google Analytics 4 (Measurement Protocol) takes no click ids; remove this opt-in' }],
+    });
+    const meta = base();
+    meta.destinations.push({ id: 'meta', type: 'meta', consent: 'analytics', settings: { pixelId: '1234567890', accessToken: 'env:META_TOKEN' } });
+    expect(parseConfigText(JSON.stringify(meta))).toMatchObject({
+      ok: false,
+      problems: [{ path: 'destinations[2].consent', message: expect.stringContaining('use consent: advertising') }],
+    });
   });
 
   it('refuses inline secrets with the path of the field', () => {

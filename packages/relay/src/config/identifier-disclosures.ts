@@ -13,6 +13,13 @@ export function identifierDisclosures(config: PalisadeConfig): { notices: string
     const connector = connectorFor(d.type);
     const support = connector.identifiers;
     const who = `${connector.label} (${d.id})`;
+    // An ad platform is advertising: the visitor's advertising choice and GPC must apply to it.
+    if (support !== undefined && d.consent !== 'advertising') {
+      problems.push({
+        path: `destinations[${i}].consent`,
+        message: `${connector.label} is an ad platform: use consent: advertising, so that the visitor's advertising choice and GPC apply`,
+      });
+    }
     if (d.identifiers.clickIds === 'with-authorization') {
       if (support === undefined || support.clickIds.length === 0) {
         problems.push({ path: `destinations[${i}].identifiers.clickIds`, message: `${connector.label} takes no click ids; remove this opt-in` });

@@ -174,7 +174,13 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       const canaryProps = Object.fromEntries(PROPS.map((p, i) => [p, CANARIES[i]]));
       const context = {
         // Click ids and advertising consent, but no patient authorization: no class B or C may leave.
-        clickIds: { gclid: 'Cj0KCQiAcanaryclick', fbc: 'fb.1.1764000000000.IwARcanaryclick', ttclid: 'E.C.P.canaryclick', li_fat_id: 'canaryclick-li', msclkid: 'canaryclickms' },
+        clickIds: {
+          gclid: 'Cj0KCQiAcanaryclick0000',
+          fbc: 'fb.1.1764000000000.IwARcanaryclick0000',
+          ttclid: 'E.C.P.canaryclick0000000',
+          li_fat_id: '0c0c0c0c-aaaa-4bbb-8ccc-cafe0c1c1c1c',
+          msclkid: 'cafe0c1c1c1c0c1c1c1c0c1c1c1c0c1c',
+        },
         consent: { categoryPreferences: { analytics: true, advertising: true, functional: true }, gpc: false },
         ip: '198.51.100.77',
         userAgent: `Mozilla/5.0 ${CANARIES[0]}`,
@@ -214,7 +220,7 @@ export function connectorContract(connector: Connector, fixture: ContractFixture
       const text = JSON.stringify(request).toLowerCase();
       for (const canary of CANARIES) for (const form of canaryForms(canary)) expect(text).not.toContain(form.toLowerCase());
       expect(text).not.toContain('canaryworth');
-      expect(text).not.toContain('canaryclick');
+      for (const value of ['canaryclick', 'cafe0c1c1c1c']) expect(text).not.toContain(value);
     });
   });
 }

@@ -155,3 +155,19 @@ export function classifyHttp(response: VendorResponse): Outcome {
   }
   return { kind: 'abort', reason: `HTTP ${status}` };
 }
+
+/**
+ * A vendor's error message as a reason safe to store, log and print: vendors quote what they
+ * refused (Meta echoes a malformed access token; others a hash or a click id), so every long
+ * token-like run is replaced, control characters are removed, and the text is cut short.
+ */
+export function vendorMessage(text: unknown, max = 150): string {
+  if (typeof text !== 'string') return '';
+  return text
+    .slice(0, 2000)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/[A-Za-z0-9+/=_.~-]{20,}/g, '[redacted]')
+    .replace(/\S+@\S+/g, '[redacted]')
+    .trim()
+    .slice(0, max);
+}

@@ -33,8 +33,8 @@ describe('the consent compiler', () => {
     expect(ga4Consent(states[3]![1]).decision).toBe('ad_user_data=DENIED, ad_personalization=DENIED because GPC');
     expect(googleAdsConsent(granted)).toEqual({ fields: { adUserData: 'GRANTED' }, decision: 'adUserData=GRANTED because advertising consent and a patient authorization' });
     expect(metaConsent(states[5]![1])).toEqual({
-      fields: { data_processing_options: ['LDU'], data_processing_options_country: 1, data_processing_options_state: 1000, opt_out: false },
-      decision: 'LDU (US-CA), opt_out=false because no patient authorization',
+      fields: { data_processing_options: ['LDU'], data_processing_options_country: 1, data_processing_options_state: 1000, opt_out: true },
+      decision: 'LDU (US-CA), opt_out=true because no patient authorization',
     });
     expect(tiktokConsent(granted).fields).toEqual({ limited_data_use: false });
     expect(microsoftConsent(states[3]![1])).toEqual({ fields: { adStorageConsent: 'D' }, decision: 'adStorageConsent=D because GPC' });

@@ -11,8 +11,7 @@
  *
  * Vendor fields (vendors.md §8): GA4 `consent.ad_user_data` and `ad_personalization`; Google Ads
  * `consent.adUserData`; Meta `data_processing_options: ["LDU"]` with country and state, and
- * `opt_out`; TikTok `limited_data_use`; Microsoft `adStorageConsent` (G or D: whether ad cookies
- * were allowed, which advertising consent decides); LinkedIn has none.
+ * `opt_out`; TikTok `limited_data_use`; Microsoft `adStorageConsent`; LinkedIn has none.
  */
 import type { ConsentState } from '../pipeline/consent-state.js';
 
@@ -77,9 +76,11 @@ export interface MetaConsentFields {
 
 export function metaConsent(state: ConsentState | undefined): { fields: MetaConsentFields; decision: string } {
   const v = adUse(state);
-  // opt_out: the event must not be used for ads delivery optimization.
-  const optOut = state?.advertising !== true || state.gpc;
-  if (v.granted) return { fields: { data_processing_options: [], opt_out: optOut }, decision: `no LDU, opt_out=${optOut} because ${v.because}` };
+  // opt_out: Meta uses the event for attribution only, never for ads delivery optimization.
+  // Limited Data Use alone is not enough: without the visitor's state Meta geolocates, and the
+  // relay sends no visitor IP, so Meta would place the relay's server instead.
+  const optOut = !v.granted;
+  if (v.granted) return { fields: { data_processing_options: [], opt_out: false }, decision: `no LDU, opt_out=false because ${v.because}` };
   const code = state?.region === undefined ? undefined : META_LDU_STATES[state.region];
   const fields: MetaConsentFields = {
     data_processing_options: ['LDU'],
@@ -97,10 +98,9 @@ export function tiktokConsent(state: ConsentState | undefined) {
 }
 
 export function microsoftConsent(state: ConsentState | undefined) {
-  const granted = state !== undefined && state.advertising === true && !state.gpc;
-  const because = state === undefined ? 'the event carried no consent' : state.gpc ? 'GPC' : granted ? 'advertising consent granted' : 'advertising consent not granted';
-  const value = granted ? 'G' : 'D';
-  return { fields: { adStorageConsent: value as 'G' | 'D' }, decision: `adStorageConsent=${value} because ${because}` };
+  const v = adUse(state);
+  const value = v.granted ? 'G' : 'D';
+  return { fields: { adStorageConsent: value as 'G' | 'D' }, decision: `adStorageConsent=${value} because ${v.because}` };
 }
 
 export function linkedinConsent(state: ConsentState | undefined) {

@@ -17,7 +17,7 @@ import type { TrackerInventory } from '../trackers/inventory.js';
 import { envelopeProblem, parseBody } from './parse-body.js';
 import { RecentMessages } from './recent-messages.js';
 import { registerSegmentBrowserRoutes, SEGMENT_PATHS } from './segment-browser.js';
-import { validateMessages } from './validate-messages.js';
+import { applyGpc, validateMessages } from './validate-messages.js';
 import { writeKeyFrom } from './write-key.js';
 
 const SINGLE_ROUTES: MessageType[] = ['track', 'identify', 'page', 'screen', 'group', 'alias'];
@@ -81,6 +81,9 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
     }
 
     const { messages, rejected } = validateMessages(raw, defaults);
+    // The browser's Global Privacy Control header holds for every message it carried, whatever
+    // the client library put in the body (Segment's libraries know nothing of GPC).
+    if (request.headers['sec-gpc'] === '1') for (const m of messages) applyGpc(m);
     metrics.messages.inc({ outcome: 'rejected' }, rejected.length);
     if (messages.length === 0) return reply.code(400).send({ accepted: 0, rejected });
     const fresh = await unseen(found.name, messages);

@@ -105,3 +105,10 @@ export function validateMessages(raw: unknown[], defaults: { type?: string; sent
   });
   return { messages, rejected };
 }
+
+/** Marks a validated message as sent under Global Privacy Control (the `Sec-GPC: 1` header). */
+export function applyGpc(message: Message): void {
+  const context = message.context ?? {};
+  context.consent = { ...context.consent, gpc: true };
+  message.context = context;
+}

@@ -12,14 +12,27 @@ export const CLICK_ID_NAMES = ['gclid', 'gbraid', 'wbraid', 'fbc', 'ttclid', 'li
 export type ClickIdName = (typeof CLICK_ID_NAMES)[number];
 export type ClickIds = Partial<Record<ClickIdName, string>>;
 
-/** URL-safe token characters, as the platforms issue them (base64url, dots for TikTok's prefixes). */
-const TOKEN = /^[A-Za-z0-9._~-]{6,500}$/;
-/** Meta's `fb.{subdomainIndex}.{creationTime ms}.{fbclid}`. */
-const FBC = /^fb\.[0-2]\.\d{10,13}\.[A-Za-z0-9._~-]{6,500}$/;
+/**
+ * Each platform's click id as it issues them: Google's base64url tokens, TikTok's with its
+ * `E.C.P.` prefix, Meta's `fb.{subdomainIndex}.{creationTime ms}.{fbclid}`, LinkedIn's UUID,
+ * Microsoft's 32 hex digits. Free text of the right characters can still pass a token shape;
+ * the PHI screen below catches what reads like an identifier.
+ */
+const SHAPES: Record<ClickIdName, RegExp> = {
+  gclid: /^[A-Za-z0-9_-]{20,500}$/,
+  gbraid: /^[A-Za-z0-9_-]{20,500}$/,
+  wbraid: /^[A-Za-z0-9_-]{20,500}$/,
+  fbc: /^fb\.[0-2]\.\d{13}\.[A-Za-z0-9_-]{20,500}$/,
+  ttclid: /^[A-Za-z0-9._-]{20,500}$/,
+  li_fat_id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  msclkid: /^[0-9a-f]{32}(?:-[01])?$/i,
+};
 
 function valid(name: ClickIdName, value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  if (!(name === 'fbc' ? FBC : TOKEN).test(value)) return false;
+  if (!SHAPES[name].test(value)) return false;
+  // Hex digits and UUIDs cannot carry text; a run of digits in them is chance, not a phone number.
+  if (name === 'msclkid' || name === 'li_fat_id') return true;
   // A token has letters; one that reads as an email, phone, SSN, date, IP or card number is not a
   // click id. Hex tokens are fine: an msclkid is a GUID's hex.
   const kind = phiKind(value);

@@ -20,6 +20,8 @@ export interface ConsentState {
   gpc: boolean;
   /** `US-CA`: a US state or DC, only when the site passed one. */
   region?: string;
+  /** The message named no categories (only GPC, say): category checks pass, as without consent. */
+  categoriesUnknown?: true;
 }
 
 export const US_STATES = new Set(
@@ -49,5 +51,6 @@ export function consentState(message: Message): ConsentState | undefined {
   if (functional !== undefined) state.functional = functional;
   const region = usRegion(raw.region);
   if (region !== undefined) state.region = region;
+  if (raw.categoryPreferences === undefined) state.categoriesUnknown = true;
   return state;
 }

@@ -8,7 +8,7 @@ import { entitledIdentifiers, recheckIdentifiers, type IdentifierSupport } from 
 const META: IdentifierSupport = { clickIds: ['fbc'], email: 'lowercase', phone: 'digits' };
 const BOTH = { clickIds: 'with-authorization', contactHashes: 'with-authorization' } as const;
 const NEVER = { clickIds: 'never', contactHashes: 'never' } as const;
-const clickIds = { gclid: 'Cj0KCQiAabcdef', fbc: 'fb.1.1764000000000.IwARabcdef', msclkid: 'aabbccddeeff00112233445566778899' };
+const clickIds = { gclid: 'Cj0KCQiAabcdefghijklmnop', fbc: 'fb.1.1764000000000.IwAR0abcdefghijklmnopq', msclkid: 'aabbccddeeff00112233445566778899' };
 
 function message(consent: Record<string, unknown> | undefined, properties: Record<string, unknown> = { email: 'Jane@Example.com', phone: '(555) 010-4477' }): Message {
   return { type: 'track', event: 'Appointment Booked', anonymousId: 'a', properties, context: { clickIds, ...(consent ? { consent } : {}) } } as Message;
@@ -33,8 +33,12 @@ describe('consent state', () => {
 
 describe('click ids', () => {
   it('keeps only vendor-shaped values and nothing that reads like PHI', () => {
-    expect(cleanClickIds({ ...clickIds, ttclid: 'jane@example.com', li_fat_id: '078-05-1120', wbraid: 'a b', other: 'Cj0KCQiAabcdef' })).toEqual(clickIds);
-    expect(cleanClickIds({ fbc: 'fb.1.17640.IwAR' })).toEqual({});
+    expect(cleanClickIds({ ...clickIds, ttclid: 'jane@example.com', li_fat_id: '078-05-1120', wbraid: 'a b', other: 'Cj0KCQiAabcdefghijklmnop' })).toEqual(clickIds);
+    expect(cleanClickIds({ fbc: 'fb.1.17640.IwAR0abcdefghijklmnopq', msclkid: 'jane.doe.hiv-positive', gclid: 'MRN12345678', li_fat_id: 'not-a-uuid' })).toEqual({});
+    expect(cleanClickIds({ li_fat_id: '3f2b9c1e-7d4a-4e8b-9a6c-1b2d3e4f5a6b', gbraid: '0AAAAADxyzGBRAIDvalue12' })).toEqual({
+      li_fat_id: '3f2b9c1e-7d4a-4e8b-9a6c-1b2d3e4f5a6b',
+      gbraid: '0AAAAADxyzGBRAIDvalue12',
+    });
     expect(cleanClickIds('gclid=x')).toEqual({});
     expect(cleanClickIds({ gclid: 12345678 })).toEqual({});
   });

@@ -21,6 +21,19 @@ const stored: StoredEvent = {
 };
 
 describe("recheck: today's policy over a stored event", () => {
+  it("checks the visitor's stored consent under the destination's category as it is now", () => {
+    const allow = { production: { events: ['Appointment Booked'] } };
+    const withConsent = (consent: NonNullable<StoredEvent['event']['context']['consent']>) => ({ ...stored, event: { ...stored.event, context: { consent } } });
+    const analyticsOnly = withConsent({ analytics: true, advertising: false, authorization: false, gpc: false });
+    expect(recheck(analyticsOnly, destination({ consent: 'analytics', allow }), mask)).not.toHaveProperty('dropped');
+    expect(recheck(analyticsOnly, destination({ consent: 'advertising', allow }), mask)).toEqual({ dropped: 'consent not granted for this destination now' });
+    const gpcOnly = withConsent({ authorization: false, gpc: true, categoriesUnknown: true });
+    expect(recheck(gpcOnly, destination({ consent: 'analytics', allow }), mask)).not.toHaveProperty('dropped');
+    expect(recheck(gpcOnly, destination({ consent: 'advertising', allow }), mask)).toHaveProperty('dropped');
+    // A server-side event without consent information passes, as at ingest.
+    expect(recheck(stored, destination({ consent: 'advertising', allow }), mask)).not.toHaveProperty('dropped');
+  });
+
   it('keeps what is still allowed and never masks twice', () => {
     const r = recheck(
       stored,

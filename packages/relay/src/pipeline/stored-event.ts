@@ -12,6 +12,7 @@
 import type { DestinationConfig } from '@palisade/schema';
 import type { CleanObject, CleanValue, JsonPrimitive } from './allowlist.js';
 import type { CleanEvent } from './clean-event.js';
+import type { ConsentState } from './consent-state.js';
 import type { MaskFn } from './hmac-mask.js';
 import { recheckIdentifiers } from './identifiers.js';
 import { phiKind } from './looks-like-phi.js';
@@ -38,6 +39,13 @@ export function isStoredEvent(value: unknown): value is StoredEvent {
 }
 
 export type RecheckResult = { event: CleanEvent } | { dropped: string };
+
+/** The ingest rule again, on the stored consent: events without consent (server-side sources) pass. */
+function consentAllows(consent: ConsentState | undefined, category: DestinationConfig['consent']): boolean {
+  if (category === 'none' || consent === undefined) return true;
+  if (category === 'advertising' && consent.gpc) return false;
+  return consent.categoriesUnknown === true || consent[category] === true;
+}
 
 function rulesFor(event: CleanEvent, allow: DestinationConfig['allow'][string]) {
   if (event.type === 'identify') return allow.userProperties;
@@ -80,6 +88,8 @@ export function recheck(stored: StoredEvent, destination: DestinationConfig, mas
   const allow = Object.hasOwn(destination.allow, stored.env) ? destination.allow[stored.env] : undefined;
   if (allow === undefined) return { dropped: 'environment no longer allowed' };
   if (!allow.events.includes(stored.key)) return { dropped: 'event no longer allowed' };
+  // The visitor's consent, as stored with the event, under the destination's category as it is now.
+  if (!consentAllows(stored.event.context.consent, destination.consent)) return { dropped: 'consent not granted for this destination now' };
   // Values stored under a BAA (unscreened) are screened now if HIPAA mode is back on.
   const screen = destination.hipaa.enabled && stored.screened !== true;
   const masked = new Set(stored.masked);

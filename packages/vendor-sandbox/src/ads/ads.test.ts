@@ -172,6 +172,22 @@ describe('Microsoft Advertising stand-in', () => {
   });
 });
 
+describe('the sandbox page for ad platforms', () => {
+  it('says per event whether a click id or contact hash left, and marks masked ids', async () => {
+    const url = '/meta/v25.0/1234567890/events';
+    await post(url, { access_token: 'good-token', data: [metaEvent({ user_data: { external_id: ['k1:AbCdEfGhIjKlMnOpQrSt'], client_user_agent: 'x' } })] });
+    await post(url, {
+      access_token: 'good-token',
+      data: [metaEvent({ event_name: 'Schedule<script>', user_data: { external_id: ['k1:AbCdEfGhIjKlMnOpQrSt'], client_user_agent: 'x', fbc: 'fb.1.1795000000000.IwAR0123' } })],
+    });
+    const html = (await sandbox.app.inject({ method: 'GET', url: '/?vendor=meta', headers: { host: '127.0.0.1' } })).body;
+    expect(html).toContain('Masked ids only (class A): no click id, no contact hash.');
+    expect(html).toContain('Sent under a patient authorization: class B click ids: fbc.');
+    expect(html).toContain('1 masked');
+    expect(html).not.toContain('<script>');
+  });
+});
+
 describe('identifier classes on the page', () => {
   it('finds click ids and contact hashes by field, LinkedIn’s by idType', () => {
     expect(identifierClasses({ user_data: { external_id: ['k1:a'], fbc: 'fb.1.1.x', em: ['h'] } })).toEqual({ b: ['fbc'], c: ['em'] });

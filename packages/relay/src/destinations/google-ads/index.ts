@@ -11,7 +11,7 @@
  * refused, and only those are retried or dead-lettered.
  */
 import type { BatchOutcome, Credentials, HttpConnector, Outcome, OutboundRequest, VendorResponse } from '../connector.js';
-import { classifyHttp } from '../connector.js';
+import { classifyHttp, vendorMessage } from '../connector.js';
 import { conversionValue, eventMs } from '../ad-fields.js';
 import { googleAdsConsent } from '../consent-fields.js';
 import { googleAdsSettings, type GoogleAdsSettings } from './settings.js';
@@ -55,7 +55,7 @@ function failedRows(body: unknown, batchSize: number): Map<number, string> | und
       const index = typeof element?.index === 'number' ? element.index : 0;
       if (index < 0 || index >= batchSize) continue;
       const code = Object.values(error.errorCode ?? {}).find((v) => typeof v === 'string') as string | undefined;
-      const message = typeof error.message === 'string' ? error.message.slice(0, 150) : '';
+      const message = vendorMessage(error.message);
       rows.set(index, `Google Ads ${code ?? 'error'}${message ? `: ${message}` : ''}`);
     }
   }
@@ -142,7 +142,13 @@ export const googleAdsConnector: HttpConnector<GoogleAdsSettings, ClickConversio
       const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: settings.clientId, client_secret: settings.clientSecret, refresh_token: settings.refreshToken });
       const response = await send({ url: settings.tokenUrl, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, timeoutMs);
       if (response.status !== 200) throw new Error(`Google OAuth answered HTTP ${response.status}`);
-      const token = JSON.parse(response.body) as { access_token?: unknown; expires_in?: unknown };
+      let token: { access_token?: unknown; expires_in?: unknown };
+      try {
+        token = JSON.parse(response.body) as typeof token;
+      } catch {
+        // The parser's message would quote the body, which holds the token.
+        throw new Error('Google OAuth answered with a body that is not JSON');
+      }
       if (typeof token.access_token !== 'string' || token.access_token === '') throw new Error('Google OAuth answered without an access token');
       const seconds = typeof token.expires_in === 'number' && token.expires_in > 0 ? token.expires_in : 3600;
       return { accessToken: token.access_token, expiresAt: now + seconds * 1000 };

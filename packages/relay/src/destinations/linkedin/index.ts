@@ -11,7 +11,7 @@
  * dead-lettered.
  */
 import type { BatchOutcome, HttpConnector, Outcome, OutboundRequest, VendorResponse } from '../connector.js';
-import { classifyHttp } from '../connector.js';
+import { classifyHttp, vendorMessage } from '../connector.js';
 import { conversionValue, eventMs, tooOld } from '../ad-fields.js';
 import { linkedinConsent } from '../consent-fields.js';
 import { linkedinSettings, type LinkedinSettings } from './settings.js';
@@ -42,7 +42,8 @@ export function classifyLinkedin(response: VendorResponse, batchSize: number): B
     const element = elements[i] as { status?: unknown; error?: { message?: unknown } } | undefined;
     const status = typeof element?.status === 'number' ? element.status : 201;
     if (status >= 200 && status < 300) return { kind: 'ok' };
-    const message = typeof element?.error?.message === 'string' ? `: ${element.error.message.slice(0, 150)}` : '';
+    const text = vendorMessage(element?.error?.message);
+    const message = text === '' ? '' : `: ${text}`;
     const reason = `LinkedIn element status ${status}${message}`;
     return status === 429 || status >= 500 ? { kind: 'retry', reason } : { kind: 'abort', reason };
   });

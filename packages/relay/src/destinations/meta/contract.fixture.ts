@@ -62,7 +62,7 @@ export const fixture: ContractFixture = {
               event_source_url: page.url,
               user_data: { external_id: ['k1:anon'], client_user_agent: agent },
               ...ldu,
-              opt_out: false,
+              opt_out: true,
               custom_data: { value: 100.2, currency: 'USD', content_ids: ['product.id.123'], content_type: 'product' },
             },
             {

@@ -11,7 +11,7 @@
  * than 7 days: such events are dropped before sending, and a batch refused for an invalid
  * parameter is split until the event Meta refuses is alone.
  */
-import type { BatchOutcome, HttpConnector, OutboundRequest, VendorResponse } from '../connector.js';
+import { type BatchOutcome, type HttpConnector, type OutboundRequest, type VendorResponse, vendorMessage } from '../connector.js';
 import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
 import { type MetaConsentFields, metaConsent } from '../consent-fields.js';
 import { metaSettings, type MetaSettings } from './settings.js';
@@ -40,7 +40,7 @@ function graphError(body: string): { code?: number; subcode?: number; message?: 
     return {
       ...(typeof error.code === 'number' ? { code: error.code } : {}),
       ...(typeof error.error_subcode === 'number' ? { subcode: error.error_subcode } : {}),
-      ...(typeof error.message === 'string' ? { message: error.message.slice(0, 200) } : {}),
+      ...(typeof error.message === 'string' ? { message: vendorMessage(error.message) } : {}),
     };
   } catch {
     return {};

@@ -47,14 +47,14 @@ export const fixture: ContractFixture = {
           continueOnValidationError: true,
           dataProvider: 'palisade',
           data: [
-            { eventType: 'pageLoad', eventId: 'evt-1', eventTime: 1795514340, eventSourceUrl: page.url, adStorageConsent: 'G', userData },
+            { eventType: 'pageLoad', eventId: 'evt-1', eventTime: 1795514340, eventSourceUrl: page.url, adStorageConsent: 'D', userData },
             {
               eventType: 'custom',
               eventId: 'evt-2',
               eventName: 'purchase',
               eventTime: 1795514340,
               eventSourceUrl: page.url,
-              adStorageConsent: 'G',
+              adStorageConsent: 'D',
               userData,
               customData: { value: 49.9, currency: 'EUR' },
             },

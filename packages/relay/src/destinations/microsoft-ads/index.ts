@@ -10,7 +10,7 @@
  * events Microsoft names as refused are dead-lettered alone.
  */
 import type { BatchOutcome, HttpConnector, Outcome, OutboundRequest, VendorResponse } from '../connector.js';
-import { classifyHttp } from '../connector.js';
+import { classifyHttp, vendorMessage } from '../connector.js';
 import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
 import { microsoftConsent } from '../consent-fields.js';
 import { microsoftAdsSettings, type MicrosoftAdsSettings } from './settings.js';
@@ -37,7 +37,7 @@ export function classifyMicrosoft(response: VendorResponse, batchSize: number): 
   const refused = new Map<number, string>();
   for (const d of details) {
     if (d.isWarning === true || typeof d.index !== 'number' || d.index < 0 || d.index >= batchSize) continue;
-    refused.set(d.index, `Microsoft refused the event: ${typeof d.errorCode === 'string' ? d.errorCode.slice(0, 80) : 'validation error'}`);
+    refused.set(d.index, `Microsoft refused the event: ${vendorMessage(d.errorCode, 80) || 'validation error'}`);
   }
   if (response.status >= 200 && response.status < 300) {
     if (refused.size === 0) return { kind: 'ok' };

@@ -8,7 +8,7 @@
  * TikTok answers HTTP 200 for most failures with a `code` in the body: that code decides.
  */
 import type { BatchOutcome, HttpConnector, OutboundRequest, VendorResponse } from '../connector.js';
-import { classifyHttp } from '../connector.js';
+import { classifyHttp, vendorMessage } from '../connector.js';
 import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
 import { tiktokConsent } from '../consent-fields.js';
 import { sha256Hex } from '../../pipeline/contact-hash.js';
@@ -41,7 +41,7 @@ export function classifyTiktok(response: VendorResponse, batchSize: number): Bat
   try {
     const body = JSON.parse(response.body) as { code?: unknown; message?: unknown };
     code = body.code;
-    if (typeof body.message === 'string') message = body.message.slice(0, 200);
+    message = vendorMessage(body.message);
   } catch {
     return { kind: 'retry', reason: 'TikTok answered 200 without a JSON body' };
   }
