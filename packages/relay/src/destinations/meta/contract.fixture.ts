@@ -117,5 +117,15 @@ export const fixture: ContractFixture = {
       expect: { kind: 'abort', reason: 'Meta error 190: Error validating access token' },
     },
     { name: '503', response: { status: 503, headers: {}, body: '' }, batch: 2, expect: { kind: 'retry', reason: 'Meta error 503' } },
+    {
+      name: 'a refusal quoting the token back: the quote is redacted',
+      response: {
+        status: 400,
+        headers: {},
+        body: '{"error":{"message":"Malformed access token EAAGm0PX4ZCpsBAKZCnZBqZC1TOKEN123\\u001b[2J for jane@example.com","type":"OAuthException","code":190}}',
+      },
+      batch: 1,
+      expect: { kind: 'abort', reason: 'Meta error 190: Malformed access token [redacted] [2J for [redacted]' },
+    },
   ],
 };
