@@ -165,7 +165,7 @@ export function vendorMessage(text: unknown, max = 150): string {
   if (typeof text !== 'string') return '';
   return text
     .slice(0, 2000)
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
     .replace(/[A-Za-z0-9+/=_.~-]{20,}/g, '[redacted]')
     .replace(/\S+@\S+/g, '[redacted]')
     .trim()
