@@ -146,6 +146,9 @@ async function visit(siteOrigin: string): Promise<string[]> {
   const attempted = await loopbackOnly(context);
   const page = await context.newPage();
   await page.goto(`${siteOrigin}/book?email=jane%40example.com&utm_source=google`);
+  // The page view is on its way before the visitor moves on (a loaded machine may take longer
+  // than the click to send it, and the context closes right after).
+  await page.evaluate(() => (window as unknown as { palisade: { flush(): Promise<void> } }).palisade.flush());
   await page.click('button[type=submit]');
   await page.waitForTimeout(300);
   await context.close();

@@ -14,5 +14,9 @@ export async function runSandbox(options: SandboxCommandOptions) {
   // GA4 accepts any api_secret and drops what it cannot use; the sandbox records whatever arrives.
   const sandbox = await startSandbox({ host: options.host, port: options.port, ...(secret ? { webhookSecrets: { site: secret } } : {}) });
   options.log(`Vendor sandbox     ${sandbox.url}/   (GA4 at ${sandbox.url}/ga4, webhooks at ${sandbox.url}/webhook/site${secret ? '' : ': set WEBHOOK_SECRET to accept them'})`);
+  // The ad platforms accept any non-empty token here: the site's config can use its real env names.
+  options.log(
+    `Ad platforms       Meta ${sandbox.url}/meta, Google Ads ${sandbox.url}/google-ads (token: ${sandbox.url}/google-ads/token), TikTok ${sandbox.url}/tiktok, LinkedIn ${sandbox.url}/linkedin, Microsoft ${sandbox.url}/microsoft`,
+  );
   return sandbox;
 }
