@@ -147,6 +147,8 @@ async function main() {
   const config = {
     environments: { production: { writeKey: WRITE_KEY } },
     masking: { key: 'env:PALISADE_MASKING_KEY' },
+    // drain() reads the backlog from /metrics, which is served only with a token.
+    metrics: { token: 'env:PALISADE_METRICS_TOKEN' },
     destinations: [
       {
         id: 'ga4',

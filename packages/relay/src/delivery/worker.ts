@@ -169,23 +169,15 @@ export class DeliveryWorker {
       }
     }
     const eventIds = new Map(rows.map((r) => [r.id, r.eventId]));
+    const logged = (ids: number[]) => ids.map((id) => eventIds.get(id)!);
+    // A change and its delivery log entries are issued together: the store commits them in one transaction.
     for (const [reason, ids] of dropped) {
-      await store.ack(ids);
+      await Promise.all([store.ack(ids), this.#log(logged(ids), 'dropped', reason)]);
       metrics?.pipeline.inc({ destination: config.id, outcome: 'dropped', reason }, ids.length);
-      await this.#log(
-        ids.map((id) => eventIds.get(id)!),
-        'dropped',
-        reason,
-      );
     }
     for (const [reason, ids] of broken) {
-      await store.deadLetter(ids, reason, this.#o.now());
+      await Promise.all([store.deadLetter(ids, reason, this.#o.now()), this.#log(logged(ids), 'dead_lettered', reason)]);
       metrics?.delivered.inc({ destination: config.id, outcome: 'dead_lettered' }, ids.length);
-      await this.#log(
-        ids.map((id) => eventIds.get(id)!),
-        'dead_lettered',
-        reason,
-      );
     }
     return items;
   }
@@ -372,16 +364,14 @@ export class DeliveryWorker {
     const now = this.#o.now();
     const eventIds = items.map((i) => i.row.eventId);
     if (outcome.kind === 'ok') {
-      await store.ack(ids);
-      await this.#log(eventIds, 'delivered', (i) => items[i]!.decision ?? 'sent');
+      await Promise.all([store.ack(ids), this.#log(eventIds, 'delivered', (i) => items[i]!.decision ?? 'sent')]);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'delivered' }, items.length);
       // One line per vendor request (not per event): what an operator watches to see delivery work.
       log.info({ destination: destination.id, vendor: destination.type, events: items.length, outcome: 'delivered' }, 'delivered');
       return undefined;
     }
     if (outcome.kind === 'abort') {
-      await store.deadLetter(ids, outcome.reason, now);
-      await this.#log(eventIds, 'dead_lettered', outcome.reason);
+      await Promise.all([store.deadLetter(ids, outcome.reason, now), this.#log(eventIds, 'dead_lettered', outcome.reason)]);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, items.length);
       log.warn(
         { destination: destination.id, vendor: destination.type, events: items.length, outcome: 'dead_lettered', reason: outcome.reason },
@@ -395,16 +385,15 @@ export class DeliveryWorker {
     const again = rows.filter((r) => !exhausted.includes(r));
     if (exhausted.length > 0) {
       const reason = `${outcome.reason} (gave up after ${exhausted[0]!.attempts + 1} attempts)`;
-      await store.deadLetter(
-        exhausted.map((r) => r.id),
-        reason,
-        now,
-      );
-      await this.#log(
-        exhausted.map((r) => r.eventId),
-        'dead_lettered',
-        reason,
-      );
+      const dead = exhausted.map((r) => r.id);
+      await Promise.all([
+        store.deadLetter(dead, reason, now),
+        this.#log(
+          exhausted.map((r) => r.eventId),
+          'dead_lettered',
+          reason,
+        ),
+      ]);
       metrics?.delivered.inc({ destination: destination.id, outcome: 'dead_lettered' }, exhausted.length);
     }
     if (again.length > 0) {

@@ -3,6 +3,12 @@
  * before `enqueue` resolves. Every write (new rows, acknowledgements, reschedules) that arrives in
  * the same event-loop turn shares one transaction (group commit): one fsync for many requests.
  *
+ * Only what promise 5 needs waits for the disk: a transaction made of delivery bookkeeping alone
+ * (acknowledgements, reschedules, dead letters, the delivery log, the tracker inventory) commits
+ * with synchronous=NORMAL. WAL keeps it atomic; a power cut can at worst undo the last of them,
+ * which sends an event again (delivery is at least once) but never loses one. The next durable
+ * commit syncs them too.
+ *
  * The embedded store serves one relay process, so leases are kept in memory: claiming is a read,
  * and after a crash every unfinished row is simply claimable again (at-least-once delivery).
  *
@@ -96,6 +102,8 @@ interface RawOutboxRow {
 
 interface PendingWrite {
   apply: (now: number) => void;
+  /** Must be on disk before it resolves (new events, replays, config versions). */
+  durable: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -176,10 +184,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Queues a write for the next group commit; resolves once it is on disk. */
-  #write(apply: (now: number) => void): Promise<void> {
+  /**
+   * Queues a write for the next group commit; resolves once it is committed (and on disk, when
+   * `durable` or when it shares its transaction with a durable write).
+   */
+  #write(apply: (now: number) => void, durable = true): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ apply, resolve, reject });
+      this.#pending.push({ apply, durable, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -191,13 +202,17 @@ export class SqliteStore implements Store {
     const writes = this.#pending;
     this.#pending = [];
     this.#flushScheduled = false;
+    const relaxed = writes.every((w) => !w.durable);
     try {
+      if (relaxed) this.#db.pragma('synchronous = NORMAL');
       this.#commit(writes, Date.now());
     } catch (error) {
       // The counts moved with writes that were rolled back.
       this.#recount();
       for (const w of writes) w.reject(error);
       return;
+    } finally {
+      if (relaxed) this.#db.pragma('synchronous = FULL');
     }
     for (const w of writes) w.resolve();
   }
@@ -277,12 +292,12 @@ export class SqliteStore implements Store {
 
   ack(ids: number[]): Promise<void> {
     const list = JSON.stringify(ids);
-    return this.#write(() => this.#moved(this.#sql.ack.all(list) as Array<{ d: string }>, this.#outboxCounts, undefined)).finally(() => this.#unlease(ids));
+    return this.#write(() => this.#moved(this.#sql.ack.all(list) as Array<{ d: string }>, this.#outboxCounts, undefined), false).finally(() => this.#unlease(ids));
   }
 
   reschedule(ids: number[], nextAttemptAt: number, error: string, now: number): Promise<void> {
     const list = JSON.stringify(ids);
-    return this.#write(() => this.#sql.reschedule.run(now, nextAttemptAt, error, list)).finally(() => this.#unlease(ids));
+    return this.#write(() => this.#sql.reschedule.run(now, nextAttemptAt, error, list), false).finally(() => this.#unlease(ids));
   }
 
   async release(ids: number[]): Promise<void> {
@@ -294,7 +309,7 @@ export class SqliteStore implements Store {
     return this.#write(() => {
       this.#moved(this.#sql.toDead.all(now, reason, list) as Array<{ d: string }>, this.#outboxCounts, this.#deadCounts);
       this.#sql.deleteList.run(list);
-    }).finally(() => this.#unlease(ids));
+    }, false).finally(() => this.#unlease(ids));
   }
 
   async listDeadLetters(filter: { destinationId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
@@ -351,7 +366,7 @@ export class SqliteStore implements Store {
         UPDATE outbox SET next_attempt_at = ? WHERE id IN (
           SELECT id FROM outbox WHERE destination_id = ? AND next_attempt_at > ? ORDER BY next_attempt_at LIMIT ?)`)
         .run(now, destinationId, now, limit).changes;
-    });
+    }, false);
     return n;
   }
 
@@ -390,7 +405,7 @@ export class SqliteStore implements Store {
         insert.run(s.origin, s.kind, s.page, s.vendor ?? null, now, now);
         rows++;
       }
-    });
+    }, false);
   }
 
   async listTrackers(): Promise<TrackerRecord[]> {
@@ -443,7 +458,7 @@ export class SqliteStore implements Store {
       for (const r of records) last = Number(insert.run(r.destinationId, r.eventId, r.at, r.outcome, r.detail.slice(0, 500)).lastInsertRowid);
       // Keep the newest entries only: ids grow by one per entry.
       this.#db.prepare('DELETE FROM delivery_log WHERE id <= ?').run(last - DELIVERY_LOG_LIMIT);
-    });
+    }, false);
   }
 
   async listDeliveries(filter: { destinationId?: string; eventId?: string; limit?: number } = {}): Promise<Array<DeliveryRecord & { id: number }>> {
