@@ -89,9 +89,24 @@ function booking(id) {
   };
 }
 
+/**
+ * The relay's /metrics text. Polled often under load, a kept-alive connection can close just as
+ * it is reused: such a failure is retried.
+ */
+export async function metricsText(url, token) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** Events the relay has acknowledged to the vendors, and rows still waiting, from its own metrics. */
 async function progress(url) {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const text = await metricsText(url, METRICS_TOKEN);
   const sum = (pattern) => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
   return {
     delivered: sum(/^palisade_delivery_events_total\{[^}]*outcome="delivered"[^}]*\} (\d+)/gm),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
-import { printAdsTable, runAdsBench } from './ads-bench.mjs';
+import { metricsText as readMetrics, printAdsTable, runAdsBench } from './ads-bench.mjs';
 import { printDeliveryTable, runDeliveryBench } from './delivery-bench.mjs';
 import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
 import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
@@ -93,10 +93,12 @@ function load(url, template, seconds = DURATION) {
   };
 }
 
+const metricsText = (url) => readMetrics(url, METRICS_TOKEN);
+
 /** Rows waiting in the outbox, from the relay's own metrics. */
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 async function backlog(url) {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const text = await metricsText(url);
   return [...text.matchAll(/^palisade_outbox_events\{[^}]*queue="outbox"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
