@@ -4,46 +4,29 @@
  * click ids reach Google Ads and Meta only when the visitor ticked the marketing authorization
  * on the booking form; without it Meta gets masked ids only and Google Ads nothing at all.
  */
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
-import {
-  cliEnv,
-  demoConfig,
-  freePort,
-  ROOT,
-  removeDir,
-  runCli,
-  startE2eSandbox,
-  startRelayProcess,
-  tempDir,
-  waitFor,
-  writeConfig,
-  type RelayProcess,
-} from './helpers/processes.js';
+import { cliEnv, runCli, startDemoStack, waitFor, type RelayProcess } from './helpers/processes.js';
 
 const GCLID = 'Cj0KCQiAbrowserGclid0001';
 const FBCLID = 'IwARbrowserFbclid0001';
 
+let stack: Awaited<ReturnType<typeof startDemoStack>>;
 let sandbox: Sandbox;
 let relay: RelayProcess;
 let dir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  dir = tempDir();
-  const port = await freePort();
-  relay = await startRelayProcess(writeConfig(dir, demoConfig(sandbox.url, port)), `${dir}/data`, undefined, port, ['--site', join(ROOT, 'demo-site')]);
+  stack = await startDemoStack();
+  ({ sandbox, relay, dir } = stack);
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await relay?.stop();
-  await sandbox?.stop();
-  removeDir(dir);
+  await stack?.stop();
 });
 beforeEach(() => sandbox.recorder.clear());
 

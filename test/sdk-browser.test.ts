@@ -4,20 +4,18 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '@palisade/vendor-sandbox';
 import { LOADER_SNIPPET } from '../packages/sdk/src/loader-snippet.js';
 import { launchBrowser, loopbackOnly } from './helpers/browser.js';
 import {
-  ROOT,
   demoConfig,
   freePort,
   ga4Events,
   removeDir,
   runCli,
-  startE2eSandbox,
+  startDemoStack,
   startRelayProcess,
   tempDir,
   waitFor,
@@ -46,18 +44,16 @@ let sdkBodies: string[];
 let sdkContentTypes: string[];
 let blocked: string[];
 
+let stack: Awaited<ReturnType<typeof startDemoStack>>;
+
 beforeAll(async () => {
-  sandbox = await startE2eSandbox();
-  dir = tempDir();
-  const port = await freePort();
-  relay = await startRelayProcess(writeConfig(dir, demoConfig(sandbox.url, port)), `${dir}/data`, undefined, port, ['--site', join(ROOT, 'demo-site')]);
+  stack = await startDemoStack();
+  ({ sandbox, relay, dir } = stack);
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await relay?.stop();
-  await sandbox?.stop();
-  removeDir(dir);
+  await stack?.stop();
 });
 beforeEach(async () => {
   sandbox.recorder.clear();

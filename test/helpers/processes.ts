@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startSandbox, type Received, type Sandbox } from '@palisade/vendor-sandbox';
+import { DEMO_AD_SECRETS } from '../../packages/cli/src/commands/start.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -19,17 +20,8 @@ export const DATA_KEY = Buffer.alloc(32, 0x2d).toString('base64url');
 export const GA4_SECRET = 'ga4-test-api-secret';
 export const WEBHOOK_SECRET = 'whsec-test-secret';
 export const WRITE_KEY = 'pk_e2e_0123456789';
-/** Every ad platform credential in the e2e configs; the sandbox accepts only this one. */
+/** Every ad platform credential in the e2e configs (the demo's names); the sandbox accepts only this one. */
 export const AD_TOKEN = 'ad-platform-test-token';
-export const AD_SECRETS = [
-  'META_ACCESS_TOKEN',
-  'GOOGLE_ADS_DEVELOPER_TOKEN',
-  'GOOGLE_ADS_CLIENT_SECRET',
-  'GOOGLE_ADS_REFRESH_TOKEN',
-  'TIKTOK_ACCESS_TOKEN',
-  'LINKEDIN_ACCESS_TOKEN',
-  'UET_ACCESS_TOKEN',
-];
 
 if (!existsSync(BIN)) throw new Error('packages/cli/dist/bin.js is missing: run `npm run build` (npm test does)');
 
@@ -97,7 +89,7 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
     PALISADE_DATA_KEY: DATA_KEY,
     GA4_API_SECRET: GA4_SECRET,
     WEBHOOK_SECRET,
-    ...Object.fromEntries(AD_SECRETS.map((name) => [name, AD_TOKEN])),
+    ...Object.fromEntries(DEMO_AD_SECRETS.map((name) => [name, AD_TOKEN])),
     PALISADE_LOG_LEVEL: 'debug',
     ...extra,
   };
@@ -180,6 +172,24 @@ export async function startE2eStack(): Promise<E2eStack> {
   return {
     sandbox,
     relay,
+    async stop() {
+      await relay.stop();
+      await sandbox.stop();
+      removeDir(dir);
+    },
+  };
+}
+
+/** The demo clinic as `npm start` runs it, on free ports: the relay process serving demo-site/ with its config, and a sandbox. */
+export async function startDemoStack(): Promise<E2eStack & { dir: string }> {
+  const sandbox = await startE2eSandbox();
+  const dir = tempDir();
+  const port = await freePort();
+  const relay = await startRelayProcess(writeConfig(dir, demoConfig(sandbox.url, port)), `${dir}/data`, undefined, port, ['--site', join(ROOT, 'demo-site')]);
+  return {
+    sandbox,
+    relay,
+    dir,
     async stop() {
       await relay.stop();
       await sandbox.stop();

@@ -12,8 +12,8 @@ import { runRelay, type RunningRelay } from './relay.js';
 
 export const DEMO_SITE = fileURLToPath(new URL('../../../../demo-site/', import.meta.url));
 export const DEMO_CONFIG = `${DEMO_SITE}palisade.config.yaml`;
-/** The ad platform secrets the demo config names. */
-const DEMO_AD_SECRETS = [
+/** The ad platform secrets the demo config names (the e2e configs use the same names). */
+export const DEMO_AD_SECRETS = [
   'META_ACCESS_TOKEN',
   'GOOGLE_ADS_DEVELOPER_TOKEN',
   'GOOGLE_ADS_CLIENT_SECRET',

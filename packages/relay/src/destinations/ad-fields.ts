@@ -6,6 +6,7 @@
  */
 import type { CleanValue } from '../pipeline/allowlist.js';
 import type { CleanEvent } from '../pipeline/clean-event.js';
+import type { FormatResult } from './connector.js';
 import type { MappedEvent } from './mapping.js';
 
 export const DAY_MS = 24 * 3_600_000;
@@ -75,4 +76,17 @@ export function vendorEventName(name: string, max = 50): string | undefined {
     .slice(0, max)
     .trim();
   return clean === '' ? undefined : clean;
+}
+
+/**
+ * What every web-event ad platform (Meta, TikTok, Microsoft) checks first: a track, page or
+ * screen call, not older than the vendor's window, with a masked id for its external id.
+ */
+export function webEventBasics(mapped: MappedEvent, now: number, vendor: string, maxDays: number): { id: string } | Extract<FormatResult<never>, { dropped: string }> {
+  const { event } = mapped;
+  if (event.type === 'identify' || event.type === 'group' || event.type === 'alias') return { dropped: `${vendor} takes no ${event.type} calls` };
+  const old = tooOld(event, now, maxDays, vendor);
+  if (old !== undefined) return { dropped: old };
+  const id = maskedId(event);
+  return id === undefined ? { dropped: 'no masked id for the external id' } : { id };
 }

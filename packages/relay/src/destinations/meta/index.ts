@@ -12,7 +12,7 @@
  * parameter is split until the event Meta refuses is alone.
  */
 import { type BatchOutcome, type HttpConnector, type OutboundRequest, type VendorResponse, vendorMessage } from '../connector.js';
-import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
+import { absolutePageUrl, conversionValue, flatParams, reducedAgent, vendorEventName, webEventBasics } from '../ad-fields.js';
 import { type MetaConsentFields, metaConsent } from '../consent-fields.js';
 import { metaSettings, type MetaSettings } from './settings.js';
 
@@ -72,15 +72,13 @@ export const metaConnector: HttpConnector<MetaSettings, MetaEvent> = {
   identifiers: { clickIds: ['fbc'], email: 'lowercase', phone: 'digits' },
   format(mapped, _settings, { now }) {
     const { event } = mapped;
-    if (event.type === 'identify' || event.type === 'group' || event.type === 'alias') return { dropped: `Meta takes no ${event.type} calls` };
-    const old = tooOld(event, now, 7, 'Meta');
-    if (old !== undefined) return { dropped: old };
+    const basics = webEventBasics(mapped, now, 'Meta', 7);
+    if ('dropped' in basics) return basics;
+    const { id } = basics;
     const name = vendorEventName(mapped.name);
     if (name === undefined) return { dropped: 'event name is not usable at Meta' };
     const url = absolutePageUrl(event);
     if (url === undefined) return { dropped: 'no page URL on an allowed origin (Meta requires event_source_url for website events)' };
-    const id = maskedId(event);
-    if (id === undefined) return { dropped: 'no identifier for external_id' };
     const consent = metaConsent(event.context.consent);
     const userData: MetaEvent['user_data'] = { external_id: [id] };
     const agent = reducedAgent(event);

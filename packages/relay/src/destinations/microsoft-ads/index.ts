@@ -11,7 +11,7 @@
  */
 import type { BatchOutcome, HttpConnector, Outcome, OutboundRequest, VendorResponse } from '../connector.js';
 import { classifyHttp, vendorMessage } from '../connector.js';
-import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
+import { absolutePageUrl, conversionValue, flatParams, reducedAgent, vendorEventName, webEventBasics } from '../ad-fields.js';
 import { microsoftConsent } from '../consent-fields.js';
 import { microsoftAdsSettings, type MicrosoftAdsSettings } from './settings.js';
 
@@ -61,11 +61,9 @@ export const microsoftAdsConnector: HttpConnector<MicrosoftAdsSettings, UetEvent
   identifiers: { clickIds: ['msclkid'], email: 'microsoft', phone: 'e164' },
   format(mapped, _settings, { now }) {
     const { event } = mapped;
-    if (event.type === 'identify' || event.type === 'group' || event.type === 'alias') return { dropped: `Microsoft Advertising takes no ${event.type} calls` };
-    const old = tooOld(event, now, 7, 'Microsoft Advertising');
-    if (old !== undefined) return { dropped: old };
-    const id = maskedId(event);
-    if (id === undefined) return { dropped: 'no identifier for externalId' };
+    const basics = webEventBasics(mapped, now, 'Microsoft Advertising', 7);
+    if ('dropped' in basics) return basics;
+    const { id } = basics;
     const url = absolutePageUrl(event);
     const pageLoad = event.event === '$pageview';
     if (pageLoad && url === undefined) return { dropped: 'no page URL on an allowed origin (a pageLoad event requires eventSourceUrl)' };

@@ -9,7 +9,7 @@
  */
 import type { BatchOutcome, HttpConnector, OutboundRequest, VendorResponse } from '../connector.js';
 import { classifyHttp, vendorMessage } from '../connector.js';
-import { absolutePageUrl, conversionValue, flatParams, maskedId, reducedAgent, tooOld, vendorEventName } from '../ad-fields.js';
+import { absolutePageUrl, conversionValue, flatParams, reducedAgent, vendorEventName, webEventBasics } from '../ad-fields.js';
 import { tiktokConsent } from '../consent-fields.js';
 import { sha256Hex } from '../../pipeline/contact-hash.js';
 import { tiktokSettings, type TiktokSettings } from './settings.js';
@@ -64,13 +64,11 @@ export const tiktokConnector: HttpConnector<TiktokSettings, TiktokEvent> = {
   identifiers: { clickIds: ['ttclid'], email: 'lowercase', phone: 'e164' },
   format(mapped, _settings, { now }) {
     const { event } = mapped;
-    if (event.type === 'identify' || event.type === 'group' || event.type === 'alias') return { dropped: `TikTok takes no ${event.type} calls` };
-    const old = tooOld(event, now, 7, 'TikTok');
-    if (old !== undefined) return { dropped: old };
+    const basics = webEventBasics(mapped, now, 'TikTok', 7);
+    if ('dropped' in basics) return basics;
+    const { id } = basics;
     const name = vendorEventName(mapped.name);
     if (name === undefined) return { dropped: 'event name is not usable at TikTok' };
-    const id = maskedId(event);
-    if (id === undefined) return { dropped: 'no identifier for external_id' };
     const consent = tiktokConsent(event.context.consent);
     const user: TiktokEvent['user'] = { external_id: sha256Hex(id) };
     const agent = reducedAgent(event);
