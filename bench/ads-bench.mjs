@@ -6,29 +6,20 @@
 // delivered (the relay's own delivery counter),
 // and the relay's peak RSS. Prints a table; asserts nothing. Traffic goes only to 127.0.0.1.
 // BENCH_ADS_EVENTS sets the number of events; BENCH_PROFILE=DIR writes the relay's CPU profiles there.
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { DEMO_AD_SECRETS } from '../packages/cli/dist/commands/start.js';
+import { child, metricsText, peakRssMb, startBenchRelay } from './relay-process.mjs';
 
 const EVENTS = Number(process.env.BENCH_ADS_EVENTS ?? 20_000);
 const PER_REQUEST = 100;
 const CONCURRENCY = 8;
 const WRITE_KEY = 'pk_bench_0123456789';
-const METRICS_TOKEN = 'bench-metrics-token-0123456789';
-const SECRETS = [
-  'GA4_API_SECRET',
-  'WEBHOOK_SECRET',
-  'META_ACCESS_TOKEN',
-  'GOOGLE_ADS_DEVELOPER_TOKEN',
-  'GOOGLE_ADS_CLIENT_SECRET',
-  'GOOGLE_ADS_REFRESH_TOKEN',
-  'TIKTOK_ACCESS_TOKEN',
-  'LINKEDIN_ACCESS_TOKEN',
-  'UET_ACCESS_TOKEN',
-];
+/** The config names the demo's secret names for the ad platforms. */
+const SECRETS = ['GA4_API_SECRET', 'WEBHOOK_SECRET', ...DEMO_AD_SECRETS];
 
 function config(sink) {
   const allow = { production: { events: ['Appointment Booked'], eventProperties: { service_line: 'allow', value: 'allow', currency: 'allow', email: 'mask' } } };
@@ -89,24 +80,9 @@ function booking(id) {
   };
 }
 
-/**
- * The relay's /metrics text. Polled often under load, a kept-alive connection can close just as
- * it is reused: such a failure is retried.
- */
-export async function metricsText(url, token) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 /** Events the relay has acknowledged to the vendors, and rows still waiting, from its own metrics. */
 async function progress(url) {
-  const text = await metricsText(url, METRICS_TOKEN);
+  const text = await metricsText(url);
   const sum = (pattern) => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
   return {
     delivered: sum(/^palisade_delivery_events_total\{[^}]*outcome="delivered"[^}]*\} (\d+)/gm),
@@ -114,56 +90,13 @@ async function progress(url) {
   };
 }
 
-function peakRssMb(pid) {
-  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
 export async function runAdsBench(root) {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-ads-bench-'));
-  const sink = await new Promise((resolve, reject) => {
-    const proc = fork(join(root, 'bench/vendor-sink.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    proc.once('message', (m) => resolve({ proc, port: m.port }));
-    proc.once('exit', (code) => reject(new Error(`vendor sink exited with ${code}`)));
-  });
+  const sink = await child(join(root, 'bench/vendor-sink.mjs'));
   const configPath = join(dir, 'ads.yaml');
   writeFileSync(configPath, stringify(config(`http://127.0.0.1:${sink.port}`)));
   const port = 20_000 + Math.floor(Math.random() * 2000);
-  const relay = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-      join(root, 'packages/cli/dist/bin.js'),
-      'relay',
-      '--config',
-      configPath,
-      '--data-dir',
-      join(dir, 'data'),
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PALISADE_LOG_LEVEL: 'warn',
-        PALISADE_MASKING_KEY: Buffer.alloc(32, 7).toString('base64url'),
-        PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
-        PALISADE_METRICS_TOKEN: METRICS_TOKEN,
-        ...Object.fromEntries(SECRETS.map((name) => [name, 'bench-secret'])),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
-    } catch {}
-    if (i > 200) throw new Error('relay did not become ready');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const { proc: relay, url } = await startBenchRelay(root, { configPath, dataDir: join(dir, 'data'), port, secrets: SECRETS, profileDir: process.env.BENCH_PROFILE });
   const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
   const started = performance.now();
   let next = 0;

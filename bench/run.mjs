@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: the relay beside a bare node:http server, measured in one run on this machine.
 // Prints a table; nothing here asserts on time. Traffic goes only to 127.0.0.1.
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
-import { metricsText as readMetrics, printAdsTable, runAdsBench } from './ads-bench.mjs';
+import { printAdsTable, runAdsBench } from './ads-bench.mjs';
 import { printDeliveryTable, runDeliveryBench } from './delivery-bench.mjs';
+import { child, metricsText, peakRssMb, startBenchRelay } from './relay-process.mjs';
 import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
 import { printSdkTable, runSdkBench } from './sdk-bench.mjs';
 
@@ -46,24 +47,6 @@ function message(id, visitor = 1) {
 const single = JSON.stringify(message('__N__'));
 const batch20 = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => message(`__N__-${i}`)) });
 
-function child(script, args = [], env = {}) {
-  return new Promise((resolve, reject) => {
-    const proc = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    proc.once('message', (m) => resolve({ proc, port: m.port }));
-    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function waitReady(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`relay at ${url} did not become ready`);
-}
-
 /**
  * Drives `url` with wrk (C, light enough to leave the server the CPU it needs) for `seconds`,
  * 64 connections, one thread; a Lua script gives every request fresh message ids.
@@ -93,10 +76,7 @@ function load(url, template, seconds = DURATION) {
   };
 }
 
-const metricsText = (url) => readMetrics(url, METRICS_TOKEN);
-
 /** Rows waiting in the outbox, from the relay's own metrics. */
-const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 async function backlog(url) {
   const text = await metricsText(url);
   return [...text.matchAll(/^palisade_outbox_events\{[^}]*queue="outbox"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
@@ -113,12 +93,6 @@ async function drain(url) {
   }
   const seconds = (performance.now() - start) / 1000;
   return { rows, seconds, rate: rows / seconds, left };
-}
-
-function peakRssMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 async function measure(label, url, events, body) {
@@ -184,25 +158,7 @@ async function main() {
   floor.proc.kill('SIGTERM');
 
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const relay = spawn(
-    process.execPath,
-    [join(root, 'packages/cli/dist/bin.js'), 'relay', '--config', configPath, '--data-dir', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PALISADE_LOG_LEVEL: 'warn',
-        PALISADE_MASKING_KEY: Buffer.alloc(32, 7).toString('base64url'),
-        PALISADE_DATA_KEY: Buffer.alloc(32, 9).toString('base64url'),
-        GA4_API_SECRET: 'bench',
-        WEBHOOK_SECRET: 'bench',
-        PALISADE_METRICS_TOKEN: METRICS_TOKEN,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const relayUrl = `http://127.0.0.1:${port}`;
-  await waitReady(relayUrl);
+  const { proc: relay, url: relayUrl } = await startBenchRelay(root, { configPath, dataDir: join(dir, 'data'), port, secrets: ['GA4_API_SECRET', 'WEBHOOK_SECRET'] });
   rows.push(await measure('relay, 1 event/request', `${relayUrl}/v1/track`, 1, single));
   await drain(relayUrl);
   rows.push(await measure('relay, 20 events/request', `${relayUrl}/v1/batch`, 20, batch20));
