@@ -11,6 +11,7 @@ export default defineConfig({
       '@palisade/relay': src('relay'),
       '@palisade/vendor-sandbox': src('vendor-sandbox'),
       '@palisade/sdk': src('sdk'),
+      '@palisade/scanner': src('scanner'),
     },
   },
   test: {

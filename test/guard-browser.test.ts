@@ -402,7 +402,16 @@ describe('pixel guard', () => {
     expect(new Set(techniques).size).toBe(techniques.length);
     const { paths, ran } = await visit('/techniques.html?guard=off');
     expect(ran.main!.sort()).toEqual([...techniques].sort());
-    const missed = techniques.filter((t) => !UNOBSERVABLE.has(t) && !paths.some((p) => p.startsWith(`/t/main/${t}`)));
+    const missedIn = (seen: string[]) => techniques.filter((t) => !UNOBSERVABLE.has(t) && !seen.some((p) => p.startsWith(`/t/main/${t}`)));
+    // A technique the unguarded browser dropped once under load gets a second visit: the control
+    // run proves that each technique can reach the third party (so the guarded run's zero means
+    // something), and Chromium on a loaded two-core machine has twice let an SVG frame's
+    // stylesheet go unfetched. A technique that misses twice fails the test.
+    let missed = missedIn(paths);
+    if (missed.length > 0) {
+      const again = missedIn((await visit('/techniques.html?guard=off')).paths);
+      missed = missed.filter((t) => again.includes(t));
+    }
     expect(missed).toEqual([]);
     // The other realms ran too (the same-origin page, and the about:blank frame's techniques).
     expect(paths.some((p) => p.startsWith('/t/frame/'))).toBe(true);
@@ -410,7 +419,7 @@ describe('pixel guard', () => {
     expect(paths.some((p) => p.startsWith('/t/srcdoc/'))).toBe(true);
     // The control run visits in three parts and waits for stragglers: on a loaded machine (the
     // whole suite on two cores) it takes close to a minute.
-  }, 180_000);
+  }, 300_000);
 
   it('lets nothing created after it runs reach a third party: page, frames and workers', async () => {
     const { paths, browserRequests, connections, ran } = await visit('/techniques.html');

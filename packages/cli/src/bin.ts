@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { cspHeaders, databasePath, generateKey, loadConfigFile, migrateDatabaseFile } from '@palisade/relay';
+import { ScannerError } from '@palisade/scanner';
 import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, formatDeliveries, listDeadLetters, listDeliveries, replayDeadLetters } from './commands/dlq.js';
@@ -10,6 +11,7 @@ import { formatTrackers, listTrackers } from './commands/trackers.js';
 import { formatProblems, parseTrustProxy, runRelay } from './commands/relay.js';
 import { askInit, checkAnswers, runInit } from './commands/init.js';
 import { runSandbox } from './commands/sandbox.js';
+import { runScan } from './commands/scan.js';
 import { runStart } from './commands/start.js';
 import { COMMANDS, checkOptions, commandHelp, overview } from './help.js';
 import { prepareKeys } from './keys.js';
@@ -24,6 +26,11 @@ function port(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`invalid port ${value}`);
   return n;
+}
+
+/** The entries whose value is set (optional properties stay absent rather than undefined). */
+function definedOnly<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
 }
 
 /** dlq filters by one destination at most. */
@@ -76,6 +83,23 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       enforce: { type: 'boolean' },
       'report-only': { type: 'boolean' },
+      pages: { type: 'string' },
+      depth: { type: 'string' },
+      sitemap: { type: 'string' },
+      login: { type: 'string' },
+      'storage-state': { type: 'string' },
+      consent: { type: 'string' },
+      'consent-hook': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'relay-admin': { type: 'string' },
+      token: { type: 'string' },
+      clicks: { type: 'string' },
+      baseline: { type: 'string' },
+      'update-baseline': { type: 'boolean' },
+      junit: { type: 'string' },
+      html: { type: 'string' },
+      har: { type: 'string' },
+      chromium: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -238,6 +262,36 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'scan': {
+      return runScan({
+        urls: positionals.slice(1),
+        allowOrigins: values['allow-origin'] ?? [],
+        updateBaseline: values['update-baseline'] ?? false,
+        json: values.json ?? false,
+        chromiumArgs: env.PALISADE_SCAN_CHROMIUM_ARGS ? env.PALISADE_SCAN_CHROMIUM_ARGS.trim().split(/\s+(?=--)/) : [],
+        interactive: process.stderr.isTTY === true && !env.CI,
+        out: say,
+        err: (text) => process.stderr.write(text),
+        ...definedOnly({
+          pages: values.pages,
+          depth: values.depth,
+          sitemap: values.sitemap,
+          login: values.login,
+          storageState: values['storage-state'],
+          consent: values.consent,
+          consentHook: values['consent-hook'],
+          relay: values.relay,
+          relayAdmin: values['relay-admin'],
+          token: values.token ?? env.PALISADE_ADMIN_TOKEN,
+          baseline: values.baseline,
+          junit: values.junit,
+          html: values.html,
+          har: values.har,
+          chromium: values.chromium,
+          clicks: values.clicks,
+        }),
+      });
+    }
     case 'trackers': {
       const rows = await listTrackers(dataDir, existingData());
       say(values.json ? JSON.stringify(rows, null, 2) : formatTrackers(rows));
@@ -261,10 +315,11 @@ main(process.argv.slice(2)).then(
     if (code >= 0) exitAfterFlush(code);
   },
   (error: unknown) => {
-    if (error instanceof CliError) note(`palisade: ${error.message}`);
+    if (error instanceof CliError || error instanceof ScannerError) note(`palisade: ${error.message}`);
     else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) note(`palisade: ${(error as Error).message}`);
     else if ((error as { code?: string }).code === 'EADDRINUSE') note(`palisade: port already in use (${(error as Error).message.split(' ').pop()})`);
     else note(`palisade: ${(error as Error).message}`);
-    exitAfterFlush(1);
+    // A scan that could not run exits 2, so CI tells it from a scan that found something (1).
+    exitAfterFlush(process.argv.slice(2).find((a) => !a.startsWith('-')) === 'scan' ? 2 : 1);
   },
 );

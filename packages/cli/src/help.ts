@@ -76,6 +76,36 @@ export const COMMANDS: Record<string, CommandHelp> = {
     about: 'The third parties your pages tried to contact, from CSP reports and the pixel guard.',
     options: ['json', 'data-dir'],
   },
+  scan: {
+    usage: [
+      'scan URL... [--pages 20] [--depth 2] [--sitemap URL] [--login SCRIPT | --storage-state FILE] [--consent denied,granted,gpc]',
+      '     [--consent-hook SCRIPT] [--allow-origin ORIGIN[=CATEGORY] ...] [--relay URL] [--relay-admin URL --token T] [--clicks 5]',
+      '     [--baseline FILE [--update-baseline]] [--json] [--junit FILE] [--html FILE] [--har FILE] [--chromium PATH]',
+    ],
+    about:
+      "Loads the site's pages in Chromium under each consent state, acts like a visitor (scrolls, clicks, fills every form with made-up values unique to the run) and reports every request to a third party, every made-up value that left the browser (in clear, encoded or hashed), third-party cookies and connection hints, a missing or late Palisade tag, a missing or weak Content-Security-Policy, and PHI-collecting page code. --relay-admin also checks what the relay forwarded (token from --token or PALISADE_ADMIN_TOKEN). Exit 0 clean, 1 findings (not in the baseline), 2 the scan could not run.",
+    options: [
+      'pages',
+      'depth',
+      'sitemap',
+      'login',
+      'storage-state',
+      'consent',
+      'consent-hook',
+      'allow-origin',
+      'relay',
+      'relay-admin',
+      'token',
+      'clicks',
+      'baseline',
+      'update-baseline',
+      'json',
+      'junit',
+      'html',
+      'har',
+      'chromium',
+    ],
+  },
   help: {
     usage: ['help [COMMAND]'],
     about: 'This overview, or one command in detail.',
@@ -83,7 +113,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
 };
 
-const ENVIRONMENT = 'Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PORT, NODE_ENV';
+const ENVIRONMENT = 'Environment: PALISADE_CONFIG, PALISADE_MASKING_KEY, PALISADE_DATA_KEY, PALISADE_DATA_DIR, PALISADE_ADMIN_TOKEN, PORT, NODE_ENV';
 
 export function overview(): string {
   const lines = ['palisade: first-party analytics relay that keeps PHI away from vendors', '', 'Usage:'];

@@ -1,0 +1,116 @@
+/**
+ * Requests that left the browser: to a third party (any origin that is not the site's, the
+ * relay's or allowed), carrying a canary (to any origin but the site's own and the relay), or to
+ * an allowed origin whose consent category the state withholds. An attempt the browser stopped
+ * (CSP, a blocker) still counts: it shows what the page tried to do.
+ */
+import type { FindingDraft } from '../findings.js';
+import { granted, type PageRecord, type RecordedRequest } from '../types.js';
+import { vendorOf } from '../vendors.js';
+import type { DetectorContext } from './context.js';
+
+const QUIET_SCHEMES = new Set(['data:', 'blob:', 'about:', 'chrome:', 'chrome-extension:', 'devtools:']);
+
+/** Categories of third-party-web that track visitors by design. */
+const TRACKING = new Set(['ad', 'analytics', 'social', 'tag-manager', 'customer-success', 'marketing']);
+
+function originOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return QUIET_SCHEMES.has(u.protocol) ? undefined : u.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+function requestEvidence(page: PageRecord, r: RecordedRequest) {
+  return {
+    page: page.url,
+    consent: page.consent,
+    request: {
+      method: r.method,
+      url: r.url,
+      resourceType: r.resourceType,
+      realm: r.realm,
+      realmUrl: r.realmUrl,
+      ...(r.failure ? { failure: r.failure } : {}),
+      ...(r.body ? { body: r.body.slice(0, 2048) } : {}),
+    },
+    initiators: r.initiators,
+  };
+}
+
+const stopped = (r: RecordedRequest) => (r.failure ? ` It was stopped in flight (${r.failure}), but the attempt shows the page tries to send it.` : '');
+
+export function requestFindings(page: PageRecord, ctx: DetectorContext): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const r of page.requests) {
+    const origin = originOf(r.url);
+    if (origin === undefined) continue;
+    const host = new URL(r.url).host;
+    const own = ctx.siteOrigins.has(origin);
+    const relay = ctx.relayOrigins.has(origin);
+    const vendor = vendorOf(r.url);
+    const named = vendor ? `${vendor.name} (${host})` : host;
+    if (!own && !relay) {
+      for (const hit of ctx.findCanaries(r.url)) out.push(leak(page, r, host, named, vendor, hit.canary.label, hit.form, 'url'));
+      if (r.body) for (const hit of ctx.findCanaries(r.body)) out.push(leak(page, r, host, named, vendor, hit.canary.label, hit.form, 'body'));
+    }
+    if (own || relay) continue;
+    if (ctx.allowOrigins.has(origin)) {
+      const category = ctx.allowOrigins.get(origin);
+      if (category && page.consentApplied && !granted(page.consent, category)) {
+        out.push({
+          kind: 'consent-violation',
+          severity: 'high',
+          title: `Request to ${named} under "${page.consent}" consent, which withholds ${category}`,
+          template: page.template,
+          destination: host,
+          ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
+          why: `The origin is allowed only with ${category} consent, and this visitor did not give it.${stopped(r)}`,
+          fix: `Load the ${named} code only after the consent manager grants ${category}, or route its data through the Palisade relay, which applies consent per destination.`,
+          evidence: requestEvidence(page, r),
+        });
+      }
+      continue;
+    }
+    const tracking = vendor !== undefined && TRACKING.has(vendor.category);
+    out.push({
+      kind: 'third-party-request',
+      severity: tracking ? 'high' : 'medium',
+      title: `Request to ${named}`,
+      template: page.template,
+      destination: host,
+      ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
+      why: `The browser contacts ${host} directly, so it learns the visitor's IP address and the page (${page.template}); on a health site that pair can be PHI.${stopped(r)}`,
+      fix: tracking
+        ? `Remove the ${vendor!.name} tag and send its events through the Palisade relay (a server-side destination), or let the Palisade tag block it.`
+        : `Serve the resource from your own origin, or allow the origin (--allow-origin) if your BAA with its owner covers it.`,
+      evidence: requestEvidence(page, r),
+    });
+  }
+  return out;
+}
+
+function leak(
+  page: PageRecord,
+  r: RecordedRequest,
+  host: string,
+  named: string,
+  vendor: { name: string; category: string } | undefined,
+  label: string,
+  form: string,
+  where: 'url' | 'body',
+): FindingDraft {
+  return {
+    kind: 'canary-leak',
+    severity: 'critical',
+    title: `What a visitor typed reaches ${named}`,
+    template: page.template,
+    destination: host,
+    ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
+    why: `The ${label} typed into a form on this page left the browser ${form === 'plain' ? 'in clear' : `as ${form}`}. An unkeyed hash is not protection: the vendor hashes its own user list the same way and matches the person.${stopped(r)}`,
+    fix: `Turn off automatic advanced matching / user-provided data collection for this tag, and send conversions through the Palisade relay, which keeps only allowlisted fields and masks identifiers with a key the vendor never has.`,
+    evidence: { ...requestEvidence(page, r), canary: { label, form, where } },
+  };
+}

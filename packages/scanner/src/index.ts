@@ -1,0 +1,14 @@
+export { scan, parseAllowOrigins, loadHook, type ScanOptions, type Progress, type LoginHook, type ConsentHook } from './scan.js';
+export { ScannerError } from './errors.js';
+export { makeCanaries, canarySearch, type Canary, type CanarySet, type CanaryHit } from './canaries.js';
+export { findingId } from './findings.js';
+export { vendorOf } from './vendors.js';
+export { pageTemplate } from './page-template.js';
+export { weaknesses as cspWeaknesses } from './detectors/csp.js';
+export * from './types.js';
+export { readBaseline, writeBaseline, newSince, baselineOf, type Baseline } from './baseline.js';
+export { terminalSummary } from './reports/terminal.js';
+export { jsonReport } from './reports/json.js';
+export { junitReport } from './reports/junit.js';
+export { htmlReport } from './reports/html.js';
+export { harReport } from './reports/har.js';

@@ -1,0 +1,303 @@
+/**
+ * A scan: for each consent state, a fresh browser context (signed in where asked), the state set
+ * through the Palisade SDK or the site's hook, then every page of the crawl loaded, recorded,
+ * used like a visitor would (scroll, clicks, canaries in every form), and checked by each
+ * detector. The pages are found in the first state's pass; the other states scan the same ones.
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { type BrowserOptions, launch, visitorContext } from './browser.js';
+import { type CanarySet, canarySearch, makeCanaries } from './canaries.js';
+import { crawlable, pageKey, sitemapUrls } from './crawl.js';
+import type { DetectorContext } from './detectors/context.js';
+import { cookieFindings } from './detectors/cookies.js';
+import { cspFindings } from './detectors/csp.js';
+import { hintFindings } from './detectors/hints.js';
+import { pageCodeFindings } from './detectors/page-code.js';
+import { requestFindings } from './detectors/requests.js';
+import { tagFindings } from './detectors/tag.js';
+import { ScannerError } from './errors.js';
+import { type FindingDraft, mergeFindings } from './findings.js';
+import { interact } from './interact.js';
+import { pageTemplate } from './page-template.js';
+import { Recorder } from './recorder.js';
+import { readServedHtml } from './served-html.js';
+import { CONSENT_STATES, type ConsentCategory, type ConsentStateName, type PageRecord, type ScanResult } from './types.js';
+import { readRelayForwarded, type RelayAdmin } from './relay-admin.js';
+
+/** Signs in: gets a page in the scan's context, leaves it signed in (cookies, storage). */
+export type LoginHook = (args: { page: Page; context: BrowserContext; url: string }) => Promise<void>;
+/** Sets a consent state with the site's own consent manager; returns whether it could. */
+export type ConsentHook = (args: { page: Page; state: ConsentStateName }) => Promise<boolean>;
+
+export interface ScanOptions {
+  urls: string[];
+  /** Most pages per consent state (default 20). */
+  pages?: number;
+  /** Link depth from the start URLs (default 2). */
+  depth?: number;
+  sitemap?: string;
+  login?: LoginHook;
+  storageState?: string;
+  consent?: ConsentStateName[];
+  consentHook?: ConsentHook;
+  /** `https://cdn.example` or `https://cdn.example=analytics` (allowed only with that consent). */
+  allowOrigins?: string[];
+  /** The relay's origins; default: where the page's Palisade tag loads from. */
+  relayOrigins?: string[];
+  relayAdmin?: RelayAdmin;
+  /** Buttons and links clicked per page (default 5). */
+  clicks?: number;
+  forms?: boolean;
+  browser?: BrowserOptions;
+  canaries?: CanarySet;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  consent: ConsentStateName;
+  url: string;
+  pagesDone: number;
+  pagesQueued: number;
+  requests: number;
+  findings: number;
+}
+
+const CONSENT_CATEGORIES = new Set<ConsentCategory>(['analytics', 'advertising', 'functional']);
+
+function origin(url: string, what: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ScannerError(`${what} is not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ScannerError(`${what} must be http or https: ${url}`);
+  return u.origin;
+}
+
+export function parseAllowOrigins(values: string[]): Map<string, ConsentCategory | undefined> {
+  const out = new Map<string, ConsentCategory | undefined>();
+  for (const value of values) {
+    const at = value.lastIndexOf('=');
+    const category = at > 0 ? value.slice(at + 1) : undefined;
+    if (category !== undefined && !CONSENT_CATEGORIES.has(category as ConsentCategory)) {
+      throw new ScannerError(`--allow-origin ${value}: the category must be analytics, advertising or functional`);
+    }
+    out.set(origin(at > 0 ? value.slice(0, at) : value, '--allow-origin'), category as ConsentCategory | undefined);
+  }
+  return out;
+}
+
+/** Loads a hook module (its default export) given on the command line. */
+export async function loadHook<T>(file: string, what: string): Promise<T> {
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ScannerError(`cannot load ${what} ${file}: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  }
+  if (typeof mod.default !== 'function') throw new ScannerError(`${what} ${file} must export a default async function`);
+  return mod.default as T;
+}
+
+/** Sets the state through the Palisade SDK (`palisade.consent.set`), when the page runs it. */
+async function applyConsent(page: Page, state: ConsentStateName, hook?: ConsentHook): Promise<boolean> {
+  if (hook) return hook({ page, state });
+  return page.evaluate((s) => {
+    const p = (window as unknown as { palisade?: { consent?: { set?: (c: Record<string, boolean>) => void } } }).palisade;
+    if (typeof p?.consent?.set !== 'function') return s === 'gpc';
+    // GPC: the signal alone (header and navigator), no banner choice.
+    if (s === 'denied') p.consent.set({ analytics: false, advertising: false, functional: false });
+    if (s === 'granted') p.consent.set({ analytics: true, advertising: true, functional: true });
+    return true;
+  }, state);
+}
+
+async function scanPage(page: Page, url: string, state: ConsentStateName, applied: boolean, recorder: Recorder, canaries: CanarySet, options: ScanOptions) {
+  const record: PageRecord = {
+    url,
+    template: pageTemplate(url),
+    consent: state,
+    consentApplied: applied,
+    requests: [],
+    cookies: [],
+    hints: [],
+    csp: { enforce: [], reportOnly: [] },
+    cspViolations: [],
+    headScripts: [],
+    code: [],
+    formsFilled: 0,
+  };
+  const links: string[] = [];
+  await recorder.watch(page);
+  recorder.begin();
+  try {
+    const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    if (response) {
+      record.status = response.status();
+      for (const { name, value } of await response.headersArray()) {
+        const n = name.toLowerCase();
+        if (n === 'content-security-policy') record.csp.enforce.push(value);
+        if (n === 'content-security-policy-report-only') record.csp.reportOnly.push(value);
+        if (n === 'link')
+          for (const m of value.matchAll(/<([^>]{1,2048})>[^,]{0,200}?rel="?(preconnect|dns-prefetch|preload|prefetch)/gi))
+            record.hints.push({ rel: m[2]!.toLowerCase(), href: m[1]!, source: 'header' });
+      }
+      const served = readServedHtml(await response.text().catch(() => ''));
+      record.headScripts = served.headScripts;
+      record.code.push(...served.inline.map((text, i) => ({ source: `inline script ${i + 1} of ${url}`, text })));
+    }
+    await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+    const dom = await page.evaluate(() => ({
+      meta: [...document.querySelectorAll('meta[http-equiv]')]
+        .filter((m) => m.getAttribute('http-equiv')?.toLowerCase() === 'content-security-policy')
+        .map((m) => m.getAttribute('content') ?? ''),
+      hints: [...document.querySelectorAll('link[rel][href]')].map((l) => ({ rel: (l.getAttribute('rel') ?? '').toLowerCase(), href: (l as HTMLLinkElement).href })),
+      links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+    }));
+    record.csp.enforce.push(...dom.meta);
+    for (const h of dom.hints) {
+      const rel = h.rel.split(/\s+/).find((r) => ['preconnect', 'dns-prefetch', 'preload', 'prefetch', 'modulepreload'].includes(r));
+      if (rel) record.hints.push({ rel, href: h.href, source: 'element' });
+    }
+    links.push(...dom.links);
+    record.formsFilled = await interact(page, canaries, { clicks: options.clicks ?? 5, forms: options.forms ?? true });
+    await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
+  } catch (error) {
+    record.error = String((error as Error).message ?? error).split('\n')[0];
+  }
+  const recording = await recorder.end(page);
+  record.requests = recording.requests;
+  record.cspViolations = recording.cspViolations;
+  record.code.push(...recording.code.map((c) => ({ source: c.source, text: c.text })));
+  record.cookies = (await page.context().cookies()).map((c) => ({ name: c.name, domain: c.domain, path: c.path, secure: c.secure, sameSite: c.sameSite }));
+  return { record, links };
+}
+
+function detect(page: PageRecord, ctx: DetectorContext): FindingDraft[] {
+  return [...requestFindings(page, ctx), ...cookieFindings(page, ctx), ...hintFindings(page, ctx), ...tagFindings(page), ...cspFindings(page), ...pageCodeFindings(page)];
+}
+
+/** The relay's origin from the page's Palisade tag (`<script src=".../palisade.js" data-write-key>`). */
+function tagOrigins(records: PageRecord[]): string[] {
+  const out = new Set<string>();
+  for (const r of records) {
+    for (const s of r.headScripts) {
+      if (s.src && (s.writeKey || /palisade(\.min)?\.js/.test(s.src))) {
+        try {
+          out.add(new URL(s.src, r.url).origin);
+        } catch {
+          // Not a URL: no relay origin from it.
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  if (options.urls.length === 0) throw new ScannerError('give at least one URL to scan');
+  const siteOrigins = new Set(options.urls.map((u) => origin(u, 'the URL')));
+  const allowOrigins = parseAllowOrigins(options.allowOrigins ?? []);
+  const relayGiven = (options.relayOrigins ?? []).map((u) => origin(u, '--relay'));
+  const states = options.consent ?? [...CONSENT_STATES];
+  for (const s of states) if (!CONSENT_STATES.includes(s)) throw new ScannerError(`unknown consent state ${s} (use denied, granted, gpc)`);
+  const maxPages = options.pages ?? 20;
+  const maxDepth = options.depth ?? 2;
+  const canaries = options.canaries ?? makeCanaries();
+  const startedAt = new Date().toISOString();
+  let sitemap: string[] = [];
+  if (options.sitemap) {
+    origin(options.sitemap, '--sitemap');
+    sitemap = await sitemapUrls(options.sitemap, siteOrigins).catch((error: Error) => {
+      throw new ScannerError(`cannot read the sitemap: ${error.message}`);
+    });
+  }
+  const browser = await launch(options.browser);
+  const records: PageRecord[] = [];
+  let plan: string[] | undefined;
+  let findingsSoFar = 0;
+  let requests = 0;
+  try {
+    for (const state of states) {
+      const context = await visitorContext(browser, state, options.storageState);
+      try {
+        const recorder = await Recorder.attach(context);
+        const first = options.urls[0]!;
+        if (options.login) {
+          const page = await context.newPage();
+          await options.login({ page, context, url: first }).catch((error: Error) => {
+            throw new ScannerError(`the login script failed: ${String(error.message ?? error).split('\n')[0]}`);
+          });
+          await page.close();
+        }
+        const setup = await context.newPage();
+        const loaded = await setup.goto(first, { waitUntil: 'load', timeout: 30_000 }).catch((error: Error) => error);
+        if (loaded instanceof Error) throw new ScannerError(`cannot load ${first}: ${loaded.message.split('\n')[0]}`);
+        const applied = await applyConsent(setup, state, options.consentHook).catch(() => false);
+        await setup.close();
+
+        const queue: { url: string; depth: number }[] = (plan ?? [...options.urls.map(pageKey), ...sitemap]).map((url) => ({ url, depth: 0 }));
+        const seen = new Set(queue.map((q) => q.url));
+        const scanned: string[] = [];
+        while (queue.length > 0 && scanned.length < maxPages) {
+          const { url, depth } = queue.shift()!;
+          const page = await context.newPage();
+          const { record, links } = await scanPage(page, url, state, applied, recorder, canaries, options);
+          await page.close().catch(() => {});
+          scanned.push(url);
+          records.push(record);
+          requests += record.requests.length;
+          if (plan === undefined && depth < maxDepth) {
+            for (const link of links) {
+              const next = crawlable(link, siteOrigins);
+              if (next && !seen.has(next)) {
+                seen.add(next);
+                queue.push({ url: next, depth: depth + 1 });
+              }
+            }
+          }
+          findingsSoFar = mergeFindings(records.flatMap((r) => detect(r, detectorContext(records)))).length;
+          options.onProgress?.({
+            consent: state,
+            url,
+            pagesDone: scanned.length,
+            pagesQueued: Math.min(queue.length, maxPages - scanned.length),
+            requests,
+            findings: findingsSoFar,
+          });
+        }
+        plan ??= scanned;
+      } finally {
+        await context.close().catch(() => {});
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  function detectorContext(all: PageRecord[]): DetectorContext {
+    return { siteOrigins, relayOrigins: new Set(relayGiven.length > 0 ? relayGiven : tagOrigins(all)), allowOrigins, findCanaries: canarySearch(canaries) };
+  }
+  const ctx = detectorContext(records);
+  const drafts = records.flatMap((r) => detect(r, ctx));
+  let relay: ScanResult['relay'];
+  if (options.relayAdmin) {
+    const forwarded = await readRelayForwarded(options.relayAdmin, startedAt);
+    relay = forwarded.summary;
+    drafts.push(...forwarded.findings(ctx.findCanaries));
+  }
+  const findings = mergeFindings(drafts);
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    startUrls: options.urls,
+    consent: states,
+    pages: records,
+    findings,
+    newFindings: findings,
+    canaries: canaries.all.map((c) => ({ label: c.label, value: c.value })),
+    ...(relay ? { relay } : {}),
+  };
+}
