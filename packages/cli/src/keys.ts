@@ -13,6 +13,8 @@ export interface DevKeys {
   ga4ApiSecret: string;
   webhookSecret: string;
   metricsToken: string;
+  /** Bearer token for /admin/forwarded in the demo (what `palisade scan --relay-admin` reads). */
+  adminToken: string;
   /** The ad platforms' tokens in the demo: the vendor sandbox accepts this one. */
   sandboxAdToken: string;
 }
@@ -29,6 +31,7 @@ export function loadOrCreateDevKeys(dataDir: string): DevKeys {
     ga4ApiSecret: generateKey(),
     webhookSecret: generateKey(),
     metricsToken: generateKey(),
+    adminToken: generateKey(),
     sandboxAdToken: generateKey(),
   });
   const existing = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<DevKeys>) : undefined;
@@ -50,11 +53,16 @@ export function loadOrCreateDevKeys(dataDir: string): DevKeys {
  */
 export function prepareKeys(env: Env, dataDir: string, log: (line: string) => void, options: { create: boolean } = { create: true }): Buffer {
   const production = env.NODE_ENV === 'production';
-  if (!production && (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY || !env.PALISADE_METRICS_TOKEN) && (options.create || existsSync(devKeysPath(dataDir)))) {
+  if (
+    !production &&
+    (!env.PALISADE_MASKING_KEY || !env.PALISADE_DATA_KEY || !env.PALISADE_METRICS_TOKEN || !env.PALISADE_ADMIN_TOKEN) &&
+    (options.create || existsSync(devKeysPath(dataDir)))
+  ) {
     const dev = options.create ? loadOrCreateDevKeys(dataDir) : (JSON.parse(readFileSync(devKeysPath(dataDir), 'utf8')) as Partial<DevKeys>);
     env.PALISADE_MASKING_KEY ??= dev.maskingKey;
     env.PALISADE_DATA_KEY ??= dev.dataKey;
     env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;
+    env.PALISADE_ADMIN_TOKEN ??= dev.adminToken;
     log(`development keys from ${devKeysPath(dataDir)} (never use them in production)`);
   }
   try {

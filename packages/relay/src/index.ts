@@ -1,5 +1,5 @@
 export { startRelay, databasePath, type LoadedConfig, type Relay, type RelayOptions } from './relay.js';
-export { checkSiteRoot } from './serve-site.js';
+export { checkSiteRoot, type SiteSignIn } from './serve-site.js';
 export type { AcceptedMessage } from './ingest/routes.js';
 export { configSchema, destinationSchema, configJsonSchema, parseConfig } from './config/config-schema.js';
 export { loadConfigFile, parseConfigText, resolveSecrets, secretFiles, type ConfigResult, type ResolvedSecrets } from './config/load-config.js';

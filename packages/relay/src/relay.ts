@@ -7,11 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import type { PalisadeConfig } from '@palisade/schema';
 import { activateDestinations } from './destinations/active-destination.js';
 import { DeliveryWorker } from './delivery/worker.js';
-import type { Send } from './delivery/http-send.js';
+import { httpSend, type Send } from './delivery/http-send.js';
+import { ForwardedLog } from './delivery/forwarded-log.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
-import { checkSiteRoot } from './serve-site.js';
+import { checkSiteRoot, type SiteSignIn } from './serve-site.js';
 import { buildIngestServer, ingestState, type IngestServerOptions, type IngestState, type ServerLimits } from './server.js';
 import { WorkerStore } from './store/worker-store.js';
 import type { Store } from './store/store.js';
@@ -36,6 +37,8 @@ export interface RelayOptions extends Pick<IngestServerOptions, 'trustProxy' | '
   sdkFile?: string;
   /** A website to serve from the public listener (the demo clinic). */
   siteDir?: string;
+  /** Pages of the site behind a sign-in (the demo's patient portal). */
+  siteSignIn?: SiteSignIn;
   /**
    * Files the site must never serve: the config file and key files (`file:` secrets). The data
    * directory is always among them. A key file or the data directory inside the site's root
@@ -46,6 +49,11 @@ export interface RelayOptions extends Pick<IngestServerOptions, 'trustProxy' | '
   configFile?: string;
   /** Bearer token for /metrics on the public listener; without one /metrics is not served. */
   metricsToken?: string;
+  /**
+   * Bearer token for /admin/forwarded (what was sent to each destination lately); without one
+   * the route is not served and nothing is kept.
+   */
+  adminToken?: string;
   limits?: Partial<ServerLimits>;
   /** SHA-256 of the config file's bytes, recorded as the first config version. */
   configSha256?: string;
@@ -82,6 +90,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? createLogger();
   const store = await WorkerStore.open({ path: databasePath(options.dataDir), dataKey: options.dataKey, ...(options.storeEntry ? { entry: options.storeEntry } : {}) });
   const metrics = createMetrics(store);
+  const forwarded = options.adminToken ? new ForwardedLog() : undefined;
+  const sendFor = (id: string) => {
+    const send = options.send ?? httpSend;
+    return forwarded ? { send: forwarded.wrap(id, send) } : options.send === undefined ? {} : { send };
+  };
   let state: IngestState = ingestState(options.config, activateDestinations(options.config, options.maskingKey, options.settings));
   const workersFor = (current: IngestState) =>
     new Map(
@@ -94,7 +107,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           metrics,
           backoff: { baseMs: d.config.delivery.retryBaseMs, maxMs: d.config.delivery.retryMaxMs },
           ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-          ...(options.send === undefined ? {} : { send: options.send }),
+          ...sendFor(d.config.id),
         }),
       ]),
     );
@@ -105,8 +118,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     logger,
     ...(options.sdkFile ? { sdk: loadSdkAsset(options.sdkFile, state.config.browser) } : {}),
-    ...(options.siteDir ? { site: { root: options.siteDir, hidden: [options.dataDir, ...(options.secretFiles ?? []), ...(options.configFile ? [options.configFile] : [])] } } : {}),
+    ...(options.siteDir
+      ? {
+          site: {
+            root: options.siteDir,
+            hidden: [options.dataDir, ...(options.secretFiles ?? []), ...(options.configFile ? [options.configFile] : [])],
+            ...(options.siteSignIn ? { signIn: options.siteSignIn } : {}),
+          },
+        }
+      : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(forwarded && options.adminToken ? { admin: { token: options.adminToken, forwarded } } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),

@@ -11,6 +11,7 @@
  *    directory, key files, the config file the relay runs with);
  *  - Palisade config files and SQLite databases by name, wherever they are.
  */
+import { randomBytes } from 'node:crypto';
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -28,7 +29,34 @@ export interface SiteOptions {
   csp?: CspHeaders;
   /** Origins a response may name (Reporting-Endpoints); never the request's own Host header. */
   allowedOrigins?: () => ReadonlySet<string>;
+  signIn?: SiteSignIn;
 }
+
+/**
+ * Pages behind a sign-in, as a patient portal is (the demo's): `POST /demo/<page>` for one of
+ * `pages` signs the visitor in (any username and password: it is a demo) with a session cookie;
+ * without it, those pages redirect to `form`, the page with the sign-in form. Sessions live in
+ * memory (the newest 10,000).
+ */
+export interface SiteSignIn {
+  form: string;
+  pages: string[];
+}
+
+const SESSION_COOKIE = 'demo_session';
+const MAX_SESSIONS = 10_000;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header || header.length > 8192) return undefined;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** `/portal-home.html`, `/portal-home` -> `portal-home`. */
+const pageOf = (url: string) => (url.split('?')[0] ?? '').replace(/^\/+/, '').replace(/\.html$/, '');
 
 function real(path: string): string | undefined {
   try {
@@ -174,9 +202,24 @@ export async function serveSite(app: FastifyInstance, root: string, options: Sit
         if (!finished) done(Object.assign(error, { statusCode: 400 }), undefined);
       });
     });
+    const signIn = options.signIn;
+    const sessions = new Set<string>();
+    if (signIn) {
+      site.addHook('onRequest', async (request, reply) => {
+        if ((request.method !== 'GET' && request.method !== 'HEAD') || !signIn.pages.includes(pageOf(request.url))) return;
+        const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
+        if (session === undefined || !sessions.has(session)) return reply.code(303).header('location', `/${signIn.form}.html`).send();
+      });
+    }
     site.post('/demo/:page', async (request, reply) => {
       const { page } = request.params as { page: string };
       if (!/^[a-z][a-z-]{0,40}$/.test(page)) return sendError(reply, 'not_found', 'no such page');
+      if (signIn?.pages.includes(page)) {
+        const session = randomBytes(24).toString('base64url');
+        sessions.add(session);
+        if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.values().next().value!);
+        reply.header('set-cookie', `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`);
+      }
       return reply.code(303).header('location', `/${page}.html`).send();
     });
     await site.register(fastifyStatic, {

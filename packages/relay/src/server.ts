@@ -10,7 +10,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PalisadeConfig } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
-import { isSiteRoute, serveSite } from './serve-site.js';
+import { isSiteRoute, serveSite, type SiteSignIn } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
 import { BODY_LIMIT_BYTES } from './ingest/parse-body.js';
 import { sendError } from './http-errors.js';
@@ -19,6 +19,7 @@ import { registerIngestRoutes, type IngestRouteOptions } from './ingest/routes.j
 import { basicUser } from './ingest/write-key.js';
 import { registerReportRoute, TrackerInventory } from './trackers/inventory.js';
 import type { PrivacyRules } from './pipeline/transform.js';
+import type { ForwardedLog } from './delivery/forwarded-log.js';
 import { bearerMatches } from './metrics-auth.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
@@ -101,9 +102,11 @@ export interface IngestServerOptions extends Pick<IngestRouteOptions, 'observeAc
   /** The browser SDK to serve at /palisade.js, when built. */
   sdk?: SdkAsset;
   /** A website to serve from this listener (the demo clinic), and paths it must never serve. */
-  site?: { root: string; hidden: string[] };
+  site?: { root: string; hidden: string[]; signIn?: SiteSignIn };
   /** Bearer token for /metrics; without one, /metrics is not served on this listener. */
   metricsToken?: string;
+  /** `/admin/forwarded` for the holder of the token (see ForwardedLog). */
+  admin?: { token: string; forwarded: ForwardedLog };
   limits?: Partial<ServerLimits>;
   /**
    * Addresses (IPs or CIDR ranges) of reverse proxies in front of the relay: from them, and only
@@ -202,6 +205,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
       hidden: options.site.hidden,
       csp: cspHeaders(options.state().config.browser),
       allowedOrigins: () => options.state().allowedOrigins,
+      ...(options.site.signIn ? { signIn: options.site.signIn } : {}),
     });
   }
 
@@ -213,6 +217,20 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     } catch {
       return sendError(reply, 'not_ready', 'the store is not writable');
     }
+  });
+  // What each destination was sent lately, for `palisade scan --relay-admin`. `since` is an ISO
+  // time; at most the last hour (the log keeps the newest 2,000 bodies anyway).
+  app.get('/admin/forwarded', async (request, reply) => {
+    const admin = options.admin;
+    if (admin === undefined) return sendError(reply, 'not_found', 'no such route');
+    if (!bearerMatches(request.headers.authorization, admin.token)) {
+      return sendError(reply.header('www-authenticate', 'Bearer'), 'unauthorized', 'a bearer token is required');
+    }
+    const since = (request.query as Record<string, unknown>).since;
+    const parsed = typeof since === 'string' && since.length <= 40 ? Date.parse(since) : Number.NaN;
+    const hourAgo = Date.now() - 3_600_000;
+    reply.header('cache-control', 'no-store');
+    return { destinations: admin.forwarded.since(Number.isNaN(parsed) ? hourAgo : Math.max(parsed, hourAgo)) };
   });
   // Metrics name destinations and volumes: only for the holder of the token. The store keeps the
   // outbox gauges as counters, so a scrape never scans the outbox.

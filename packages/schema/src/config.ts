@@ -255,6 +255,12 @@ export function buildConfigSchema(settingsByType: Record<string, z.ZodObject>) {
       browser: browserSchema,
       /** `/metrics` on the public listener answers only `Authorization: Bearer <token>`. */
       metrics: z.strictObject({ token: secretRefSchema.optional() }).default({}),
+      /**
+       * `/admin/forwarded` on the public listener (what the relay sent each destination lately, for
+       * `palisade scan --relay-admin`) answers only `Authorization: Bearer <token>`. Without a
+       * token the route does not exist and nothing is kept.
+       */
+      admin: z.strictObject({ token: secretRefSchema.optional() }).default({}),
       destinations: z.array(buildDestinationSchema(settingsByType)).default([]),
     })
     .superRefine((config, ctx) => crossCheck(config, ctx), {
@@ -345,12 +351,14 @@ const anyConfigSchema = z.strictObject({
   privacy: privacySchema,
   browser: browserSchema,
   metrics: z.strictObject({ token: secretRefSchema.optional() }),
+  admin: z.strictObject({ token: secretRefSchema.optional() }),
   destinations: z.array(anyDestinationSchema),
 });
 export type PalisadeConfig = z.output<typeof anyConfigSchema>;
-export type PalisadeConfigInput = Omit<z.input<typeof anyConfigSchema>, 'destinations' | 'version' | 'metrics' | 'privacy' | 'browser'> & {
+export type PalisadeConfigInput = Omit<z.input<typeof anyConfigSchema>, 'destinations' | 'version' | 'metrics' | 'admin' | 'privacy' | 'browser'> & {
   version?: 1;
   metrics?: z.input<typeof anyConfigSchema>['metrics'];
+  admin?: z.input<typeof anyConfigSchema>['admin'];
   privacy?: z.input<typeof privacySchema>;
   browser?: z.input<typeof browserSchema>;
   destinations?: Array<Partial<z.input<typeof anyDestinationSchema>> & { id: string; type: string; settings: Record<string, unknown> }>;

@@ -4,7 +4,18 @@ import { isIP } from 'node:net';
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
-import { checkSiteRoot, parseConfigText, resolveSecrets, secretFiles, startRelay, type Env, type LoadedConfig, type Relay, type RelayOptions } from '@palisade/relay';
+import {
+  checkSiteRoot,
+  parseConfigText,
+  resolveSecrets,
+  secretFiles,
+  startRelay,
+  type Env,
+  type LoadedConfig,
+  type Relay,
+  type RelayOptions,
+  type SiteSignIn,
+} from '@palisade/relay';
 import type { PalisadeConfig, Problem } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
 import { prepareKeys } from '../keys.js';
@@ -22,6 +33,8 @@ export interface RelayCommandOptions extends Pick<RelayOptions, 'trustProxy' | '
   adjustConfig?: (config: PalisadeConfig) => PalisadeConfig;
   /** A website to serve from the public listener (`--site DIR`; the demo in `start`). */
   siteDir?: string;
+  /** Pages of that site behind a sign-in (the demo's patient portal). */
+  siteSignIn?: SiteSignIn;
 }
 
 /** The built SDK bundle, when the sdk package is installed and built. */
@@ -104,9 +117,11 @@ export async function runRelay(options: RelayCommandOptions): Promise<RunningRel
     logger: cliLogger(options.env),
     ...(sdk ? { sdkFile: sdk } : {}),
     ...(options.siteDir ? { siteDir: resolve(options.siteDir) } : {}),
+    ...(options.siteSignIn ? { siteSignIn: options.siteSignIn } : {}),
     secretFiles: secretFiles(config).map((f) => resolve(f)),
     configFile: resolve(options.configPath),
     ...(secrets.metricsToken ? { metricsToken: secrets.metricsToken } : {}),
+    ...(secrets.adminToken ? { adminToken: secrets.adminToken } : {}),
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });

@@ -66,6 +66,7 @@ export async function runStart(options: StartOptions) {
   options.env.GA4_API_SECRET ??= dev.ga4ApiSecret;
   options.env.WEBHOOK_SECRET ??= dev.webhookSecret;
   options.env.PALISADE_METRICS_TOKEN ??= dev.metricsToken;
+  options.env.PALISADE_ADMIN_TOKEN ??= dev.adminToken;
   // The ad platforms' credentials in the demo config; the sandbox accepts exactly these.
   for (const name of DEMO_AD_SECRETS) options.env[name] ??= dev.sandboxAdToken;
   const sandbox = await startSandbox({
@@ -86,6 +87,8 @@ export async function runStart(options: StartOptions) {
       log: options.log,
       adjustConfig: (c) => forPorts(c, sandbox.url.replace('localhost', '127.0.0.1'), options.port),
       siteDir: DEMO_SITE,
+      // The patient portal's home is behind its sign-in form (any username and password).
+      siteSignIn: { form: 'portal', pages: ['portal-home'] },
       // The sandbox page shows what the browser sent beside what each vendor received.
       observeAccepted: (accepted) =>
         sandbox.recorder.addSent(accepted.map((a) => ({ environment: a.environment, timestamp: a.timestamp, message: a.message as unknown as Record<string, unknown> }))),
@@ -98,6 +101,7 @@ export async function runStart(options: StartOptions) {
   options.log(`Demo clinic site   ${relay.url}/   (Palisade loads first on every page)`);
   options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js)`);
   options.log(`Metrics            ${relay.url}/metrics   (Authorization: Bearer <metricsToken in ${options.dataDir}/dev-keys.json>)`);
+  options.log(`Scanner            palisade scan ${relay.url}/ --relay-admin ${relay.url}   (PALISADE_ADMIN_TOKEN: adminToken in ${options.dataDir}/dev-keys.json)`);
   options.log(`Vendor sandbox     ${sandbox.url}   (what GA4, the ad platforms and the webhook received)`);
   options.log(`Config             ${DEMO_CONFIG}`);
   options.log(`Write key          development: pk_dev_demo_clinic`);

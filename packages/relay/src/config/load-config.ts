@@ -48,6 +48,7 @@ export function loadConfigFile(path: string): ConfigResult {
 export interface ResolvedSecrets {
   maskingKey?: Buffer;
   metricsToken?: string;
+  adminToken?: string;
   /** Destination settings with secrets resolved, by destination id. */
   settings: Record<string, Record<string, unknown>>;
   problems: Problem[];
@@ -66,29 +67,36 @@ export function resolveSecrets(config: PalisadeConfig, env: Env): ResolvedSecret
   } catch (error) {
     problems.push({ path: 'masking.key', message: (error as Error).message });
   }
-  let metricsToken: string | undefined;
-  if (config.metrics.token !== undefined) {
+  /** A bearer token: at least 16 characters, or a problem at its path. */
+  const token = (ref: string | undefined, path: string, what: string): string | undefined => {
+    if (ref === undefined) return undefined;
     try {
-      metricsToken = resolveSecret(config.metrics.token, env);
-      if (metricsToken.length < 16) {
-        problems.push({ path: 'metrics.token', message: 'the metrics token is too short: at least 16 characters' });
-        metricsToken = undefined;
-      }
+      const value = resolveSecret(ref, env);
+      if (value.length >= 16) return value;
+      problems.push({ path, message: `the ${what} token is too short: at least 16 characters` });
     } catch (error) {
-      problems.push({ path: 'metrics.token', message: (error as Error).message });
+      problems.push({ path, message: (error as Error).message });
     }
-  }
+    return undefined;
+  };
+  const metricsToken = token(config.metrics.token, 'metrics.token', 'metrics');
+  const adminToken = token(config.admin.token, 'admin.token', 'admin');
   const settings: Record<string, Record<string, unknown>> = {};
   config.destinations.forEach((d, i) => {
     settings[d.id] = resolveSettings(d.settings, secretFields(connectorFor(d.type).settings), env, (key, error) => {
       problems.push({ path: `destinations[${i}].settings.${key}`, message: error.message });
     });
   });
-  return { ...(maskingKey ? { maskingKey } : {}), ...(metricsToken ? { metricsToken } : {}), settings, problems };
+  return { ...(maskingKey ? { maskingKey } : {}), ...(metricsToken ? { metricsToken } : {}), ...(adminToken ? { adminToken } : {}), settings, problems };
 }
 
 /** Files the config reads secrets from (`file:/path`): the site server must never serve them. */
 export function secretFiles(config: PalisadeConfig): string[] {
-  const refs = [config.masking.key, config.metrics.token, ...config.destinations.flatMap((d) => secretFields(connectorFor(d.type).settings).map((field) => d.settings[field]))];
+  const refs = [
+    config.masking.key,
+    config.metrics.token,
+    config.admin.token,
+    ...config.destinations.flatMap((d) => secretFields(connectorFor(d.type).settings).map((field) => d.settings[field])),
+  ];
   return refs.filter((r): r is string => typeof r === 'string' && r.startsWith('file:')).map((r) => r.slice(5));
 }
