@@ -79,6 +79,9 @@ export class Recorder {
       if (!this.#initiators.has(e.request.url)) this.#initiators.set(e.request.url, initiatorUrls(e.initiator));
     });
     await session.send('Network.enable');
+    // Async stacks: a pixel that sends from a promise callback or a timer is still traced to its script.
+    await session.send('Debugger.enable');
+    await session.send('Debugger.setAsyncCallStackDepth', { maxDepth: 8 });
   }
 
   begin(): void {

@@ -135,6 +135,7 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
   recorder.begin();
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    record.finalUrl = page.url();
     if (response) {
       record.status = response.status();
       for (const { name, value } of await response.headersArray()) {

@@ -62,6 +62,8 @@ export interface PageRecord {
   consent: ConsentStateName;
   /** Whether the consent state was set (through the Palisade SDK or the site's hook). */
   consentApplied: boolean;
+  /** Where the browser ended up (a sign-in wall redirects). */
+  finalUrl?: string;
   status?: number;
   requests: RecordedRequest[];
   cookies: RecordedCookie[];

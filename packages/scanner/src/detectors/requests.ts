@@ -40,7 +40,12 @@ function requestEvidence(page: PageRecord, r: RecordedRequest) {
   };
 }
 
-const stopped = (r: RecordedRequest) => (r.failure ? ` It was stopped in flight (${r.failure}), but the attempt shows the page tries to send it.` : '');
+/** Blocked (by CSP or a blocker) or failed (a network error): the browser still tried to send it. */
+const stopped = (r: RecordedRequest) => {
+  if (!r.failure) return '';
+  const how = r.failure === 'csp' || r.failure === 'blocked' ? `was stopped in flight (${r.failure})` : `did not complete (${r.failure})`;
+  return ` This request ${how}, but the attempt shows what the page tries to send.`;
+};
 
 export function requestFindings(page: PageRecord, ctx: DetectorContext): FindingDraft[] {
   const out: FindingDraft[] = [];

@@ -33,7 +33,10 @@ function evidenceBlock(f: Finding): string {
   ];
   if (f.vendor) rows.push(['Vendor', `${e(f.vendor)}${f.category ? ` (${e(f.category)})` : ''}`]);
   if (ev.request) {
-    rows.push(['Request', `<code>${e(ev.request.method)} ${e(ev.request.url)}</code>${ev.request.failure ? ` <em>stopped in flight: ${e(ev.request.failure)}</em>` : ''}`]);
+    rows.push([
+      'Request',
+      `<code>${e(ev.request.method)} ${e(ev.request.url)}</code>${ev.request.failure ? ` <em>${ev.request.failure === 'csp' || ev.request.failure === 'blocked' ? 'blocked in flight' : 'did not complete'}: ${e(ev.request.failure)}</em>` : ''}`,
+    ]);
     rows.push(['Sent from', `${e(ev.request.realm)}${ev.request.realmUrl ? ` <span class="mono">${e(ev.request.realmUrl)}</span>` : ''}`]);
     if (ev.request.body) rows.push(['Body', `<code>${e(ev.request.body.slice(0, 600))}${ev.request.body.length > 600 ? '…' : ''}</code>`]);
   }
