@@ -61,7 +61,8 @@ function handler(req: import('node:http').IncomingMessage, res: import('node:htt
   const fill = (html: string) => html.replaceAll('TRACKER', tracker).replaceAll('BEACON', `http://beacon.test:${port}`).replaceAll('CDN', `http://cdn.test:${port}`);
   if (!host.startsWith('127.0.0.1')) {
     trackerHits.push(`${host}${url.pathname}`);
-    if (url.pathname === '/frame.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(fill('<img src="TRACKER/pixel-in-frame.gif">'));
+    if (url.pathname === '/frame.html')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(fill('<script>localStorage.setItem("tp_uid", "u1")</script><img src="TRACKER/pixel-in-frame.gif">'));
     if (url.pathname.endsWith('.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end('/* beacon */');
     return void res.writeHead(204).end();
   }
@@ -132,6 +133,11 @@ describe('scanner detectors (real Chromium)', { timeout: 180_000 }, () => {
     expect(realm('/worker.html', '/from-worker')).toMatchObject({ realm: 'worker', realmUrl: `${site}/worker.js` });
     expect(realm('/iframe.html', '/pixel-in-frame.gif')).toMatchObject({ realm: 'frame', realmUrl: `${tracker}/frame.html` });
     expect(realm('/sw.html', '/from-sw')).toMatchObject({ realm: 'service-worker', realmUrl: `${site}/sw.js` });
+  });
+
+  it("reports what a third party's frame keeps in its storage (keys, never values)", () => {
+    const stored = of('third-party-storage', '/iframe.html');
+    expect(stored.map((f) => [f.destination, f.evidence[0]!.detail])).toEqual([[`tracker.test:${port}`, 'keys: tp_uid']]);
   });
 
   it('names the script that started a request (its initiator chain)', () => {

@@ -1,5 +1,5 @@
 /**
- * A scan: for each consent state, a fresh browser context (signed in where asked), the state set
+ * A scan: for each consent state, a fresh browser profile (signed in where asked), the state set
  * through the Palisade SDK or the site's hook, then every page of the crawl loaded, recorded,
  * used like a visitor would (scroll, clicks, canaries in every form), and checked by each
  * detector. The pages are found in the first state's pass; the other states scan the same ones.
@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type BrowserOptions, launch, visitorContext } from './browser.js';
+import { type BrowserOptions, openVisitor } from './browser.js';
 import { type CanarySet, canarySearch, makeCanaries } from './canaries.js';
 import { crawlable, pageKey, sitemapUrls } from './crawl.js';
 import type { DetectorContext } from './detectors/context.js';
@@ -15,7 +15,7 @@ import { cookieFindings } from './detectors/cookies.js';
 import { cspFindings } from './detectors/csp.js';
 import { hintFindings } from './detectors/hints.js';
 import { pageCodeFindings } from './detectors/page-code.js';
-import { requestFindings } from './detectors/requests.js';
+import { isBlocked, requestFindings, violationRequests } from './detectors/requests.js';
 import { tagFindings } from './detectors/tag.js';
 import { ScannerError } from './errors.js';
 import { type FindingDraft, mergeFindings } from './findings.js';
@@ -25,6 +25,7 @@ import { Recorder } from './recorder.js';
 import { readServedHtml } from './served-html.js';
 import { CONSENT_STATES, type ConsentCategory, type ConsentStateName, type PageRecord, type ScanResult } from './types.js';
 import { readRelayForwarded, type RelayAdmin } from './relay-admin.js';
+import { vendorOf } from './vendors.js';
 
 /** Signs in: gets a page in the scan's context, leaves it signed in (cookies, storage). */
 export type LoginHook = (args: { page: Page; context: BrowserContext; url: string }) => Promise<void>;
@@ -123,6 +124,7 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
     consentApplied: applied,
     requests: [],
     cookies: [],
+    frameStorage: [],
     hints: [],
     csp: { enforce: [], reportOnly: [] },
     cspViolations: [],
@@ -164,6 +166,7 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
       if (rel) record.hints.push({ rel, href: h.href, source: 'element' });
     }
     links.push(...dom.links);
+    record.frameStorage = await frameStorage(page);
     record.formsFilled = await interact(page, canaries, { clicks: options.clicks ?? 5, forms: options.forms ?? true });
     await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
   } catch (error) {
@@ -177,8 +180,43 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
   return { record, links };
 }
 
+/** What the page's frames (not the page itself) keep in storage, by origin: keys only, never values. */
+async function frameStorage(page: Page): Promise<PageRecord['frameStorage']> {
+  const out: PageRecord['frameStorage'] = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const got = await frame
+      .evaluate(() => {
+        const keys = (s: Storage) => Array.from({ length: s.length }, (_, i) => s.key(i) ?? '');
+        return { origin: location.origin, keys: [...keys(localStorage), ...keys(sessionStorage)] };
+      })
+      .catch(() => undefined);
+    if (got && got.keys.length > 0 && got.origin !== 'null') out.push({ origin: got.origin, keys: got.keys.slice(0, 50) });
+  }
+  return out;
+}
+
 function detect(page: PageRecord, ctx: DetectorContext): FindingDraft[] {
   return [...requestFindings(page, ctx), ...cookieFindings(page, ctx), ...hintFindings(page, ctx), ...tagFindings(page), ...cspFindings(page), ...pageCodeFindings(page)];
+}
+
+/** Third-party requests the browser stopped, by destination: listed in the reports, not findings. */
+function blockedAttempts(records: PageRecord[], ctx: DetectorContext): ScanResult['blocked'] {
+  const by = new Map<string, ScanResult['blocked'][number]>();
+  for (const page of records) {
+    for (const r of [...page.requests, ...violationRequests(page)]) {
+      if (!isBlocked(r) || !/^https?:/.test(r.url)) continue;
+      const url = new URL(r.url);
+      if (ctx.siteOrigins.has(url.origin) || ctx.relayOrigins.has(url.origin)) continue;
+      const key = `${url.host} ${r.failure}`;
+      const vendor = vendorOf(r.url)?.name;
+      const entry = by.get(key) ?? { destination: url.host, by: r.failure!, pages: [], consent: [], ...(vendor ? { vendor } : {}) };
+      if (!entry.pages.includes(page.url)) entry.pages.push(page.url);
+      if (!entry.consent.includes(page.consent)) entry.consent.push(page.consent);
+      by.set(key, entry);
+    }
+  }
+  return [...by.values()].sort((a, b) => a.destination.localeCompare(b.destination));
 }
 
 /** The relay's origin from the page's Palisade tag (`<script src=".../palisade.js" data-write-key>`). */
@@ -216,67 +254,63 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       throw new ScannerError(`cannot read the sitemap: ${error.message}`);
     });
   }
-  const browser = await launch(options.browser);
   const records: PageRecord[] = [];
   let plan: string[] | undefined;
   let findingsSoFar = 0;
   let requests = 0;
-  try {
-    for (const state of states) {
-      const context = await visitorContext(browser, state, options.storageState);
-      try {
-        const recorder = await Recorder.attach(context);
-        const first = options.urls[0]!;
-        if (options.login) {
-          const page = await context.newPage();
-          await options.login({ page, context, url: first }).catch((error: Error) => {
-            throw new ScannerError(`the login script failed: ${String(error.message ?? error).split('\n')[0]}`);
-          });
-          await page.close();
-        }
-        const setup = await context.newPage();
-        const loaded = await setup.goto(first, { waitUntil: 'load', timeout: 30_000 }).catch((error: Error) => error);
-        if (loaded instanceof Error) throw new ScannerError(`cannot load ${first}: ${loaded.message.split('\n')[0]}`);
-        const applied = await applyConsent(setup, state, options.consentHook).catch(() => false);
-        await setup.close();
+  for (const state of states) {
+    const visitor = await openVisitor(state, options.browser, options.storageState);
+    const { context } = visitor;
+    try {
+      const recorder = await Recorder.attach(context);
+      const first = options.urls[0]!;
+      if (options.login) {
+        const page = await context.newPage();
+        await options.login({ page, context, url: first }).catch((error: Error) => {
+          throw new ScannerError(`the login script failed: ${String(error.message ?? error).split('\n')[0]}`);
+        });
+        await page.close();
+      }
+      const setup = await context.newPage();
+      const loaded = await setup.goto(first, { waitUntil: 'load', timeout: 30_000 }).catch((error: Error) => error);
+      if (loaded instanceof Error) throw new ScannerError(`cannot load ${first}: ${loaded.message.split('\n')[0]}`);
+      const applied = await applyConsent(setup, state, options.consentHook).catch(() => false);
+      await setup.close();
 
-        const queue: { url: string; depth: number }[] = (plan ?? [...options.urls.map(pageKey), ...sitemap]).map((url) => ({ url, depth: 0 }));
-        const seen = new Set(queue.map((q) => q.url));
-        const scanned: string[] = [];
-        while (queue.length > 0 && scanned.length < maxPages) {
-          const { url, depth } = queue.shift()!;
-          const page = await context.newPage();
-          const { record, links } = await scanPage(page, url, state, applied, recorder, canaries, options);
-          await page.close().catch(() => {});
-          scanned.push(url);
-          records.push(record);
-          requests += record.requests.length;
-          if (plan === undefined && depth < maxDepth) {
-            for (const link of links) {
-              const next = crawlable(link, siteOrigins);
-              if (next && !seen.has(next)) {
-                seen.add(next);
-                queue.push({ url: next, depth: depth + 1 });
-              }
+      const queue: { url: string; depth: number }[] = (plan ?? [...options.urls.map(pageKey), ...sitemap]).map((url) => ({ url, depth: 0 }));
+      const seen = new Set(queue.map((q) => q.url));
+      const scanned: string[] = [];
+      while (queue.length > 0 && scanned.length < maxPages) {
+        const { url, depth } = queue.shift()!;
+        const page = await context.newPage();
+        const { record, links } = await scanPage(page, url, state, applied, recorder, canaries, options);
+        await page.close().catch(() => {});
+        scanned.push(url);
+        records.push(record);
+        requests += record.requests.length;
+        if (plan === undefined && depth < maxDepth) {
+          for (const link of links) {
+            const next = crawlable(link, siteOrigins);
+            if (next && !seen.has(next)) {
+              seen.add(next);
+              queue.push({ url: next, depth: depth + 1 });
             }
           }
-          findingsSoFar = mergeFindings(records.flatMap((r) => detect(r, detectorContext(records)))).length;
-          options.onProgress?.({
-            consent: state,
-            url,
-            pagesDone: scanned.length,
-            pagesQueued: Math.min(queue.length, maxPages - scanned.length),
-            requests,
-            findings: findingsSoFar,
-          });
         }
-        plan ??= scanned;
-      } finally {
-        await context.close().catch(() => {});
+        findingsSoFar = mergeFindings(records.flatMap((r) => detect(r, detectorContext(records)))).length;
+        options.onProgress?.({
+          consent: state,
+          url,
+          pagesDone: scanned.length,
+          pagesQueued: Math.min(queue.length, maxPages - scanned.length),
+          requests,
+          findings: findingsSoFar,
+        });
       }
+      plan ??= scanned;
+    } finally {
+      await visitor.close();
     }
-  } finally {
-    await browser.close().catch(() => {});
   }
   function detectorContext(all: PageRecord[]): DetectorContext {
     return { siteOrigins, relayOrigins: new Set(relayGiven.length > 0 ? relayGiven : tagOrigins(all)), allowOrigins, findCanaries: canarySearch(canaries) };
@@ -291,6 +325,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const findings = mergeFindings(drafts);
   return {
+    blocked: blockedAttempts(records, ctx),
     startedAt,
     finishedAt: new Date().toISOString(),
     startUrls: options.urls,

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { pageRecord } from './page-record.fixture.js';
 import { readServedHtml } from './served-html.js';
 import { tagFindings } from './detectors/tag.js';
-import type { PageRecord } from './types.js';
 
-const record = (html: string): PageRecord => ({
-  url: 'https://clinic.example/a',
-  template: '/a',
-  consent: 'denied',
-  consentApplied: true,
-  status: 200,
-  requests: [],
-  cookies: [],
-  hints: [],
-  csp: { enforce: [], reportOnly: [] },
-  cspViolations: [],
-  headScripts: readServedHtml(html).headScripts,
-  code: [],
-  formsFilled: 0,
-});
+const record = (html: string) => pageRecord({ url: 'https://clinic.example/a', template: '/a', headScripts: readServedHtml(html).headScripts });
 
 describe('the page as served', () => {
   it('lists the scripts of <head> in order, and the inline scripts of the whole page', () => {

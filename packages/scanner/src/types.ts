@@ -67,6 +67,8 @@ export interface PageRecord {
   status?: number;
   requests: RecordedRequest[];
   cookies: RecordedCookie[];
+  /** Keys of localStorage and sessionStorage in the page's frames of other origins. */
+  frameStorage: { origin: string; keys: string[] }[];
   hints: RecordedHint[];
   /** Content-Security-Policy headers of the document (enforced and report-only). */
   csp: { enforce: string[]; reportOnly: string[] };
@@ -88,6 +90,7 @@ export type FindingKind =
   | 'relay-canary-leak'
   | 'consent-violation'
   | 'third-party-cookie'
+  | 'third-party-storage'
   | 'third-party-hint'
   | 'tag-missing'
   | 'tag-not-first'
@@ -133,6 +136,8 @@ export interface ScanResult {
   findings: Finding[];
   /** Findings not in the baseline (all of them without a baseline). */
   newFindings: Finding[];
+  /** Third-party requests the browser stopped (CSP, the Palisade guard, a blocker): nothing was sent. */
+  blocked: { destination: string; vendor?: string; by: string; pages: string[]; consent: ConsentStateName[] }[];
   /** What the relay forwarded during the scan, per destination (with --relay-admin). */
   relay?: { destination: string; messages: number }[];
   canaries: { label: string; value: string }[];

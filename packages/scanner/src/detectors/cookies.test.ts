@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canarySearch, makeCanaries } from '../canaries.js';
-import type { PageRecord } from '../types.js';
+import { pageRecord } from '../page-record.fixture.js';
 import { cookieFindings } from './cookies.js';
 
 const ctx = {
@@ -11,18 +11,22 @@ const ctx = {
 };
 
 describe('third-party cookies', () => {
-  it("report a cookie of another site's domain, not the site's own (any subdomain) or the relay's", () => {
-    const page = {
-      url: 'https://www.clinic.example/',
-      template: '/',
-      consent: 'denied',
+  it("report a cookie of another site's domain and a frame's storage of another origin, not the site's own (any subdomain) or the relay's", () => {
+    const page = pageRecord({
       cookies: [
         { name: 'session', domain: 'www.clinic.example', path: '/', secure: true, sameSite: 'Lax' },
         { name: 'pref', domain: '.clinic.example', path: '/', secure: true, sameSite: 'Lax' },
         { name: '_fbp', domain: '.facebook.com', path: '/', secure: true, sameSite: 'None' },
       ],
-    } as unknown as PageRecord;
+      frameStorage: [
+        { origin: 'https://www.youtube.com', keys: ['yt-remote-device-id'] },
+        { origin: 'https://forms.clinic.example', keys: ['draft'] },
+      ],
+    });
     const found = cookieFindings(page, ctx);
-    expect(found.map((f) => [f.title, f.vendor])).toEqual([['Cookie _fbp set for facebook.com (Facebook)', 'Facebook']]);
+    expect(found.map((f) => [f.title, f.vendor])).toEqual([
+      ['Cookie _fbp set for facebook.com (Facebook)', 'Facebook'],
+      ['Storage written by YouTube (www.youtube.com) in a frame', 'YouTube'],
+    ]);
   });
 });

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cspFindings, weaknesses } from './csp.js';
+import { pageRecord } from '../page-record.fixture.js';
 import type { PageRecord } from '../types.js';
+import { cspFindings, weaknesses } from './csp.js';
 
-const page = (csp: PageRecord['csp']): PageRecord => ({
-  url: 'https://clinic.example/',
-  template: '/',
-  consent: 'denied',
-  consentApplied: true,
-  status: 200,
-  requests: [],
-  cookies: [],
-  hints: [],
-  csp,
-  cspViolations: [],
-  headScripts: [],
-  code: [],
-  formsFilled: 0,
-});
+const page = (csp: PageRecord['csp']) => pageRecord({ csp });
 
 describe('CSP checks', () => {
   it("accept a nonce-based policy that lists its hosts (the relay's kind)", () => {

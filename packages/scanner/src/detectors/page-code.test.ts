@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pageRecord } from '../page-record.fixture.js';
 import { pageCodeFindings } from './page-code.js';
-import type { PageRecord } from '../types.js';
 
-const page = (...texts: string[]): PageRecord => ({
-  url: 'https://clinic.example/',
-  template: '/',
-  consent: 'granted',
-  consentApplied: true,
-  status: 200,
-  requests: [],
-  cookies: [],
-  hints: [],
-  csp: { enforce: [], reportOnly: [] },
-  cspViolations: [],
-  headScripts: [],
-  code: texts.map((text, i) => ({ source: `script ${i}`, text })),
-  formsFilled: 0,
-});
+const page = (...texts: string[]) => pageRecord({ code: texts.map((text, i) => ({ source: `script ${i}`, text })) });
 
 describe('PHI-collecting page code', () => {
   it("finds Meta advanced matching, GTM's User-Provided Data in AUTO mode and gtag user data", () => {

@@ -1,8 +1,12 @@
 /**
  * Requests that left the browser: to a third party (any origin that is not the site's, the
  * relay's or allowed), carrying a canary (to any origin but the site's own and the relay), or to
- * an allowed origin whose consent category the state withholds. An attempt the browser stopped
- * (CSP, a blocker) still counts: it shows what the page tried to do.
+ * an allowed origin whose consent category the state withholds.
+ *
+ * A request the browser stopped (the CSP, the Palisade guard, a blocker) sent nothing: for a
+ * third party that is the protection working, and it is listed as a blocked attempt, not a
+ * finding. For an allowed origin under a state that withholds its category it is still a
+ * finding: the attempt shows the page ignores the visitor's choice.
  */
 import type { FindingDraft } from '../findings.js';
 import { granted, type PageRecord, type RecordedRequest } from '../types.js';
@@ -40,6 +44,8 @@ function requestEvidence(page: PageRecord, r: RecordedRequest) {
   };
 }
 
+export const isBlocked = (r: RecordedRequest) => r.failure === 'csp' || r.failure === 'blocked';
+
 /** Blocked (by CSP or a blocker) or failed (a network error): the browser still tried to send it. */
 const stopped = (r: RecordedRequest) => {
   if (!r.failure) return '';
@@ -47,9 +53,20 @@ const stopped = (r: RecordedRequest) => {
   return ` This request ${how}, but the attempt shows what the page tries to send.`;
 };
 
+/**
+ * A CSP violation the browser reported for a URL no recorded request carries (a frame's own
+ * document, a request refused before the network layer saw it) is an attempt too.
+ */
+export function violationRequests(page: PageRecord): RecordedRequest[] {
+  const seen = new Set(page.requests.map((r) => r.url));
+  return page.cspViolations
+    .filter((v) => v.disposition === 'enforce' && /^https?:/.test(v.blockedUrl) && !seen.has(v.blockedUrl))
+    .map((v) => ({ url: v.blockedUrl, method: 'GET', resourceType: v.directive, realm: 'page', realmUrl: page.url, initiators: [], failure: 'csp', startedMs: 0 }));
+}
+
 export function requestFindings(page: PageRecord, ctx: DetectorContext): FindingDraft[] {
   const out: FindingDraft[] = [];
-  for (const r of page.requests) {
+  for (const r of [...page.requests, ...violationRequests(page)]) {
     const origin = originOf(r.url);
     if (origin === undefined) continue;
     const host = new URL(r.url).host;
@@ -57,28 +74,17 @@ export function requestFindings(page: PageRecord, ctx: DetectorContext): Finding
     const relay = ctx.relayOrigins.has(origin);
     const vendor = vendorOf(r.url);
     const named = vendor ? `${vendor.name} (${host})` : host;
+    if (ctx.allowOrigins.has(origin)) {
+      const category = ctx.allowOrigins.get(origin);
+      if (category && page.consentApplied && !granted(page.consent, category)) out.push(violation(page, r, host, named, vendor, category));
+    }
+    if (isBlocked(r)) continue;
     if (!own && !relay) {
       for (const hit of ctx.findCanaries(r.url)) out.push(leak(page, r, host, named, vendor, hit.canary.label, hit.form, 'url'));
       if (r.body) for (const hit of ctx.findCanaries(r.body)) out.push(leak(page, r, host, named, vendor, hit.canary.label, hit.form, 'body'));
     }
     if (own || relay) continue;
-    if (ctx.allowOrigins.has(origin)) {
-      const category = ctx.allowOrigins.get(origin);
-      if (category && page.consentApplied && !granted(page.consent, category)) {
-        out.push({
-          kind: 'consent-violation',
-          severity: 'high',
-          title: `Request to ${named} under "${page.consent}" consent, which withholds ${category}`,
-          template: page.template,
-          destination: host,
-          ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
-          why: `The origin is allowed only with ${category} consent, and this visitor did not give it.${stopped(r)}`,
-          fix: `Load the ${named} code only after the consent manager grants ${category}, or route its data through the Palisade relay, which applies consent per destination.`,
-          evidence: requestEvidence(page, r),
-        });
-      }
-      continue;
-    }
+    if (ctx.allowOrigins.has(origin)) continue;
     const tracking = vendor !== undefined && TRACKING.has(vendor.category);
     out.push({
       kind: 'third-party-request',
@@ -95,6 +101,20 @@ export function requestFindings(page: PageRecord, ctx: DetectorContext): Finding
     });
   }
   return out;
+}
+
+function violation(page: PageRecord, r: RecordedRequest, host: string, named: string, vendor: { name: string; category: string } | undefined, category: string): FindingDraft {
+  return {
+    kind: 'consent-violation',
+    severity: 'high',
+    title: `Request to ${named} under "${page.consent}" consent, which withholds ${category}`,
+    template: page.template,
+    destination: host,
+    ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
+    why: `The origin is allowed only with ${category} consent, and this visitor did not give it.${stopped(r)}`,
+    fix: `Load the ${named} code only after the consent manager grants ${category}, or route its data through the Palisade relay, which applies consent per destination.`,
+    evidence: requestEvidence(page, r),
+  };
 }
 
 function leak(

@@ -69,6 +69,10 @@ export function htmlReport(result: ScanResult, options: { baseline?: boolean } =
     failing === 0
       ? `<div class="verdict pass">No ${options.baseline ? 'new ' : ''}findings: no third-party request, no leaked canary, under every consent state scanned.</div>`
       : `<div class="verdict fail">${failing} ${options.baseline ? 'new ' : ''}finding${failing === 1 ? '' : 's'}${vendors.length > 0 ? `; vendors contacted: ${e(vendors.join(', '))}` : ''}.</div>`;
+  const blocked =
+    result.blocked.length > 0
+      ? `<h2>Blocked in the browser</h2><p>The page tried to contact these third parties and the browser stopped the request before anything was sent (by the Content-Security-Policy, the Palisade guard or a blocker). They are not findings; the tags behind them can be removed.</p><table><tr><th>Destination</th><th>Stopped by</th><th>Pages</th><th>Consent</th></tr>${result.blocked.map((b) => `<tr><td>${e(b.vendor ? `${b.vendor} (${b.destination})` : b.destination)}</td><td>${e(b.by)}</td><td>${b.pages.length}</td><td>${e(b.consent.join(', '))}</td></tr>`).join('')}</table>`
+      : '';
   const relay = result.relay
     ? `<h2>What the relay forwarded</h2><p>During the scan the Palisade relay forwarded these messages server-side; each was searched for the canaries.</p><table><tr><th>Destination</th><th>Messages</th></tr>${result.relay.map((d) => `<tr><td>${e(d.destination)}</td><td>${d.messages}</td></tr>`).join('')}</table>`
     : '';
@@ -84,6 +88,7 @@ ${verdict}
 <p>A headless Chromium browser, presenting itself as a desktop Chrome, loaded ${pages.length} page${pages.length === 1 ? '' : 's'} of the site under each of these consent states: ${e(result.consent.join(', '))}. On each page it scrolled, clicked, and filled every form with made-up values unique to this run (names, emails, phones, dates of birth, addresses, SSN- and MRN-like numbers, symptoms) and submitted one. It recorded the ${requests} requests that left the browser, from the page, its frames, workers and service workers, including requests the browser stopped in flight, and searched each for the made-up values in clear, URL-encoded, base64 and hashed (MD5, SHA-1, SHA-256) form.</p>
 <table><tr><th>Severity</th><th>Findings</th></tr>${counts.map(([s, n]) => `<tr><td>${s}</td><td>${n}</td></tr>`).join('')}</table>
 ${relay}
+${blocked}
 <h2>Findings</h2>
 ${result.findings.length === 0 ? '<p>None.</p>' : result.findings.map((f) => findingCard(f, options.baseline === true && newIds.has(f.id))).join('\n')}
 <h2>Pages scanned</h2>

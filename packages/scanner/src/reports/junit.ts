@@ -9,7 +9,7 @@ const CHECKS: { name: string; kinds: FindingKind[] }[] = [
   { name: 'no third-party requests', kinds: ['third-party-request'] },
   { name: 'no canary leaves the site', kinds: ['canary-leak'] },
   { name: 'consent respected', kinds: ['consent-violation'] },
-  { name: 'no third-party cookies', kinds: ['third-party-cookie'] },
+  { name: 'no third-party cookies or storage', kinds: ['third-party-cookie', 'third-party-storage'] },
   { name: 'no third-party connection hints', kinds: ['third-party-hint'] },
   { name: 'Palisade tag first in head', kinds: ['tag-missing', 'tag-not-first'] },
   { name: 'Content-Security-Policy enforced', kinds: ['csp-missing', 'csp-report-only', 'csp-weak'] },

@@ -1,6 +1,10 @@
 /** The terminal summary: counts, then each finding in one line grouped by severity. */
 import type { Finding, ScanResult } from '../types.js';
 
+/** Control characters from a hostile page (terminal escapes) never reach the terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is removed.
+const clean = (line: string) => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function terminalSummary(result: ScanResult, options: { baseline?: boolean } = {}): string {
@@ -13,6 +17,9 @@ export function terminalSummary(result: ScanResult, options: { baseline?: boolea
   const unapplied = [...new Set(result.pages.filter((p) => !p.consentApplied).map((p) => p.consent))];
   if (unapplied.length > 0)
     lines.push(`  consent state ${unapplied.join(', ')} could not be set (no Palisade SDK on the page and no --consent-hook): consent checks skipped for it`);
+  if (result.blocked.length > 0) {
+    lines.push(`Blocked in the browser (nothing sent): ${result.blocked.map((b) => `${b.vendor ? `${b.vendor} (${b.destination})` : b.destination} by ${b.by}`).join(', ')}.`);
+  }
   if (result.relay) {
     const total = result.relay.reduce((n, d) => n + d.messages, 0);
     lines.push(`Relay forwarded ${plural(total, 'message')} during the scan: ${result.relay.map((d) => `${d.destination} ${d.messages}`).join(', ') || 'none'}.`);
@@ -20,7 +27,7 @@ export function terminalSummary(result: ScanResult, options: { baseline?: boolea
   const shown: Finding[] = options.baseline ? result.newFindings : result.findings;
   if (result.findings.length === 0) {
     lines.push('No findings.');
-    return lines.join('\n');
+    return lines.map(clean).join('\n');
   }
   if (options.baseline) lines.push(`${plural(result.findings.length, 'finding')}, ${result.newFindings.length} not in the baseline.`);
   else lines.push(`${plural(result.findings.length, 'finding')}:`);
@@ -30,5 +37,5 @@ export function terminalSummary(result: ScanResult, options: { baseline?: boolea
     const canary = f.evidence.find((e) => e.canary)?.canary;
     if (canary) lines.push(`           ${canary.label} as ${canary.form} in the request ${canary.where}`);
   }
-  return lines.join('\n');
+  return lines.map(clean).join('\n');
 }
