@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
 import { printAdsTable, runAdsBench } from './ads-bench.mjs';
+import { printScanTable, runScanBench } from './scan-bench.mjs';
 import { printDeliveryTable, runDeliveryBench } from './delivery-bench.mjs';
 import { child, metricsText, peakRssMb, startBenchRelay } from './relay-process.mjs';
 import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
@@ -205,6 +206,7 @@ async function main() {
   printDeliveryTable(await runDeliveryBench(root));
   printAdsTable(await runAdsBench(root));
   printSdkTable(await runSdkBench(root));
+  printScanTable(await runScanBench(root));
 }
 
 main().catch((error) => {

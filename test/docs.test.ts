@@ -31,6 +31,23 @@ describe('the error catalogue', () => {
   });
 });
 
+describe('the scanner section', () => {
+  it('names every option palisade scan takes, and every finding kind', async () => {
+    const { COMMANDS } = await import('../packages/cli/src/help.js');
+    const section = README.slice(README.indexOf('## Scanning in CI'), README.indexOf('## What a destination receives'));
+    for (const option of COMMANDS.scan!.options) expect({ option, documented: README.includes(`--${option}`) }).toEqual({ option, documented: true });
+    const kinds = [...section.matchAll(/^\| `([a-z-]+)`(?:, `([a-z-]+)`)?(?:, `([a-z-]+)`)? \|/gm)].flatMap((m) => m.slice(1).filter(Boolean));
+    const source = readFileSync(join(ROOT, 'packages/scanner/src/types.ts'), 'utf8');
+    const declared = [
+      ...source
+        .slice(source.indexOf('export type FindingKind'))
+        .split(';')[0]!
+        .matchAll(/'([a-z-]+)'/g),
+    ].map((m) => m[1]);
+    expect(kinds.sort()).toEqual(declared.sort());
+  });
+});
+
 describe('the async loader snippet', () => {
   it('is in the README exactly as the SDK defines and tests it', () => {
     expect(README).toContain(`<script>${LOADER_SNIPPET}</script>`);
