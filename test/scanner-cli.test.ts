@@ -43,8 +43,9 @@ describe('palisade scan', { timeout: 240_000 }, () => {
     );
     const leaks = result.findings.filter((f) => f.kind === 'canary-leak');
     expect(new Set(leaks.map((f) => f.vendor))).toEqual(new Set(['Facebook', 'Google Analytics']));
-    const meta = leaks.find((f) => f.vendor === 'Facebook' && f.template === '/book.html')!;
-    expect(meta.evidence.map((e) => e.canary)).toContainEqual({ label: 'email', form: 'sha256', where: 'url' });
+    const meta = leaks.find((f) => f.vendor === 'Facebook' && f.template === '/book.html' && f.evidence[0]!.canary!.label === 'email')!;
+    expect(meta.title).toBe('The email a visitor typed reaches Facebook (www.facebook.com) as sha256');
+    expect(meta.evidence[0]!.canary).toEqual({ label: 'email', form: 'sha256', where: 'url' });
     expect(meta.severity).toBe('critical');
     // The report says which script sent it: the pixel code, not the page.
     expect(meta.evidence[0]!.initiators).toContain(`${unprotected.url}/fixture/leaky-pixels.js`);

@@ -25,7 +25,20 @@ export const AD_TOKEN = 'ad-platform-test-token';
 
 if (!existsSync(BIN)) throw new Error('packages/cli/dist/bin.js is missing: run `npm run build` (npm test does)');
 
+/** Ports handed out in this process: the OS may offer a just-closed port again, which would give two servers of one test the same port. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await unusedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -263,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'scan': {
+      // Whatever stops a scan exits 2 (1 means findings), in one line.
       return runScan({
         urls: positionals.slice(1),
         allowOrigins: values['allow-origin'] ?? [],
@@ -290,6 +291,9 @@ async function main(argv: string[]): Promise<number> {
           chromium: values.chromium,
           clicks: values.clicks,
         }),
+      }).catch((error: Error) => {
+        note(`palisade: ${String(error.message ?? error).split('\n')[0]}`);
+        return 2;
       });
     }
     case 'trackers': {

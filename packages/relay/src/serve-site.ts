@@ -55,8 +55,20 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** `/portal-home.html`, `/portal-home` -> `portal-home`. */
-const pageOf = (url: string) => (url.split('?')[0] ?? '').replace(/^\/+/, '').replace(/\.html$/, '');
+/**
+ * `/portal-home.html`, `/portal-home` -> `portal-home`, decoded once as the static handler decodes
+ * it (`/portal%2Dhome.html` is the same file). A path that does not decode is refused by that
+ * handler anyway; here it names no page.
+ */
+function pageOf(url: string): string {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0] ?? '');
+  } catch {
+    return '';
+  }
+  return path.replace(/^\/+/, '').replace(/\.html$/, '');
+}
 
 function real(path: string): string | undefined {
   try {

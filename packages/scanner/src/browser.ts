@@ -19,7 +19,13 @@ import type { ConsentStateName } from './types.js';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Chromium's sandbox stays on: the scan renders third-party code on a CI runner that may hold
+ * secrets. Only as root, where Chromium refuses to start with it, is it turned off.
+ */
+const SANDBOX_ARGS = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 
 export interface BrowserOptions {
   /** A Chromium binary; default: the system's, else Playwright's own. */
@@ -61,7 +67,7 @@ export async function openVisitor(state: ConsentStateName, options: BrowserOptio
   try {
     context = await chromium.launchPersistentContext(profile, {
       headless: true,
-      args: [...ARGS, ...(options.args ?? [])],
+      args: [...SANDBOX_ARGS, ...ARGS, ...(options.args ?? [])],
       ...(executablePath ? { executablePath } : {}),
       userAgent,
       locale: 'en-US',

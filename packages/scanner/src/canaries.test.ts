@@ -26,6 +26,13 @@ describe('canaries', () => {
     const blob = Buffer.from(JSON.stringify({ user: { mail: email, n: 1 } })).toString('base64');
     expect(forms(`data=${blob}`)).toEqual(['email:base64']);
     expect(forms(`data=${Buffer.from(`xx${email}`).toString('base64url')}`)).toEqual(['email:base64']);
+    // After a path (the run starts early) and URL-encoded on top.
+    expect(forms(`https://t.example/v1/${Buffer.from(JSON.stringify({ e: email })).toString('base64')}`)).toEqual(['email:base64']);
+    const padded = Buffer.from(`{"mail":"${email}"}?`).toString('base64');
+    expect(padded).toMatch(/[+/=]/);
+    expect(forms(`d=${encodeURIComponent(padded)}`)).toEqual(['email:base64']);
+    // A stray % does not turn the decoding off for the rest.
+    expect(forms(`100% sure&e=${encodeURIComponent(set.value('symptoms'))}`)).toEqual(['symptoms (free text):plain']);
   });
 
   it('are found as unkeyed MD5, SHA-1 and SHA-256 of the normalized value, in either case', () => {

@@ -116,21 +116,28 @@ export interface CanaryHit {
 /** Runs of base64 (standard or URL-safe) long enough to hold a canary. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
 
+/**
+ * Each base64-looking run decoded at all four alignments: a run often starts early (`/v1/eyJ...`
+ * takes in the path's `v1/`), and a misaligned decode is garbage.
+ */
 function decodeBase64Runs(text: string): string {
   const parts: string[] = [];
   for (const match of text.matchAll(BASE64_RUN)) {
-    const decoded = Buffer.from(match[0].replaceAll('-', '+').replaceAll('_', '/'), 'base64').toString('latin1');
-    parts.push(decoded);
+    const run = match[0].replaceAll('-', '+').replaceAll('_', '/');
+    for (let skip = 0; skip < 4 && run.length - skip >= 12; skip++) parts.push(Buffer.from(run.slice(skip), 'base64').toString('latin1'));
   }
   return parts.join('\n');
 }
 
+/** Every well-formed `%XX` run decoded; a stray `%` elsewhere leaves the rest decodable. */
 function urlDecoded(text: string): string {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
-  } catch {
-    return text;
-  }
+  return text.replaceAll('+', ' ').replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** A searcher for one canary set (the needles are computed once). */
@@ -140,7 +147,8 @@ export function canarySearch(set: CanarySet): (text: string) => CanaryHit[] {
     if (text.length === 0) return [];
     const lower = text.toLowerCase();
     const decoded = urlDecoded(text).toLowerCase();
-    const base64 = decodeBase64Runs(text).toLowerCase();
+    // Base64 in the text as sent, and base64 that was URL-encoded on top (%2B, %2F, %3D).
+    const base64 = `${decodeBase64Runs(text)}\n${decodeBase64Runs(urlDecoded(text).replaceAll(' ', '+'))}`.toLowerCase();
     const hits: CanaryHit[] = [];
     const seen = new Set<Canary>();
     for (const n of needles) {
@@ -150,7 +158,7 @@ export function canarySearch(set: CanarySet): (text: string) => CanaryHit[] {
         seen.add(n.canary);
       }
     }
-    if (base64.length > 0) {
+    if (base64.length > 1) {
       for (const n of needles) {
         if (seen.has(n.canary) || (n.form !== 'plain' && n.form !== 'normalized')) continue;
         if (base64.includes(n.needle)) {

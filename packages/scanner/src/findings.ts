@@ -12,6 +12,8 @@ export interface FindingDraft {
   title: string;
   template: string;
   destination?: string;
+  /** More that tells findings apart (a leak's canary and form: a baselined hashed email must not hide a clear SSN). */
+  idExtra?: string;
   vendor?: string;
   category?: string;
   why: string;
@@ -35,7 +37,7 @@ export function bySeverity(a: Finding, b: Finding): number {
 export function mergeFindings(drafts: FindingDraft[]): Finding[] {
   const byId = new Map<string, Finding>();
   for (const d of drafts) {
-    const id = findingId(d.kind, d.template, d.destination);
+    const id = findingId(d.kind, d.template, d.idExtra ? `${d.destination ?? ''}\n${d.idExtra}` : d.destination);
     let f = byId.get(id);
     if (!f) {
       f = {
@@ -47,6 +49,7 @@ export function mergeFindings(drafts: FindingDraft[]): Finding[] {
         why: d.why,
         fix: d.fix,
         evidence: [],
+        seenOn: [],
         consent: [],
         ...(d.destination !== undefined ? { destination: d.destination } : {}),
         ...(d.vendor !== undefined ? { vendor: d.vendor } : {}),
@@ -56,6 +59,7 @@ export function mergeFindings(drafts: FindingDraft[]): Finding[] {
     }
     if (SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[f.severity]) f.severity = d.severity;
     if (!f.consent.includes(d.evidence.consent)) f.consent.push(d.evidence.consent);
+    if (!f.seenOn.some((s) => s.page === d.evidence.page && s.consent === d.evidence.consent)) f.seenOn.push({ page: d.evidence.page, consent: d.evidence.consent });
     // One piece of evidence per consent state first, then more of the same up to the cap.
     const sameState = f.evidence.filter((e) => e.consent === d.evidence.consent).length;
     if (f.evidence.length < MAX_EVIDENCE && (sameState === 0 || f.evidence.length < MAX_EVIDENCE - 1)) f.evidence.push(d.evidence);

@@ -44,8 +44,9 @@ function describeForms() {
 }
 
 export async function interact(page: Page, canaries: CanarySet, options: InteractOptions): Promise<number> {
+  // At most 40 screens: an infinite-scroll page (or one that lies about its height) ends too.
   await page.evaluate(async () => {
-    for (let y = 0; y < document.body.scrollHeight; y += 600) {
+    for (let y = 0, steps = 0; y < document.body.scrollHeight && steps < 40; y += 600, steps++) {
       window.scrollTo(0, y);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -72,7 +73,9 @@ export async function interact(page: Page, canaries: CanarySet, options: Interac
           if (el.options.length > 1) el.selectedIndex = 1;
         } else if (f.value !== undefined) {
           el.focus();
-          el.value = f.value;
+          // The prototype's setter, as typing does: frameworks that track the value (React) see it.
+          const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+          Object.getOwnPropertyDescriptor(proto, 'value')?.set?.call(el, f.value);
         } else continue;
         el.dispatchEvent(new Event('input', { bubbles: true }));
         el.dispatchEvent(new Event('change', { bubbles: true }));
@@ -80,14 +83,17 @@ export async function interact(page: Page, canaries: CanarySet, options: Interac
       }
     }
   }, values);
-  // Submit the first form: a visitor sends one, and its submit handlers are what pixels hook.
+  // Submit one form, the one with the most fields filled (not the header's search box): a
+  // visitor sends one, and its submit handlers are what pixels hook.
+  const filled = values.map((fields) => fields.filter((f) => f.value !== undefined).length);
+  const chosen = filled.indexOf(Math.max(...filled));
   const navigated = page.waitForNavigation({ timeout: 8000 }).catch(() => undefined);
-  await page.evaluate(() => {
-    const form = document.forms[0];
+  await page.evaluate((index) => {
+    const form = document.forms[index];
     if (!form) return;
     form.noValidate = true;
     form.requestSubmit();
-  });
+  }, chosen);
   await navigated;
   await page.waitForLoadState('load', { timeout: 8000 }).catch(() => {});
   return forms.length;

@@ -4,6 +4,7 @@ import type { PageRecord } from './types.js';
 export function pageRecord(overrides: Partial<PageRecord> = {}): PageRecord {
   return {
     url: 'https://clinic.example/',
+    startedAt: '2026-11-30T00:00:00.000Z',
     template: '/',
     consent: 'denied',
     consentApplied: true,

@@ -10,6 +10,8 @@ import type { CspViolation, RecordedRequest } from './types.js';
 const MAX_BODY = 64 * 1024;
 const MAX_SCRIPT = 512 * 1024;
 const MAX_SCRIPTS = 60;
+/** Violation reports kept per page: a page can call the reporting binding as often as it likes. */
+const MAX_VIOLATIONS = 500;
 
 export interface Recording {
   requests: RecordedRequest[];
@@ -54,7 +56,11 @@ export class Recorder {
 
   static async attach(context: BrowserContext): Promise<Recorder> {
     const recorder = new Recorder(context);
-    await context.exposeBinding('__palisadeScanViolation', (_source, v: CspViolation) => recorder.#current?.cspViolations.push(v));
+    await context.exposeBinding('__palisadeScanViolation', (_source, v: CspViolation) => {
+      const list = recorder.#current?.cspViolations;
+      if (!list || list.length >= MAX_VIOLATIONS || typeof v?.blockedUrl !== 'string') return;
+      list.push({ blockedUrl: v.blockedUrl.slice(0, 2048), directive: String(v.directive).slice(0, 64), disposition: v.disposition === 'report' ? 'report' : 'enforce' });
+    });
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         const report = (window as unknown as { __palisadeScanViolation?: (v: unknown) => void }).__palisadeScanViolation;
@@ -81,6 +87,8 @@ export class Recorder {
     await session.send('Network.enable');
     // Async stacks: a pixel that sends from a promise callback or a timer is still traced to its script.
     await session.send('Debugger.enable');
+    // A `debugger;` statement (an anti-devtools trick) must not pause the page for ever.
+    await session.send('Debugger.setSkipAllPauses', { skip: true });
     await session.send('Debugger.setAsyncCallStackDepth', { maxDepth: 8 });
   }
 
@@ -150,7 +158,7 @@ export class Recorder {
     const request = response.request();
     const recorded = this.#byRequest.get(request);
     if (recorded) recorded.status = response.status();
-    if (!rec || request.resourceType() !== 'script' || rec.code.length >= MAX_SCRIPTS) return;
+    if (!rec || request.resourceType() !== 'script' || this.#pending.length >= MAX_SCRIPTS) return;
     this.#pending.push(
       response.text().then(
         (text) => rec.code.push({ source: response.url(), text: text.slice(0, MAX_SCRIPT) }),

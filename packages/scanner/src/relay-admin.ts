@@ -46,9 +46,10 @@ export async function readRelayForwarded(admin: RelayAdmin, since: string) {
             out.push({
               kind: 'relay-canary-leak',
               severity: 'critical',
-              title: `The relay forwarded what a visitor typed to ${d.destination}`,
+              title: `The relay forwarded the ${hit.canary.label} a visitor typed to ${d.destination}`,
               template: '(relay)',
               destination: d.destination,
+              idExtra: `${hit.canary.label} ${hit.form}`,
               why: `The ${hit.canary.label} typed during the scan reached the ${d.destination} destination ${hit.form === 'plain' ? 'in clear' : `as ${hit.form}`}: its mapping or allowlist lets it through.`,
               fix: `Drop the property from the destination's allowlist or mark it mask in palisade.config.yaml, then run palisade config check.`,
               evidence: { page: url.origin, consent: 'granted', canary: { label: hit.canary.label, form: hit.form, where: 'body' }, detail: String(m.body).slice(0, 2048) },

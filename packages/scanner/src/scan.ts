@@ -103,6 +103,22 @@ export async function loadHook<T>(file: string, what: string): Promise<T> {
   return mod.default as T;
 }
 
+/** `promise`, or a ScannerError saying what did not finish in time (`onLate` releases what it holds). */
+async function within<T>(ms: number, what: string, promise: Promise<T>, onLate: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      onLate();
+      reject(new ScannerError(`${what} did not finish within ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Sets the state through the Palisade SDK (`palisade.consent.set`), when the page runs it. */
 async function applyConsent(page: Page, state: ConsentStateName, hook?: ConsentHook): Promise<boolean> {
   if (hook) return hook({ page, state });
@@ -116,9 +132,28 @@ async function applyConsent(page: Page, state: ConsentStateName, hook?: ConsentH
   }, state);
 }
 
+/** A page that takes longer than this (a busy loop, an endless stream of work) is closed and reported. */
+const PAGE_DEADLINE_MS = 90_000;
+
+/** `Link` header hints: split on commas, read with indexOf (a hostile header costs linear time). */
+export function linkHints(value: string): PageRecord['hints'] {
+  if (value.length > 8192) return [];
+  const out: PageRecord['hints'] = [];
+  for (const part of value.split(',')) {
+    const open = part.indexOf('<');
+    const close = part.indexOf('>', open + 1);
+    if (open < 0 || close < 0) continue;
+    const rel = /;\s*rel="?([\w -]+)"?/i.exec(part.slice(close + 1))?.[1]?.toLowerCase() ?? '';
+    const hint = rel.split(/\s+/).find((r) => ['preconnect', 'dns-prefetch', 'preload', 'prefetch', 'modulepreload'].includes(r));
+    if (hint) out.push({ rel: hint, href: part.slice(open + 1, close).trim(), source: 'header' });
+  }
+  return out;
+}
+
 async function scanPage(page: Page, url: string, state: ConsentStateName, applied: boolean, recorder: Recorder, canaries: CanarySet, options: ScanOptions) {
   const record: PageRecord = {
     url,
+    startedAt: new Date().toISOString(),
     template: pageTemplate(url),
     consent: state,
     consentApplied: applied,
@@ -133,8 +168,15 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
     formsFilled: 0,
   };
   const links: string[] = [];
+  const cookieKey = (c: { name: string; domain: string; path: string }) => `${c.name} ${c.domain} ${c.path}`;
+  const cookiesBefore = new Set((await page.context().cookies()).map(cookieKey));
   await recorder.watch(page);
   recorder.begin();
+  let late = false;
+  const deadline = setTimeout(() => {
+    late = true;
+    page.close().catch(() => {});
+  }, PAGE_DEADLINE_MS);
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
     record.finalUrl = page.url();
@@ -144,9 +186,7 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
         const n = name.toLowerCase();
         if (n === 'content-security-policy') record.csp.enforce.push(value);
         if (n === 'content-security-policy-report-only') record.csp.reportOnly.push(value);
-        if (n === 'link')
-          for (const m of value.matchAll(/<([^>]{1,2048})>[^,]{0,200}?rel="?(preconnect|dns-prefetch|preload|prefetch)/gi))
-            record.hints.push({ rel: m[2]!.toLowerCase(), href: m[1]!, source: 'header' });
+        if (n === 'link') record.hints.push(...linkHints(value));
       }
       const served = readServedHtml(await response.text().catch(() => ''));
       record.headScripts = served.headScripts;
@@ -170,13 +210,18 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
     record.formsFilled = await interact(page, canaries, { clicks: options.clicks ?? 5, forms: options.forms ?? true });
     await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
   } catch (error) {
-    record.error = String((error as Error).message ?? error).split('\n')[0];
+    record.error = late ? `the page did not finish within ${PAGE_DEADLINE_MS / 1000} s; it was closed` : String((error as Error).message ?? error).split('\n')[0];
+  } finally {
+    clearTimeout(deadline);
   }
   const recording = await recorder.end(page);
   record.requests = recording.requests;
   record.cspViolations = recording.cspViolations;
   record.code.push(...recording.code.map((c) => ({ source: c.source, text: c.text })));
-  record.cookies = (await page.context().cookies()).map((c) => ({ name: c.name, domain: c.domain, path: c.path, secure: c.secure, sameSite: c.sameSite }));
+  // Only the cookies this page added: one set earlier is the earlier page's finding.
+  record.cookies = (await page.context().cookies())
+    .filter((c) => !cookiesBefore.has(cookieKey(c)))
+    .map((c) => ({ name: c.name, domain: c.domain, path: c.path, secure: c.secure, sameSite: c.sameSite }));
   return { record, links };
 }
 
@@ -219,12 +264,17 @@ function blockedAttempts(records: PageRecord[], ctx: DetectorContext): ScanResul
   return [...by.values()].sort((a, b) => a.destination.localeCompare(b.destination));
 }
 
-/** The relay's origin from the page's Palisade tag (`<script src=".../palisade.js" data-write-key>`). */
+/**
+ * The relay's origin from the page's Palisade tag: the first script of `<head>` when it carries
+ * `data-write-key` (the tag's own form). Requests to it are not searched for canaries, so a script
+ * merely named palisade.js, or placed later, does not make its host the relay; the reports name
+ * the origin taken.
+ */
 function tagOrigins(records: PageRecord[]): string[] {
   const out = new Set<string>();
   for (const r of records) {
-    for (const s of r.headScripts) {
-      if (s.src && (s.writeKey || /palisade(\.min)?\.js/.test(s.src))) {
+    for (const s of r.headScripts.slice(0, 1)) {
+      if (s.src && s.writeKey) {
         try {
           out.add(new URL(s.src, r.url).origin);
         } catch {
@@ -256,7 +306,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const records: PageRecord[] = [];
   let plan: string[] | undefined;
-  let findingsSoFar = 0;
+  // The live count: each page's drafts are worked out once, with the relay origins known so far
+  // (the final pass below works them out again with the whole scan's).
+  const findCanaries = canarySearch(canaries);
+  const relaySoFar = new Set(relayGiven);
+  const draftsSoFar: FindingDraft[] = [];
   let requests = 0;
   for (const state of states) {
     const visitor = await openVisitor(state, options.browser, options.storageState);
@@ -266,16 +320,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const first = options.urls[0]!;
       if (options.login) {
         const page = await context.newPage();
-        await options.login({ page, context, url: first }).catch((error: Error) => {
+        const signIn = options.login({ page, context, url: first }).catch((error: Error) => {
           throw new ScannerError(`the login script failed: ${String(error.message ?? error).split('\n')[0]}`);
         });
+        await within(120_000, 'the login script', signIn, () => page.close().catch(() => {}));
         await page.close();
       }
       const setup = await context.newPage();
       const loaded = await setup.goto(first, { waitUntil: 'load', timeout: 30_000 }).catch((error: Error) => error);
       if (loaded instanceof Error) throw new ScannerError(`cannot load ${first}: ${loaded.message.split('\n')[0]}`);
-      const applied = await applyConsent(setup, state, options.consentHook).catch(() => false);
-      await setup.close();
+      // A consent manager that never answers leaves the state unset (reported), not the scan stuck.
+      const applied = await within(30_000, 'setting the consent state', applyConsent(setup, state, options.consentHook), () => setup.close().catch(() => {})).catch(() => false);
+      await setup.close().catch(() => {});
 
       const queue: { url: string; depth: number }[] = (plan ?? [...options.urls.map(pageKey), ...sitemap]).map((url) => ({ url, depth: 0 }));
       const seen = new Set(queue.map((q) => q.url));
@@ -297,14 +353,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
             }
           }
         }
-        findingsSoFar = mergeFindings(records.flatMap((r) => detect(r, detectorContext(records)))).length;
+        if (relayGiven.length === 0) for (const o of tagOrigins([record])) relaySoFar.add(o);
+        draftsSoFar.push(...detect(record, { siteOrigins, relayOrigins: relaySoFar, allowOrigins, findCanaries }));
         options.onProgress?.({
           consent: state,
           url,
           pagesDone: scanned.length,
           pagesQueued: Math.min(queue.length, maxPages - scanned.length),
           requests,
-          findings: findingsSoFar,
+          findings: new Set(draftsSoFar.map((d) => `${d.kind} ${d.template} ${d.destination} ${d.idExtra}`)).size,
         });
       }
       plan ??= scanned;
@@ -312,10 +369,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       await visitor.close();
     }
   }
-  function detectorContext(all: PageRecord[]): DetectorContext {
-    return { siteOrigins, relayOrigins: new Set(relayGiven.length > 0 ? relayGiven : tagOrigins(all)), allowOrigins, findCanaries: canarySearch(canaries) };
-  }
-  const ctx = detectorContext(records);
+  const ctx: DetectorContext = { siteOrigins, relayOrigins: new Set(relayGiven.length > 0 ? relayGiven : tagOrigins(records)), allowOrigins, findCanaries };
   const drafts = records.flatMap((r) => detect(r, ctx));
   let relay: ScanResult['relay'];
   if (options.relayAdmin) {
@@ -325,6 +379,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const findings = mergeFindings(drafts);
   return {
+    relayOrigins: [...ctx.relayOrigins],
     blocked: blockedAttempts(records, ctx),
     startedAt,
     finishedAt: new Date().toISOString(),

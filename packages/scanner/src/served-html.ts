@@ -16,7 +16,8 @@ export interface ServedHtml {
 }
 
 export function readServedHtml(html: string): ServedHtml {
-  const lower = html.toLowerCase();
+  // ASCII-only lower case keeps every index the same in both strings ('İ'.toLowerCase() is two characters).
+  const lower = html.replace(/[A-Z]+/g, (s) => s.toLowerCase());
   const headEnd = html.search(HEAD_END);
   const headScripts: ServedHtml['headScripts'] = [];
   const inline: string[] = [];

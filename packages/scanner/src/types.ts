@@ -62,6 +62,8 @@ export interface PageRecord {
   consent: ConsentStateName;
   /** Whether the consent state was set (through the Palisade SDK or the site's hook). */
   consentApplied: boolean;
+  /** When the page's scan began (the HAR's clock). */
+  startedAt: string;
   /** Where the browser ended up (a sign-in wall redirects). */
   finalUrl?: string;
   status?: number;
@@ -75,7 +77,7 @@ export interface PageRecord {
   cspViolations: CspViolation[];
   /** The scripts of `<head>` in document order, as served (src or 'inline'). */
   headScripts: { src?: string; writeKey?: boolean }[];
-  /** Inline script text and first-party script bodies, for page-code checks (truncated). */
+  /** Inline script text and the bodies of the scripts the page loaded (any origin: a tag manager's container too), for page-code checks (truncated). */
   code: { source: string; text: string }[];
   /** Forms filled with canaries and submitted. */
   formsFilled: number;
@@ -122,7 +124,10 @@ export interface Finding {
   template: string;
   why: string;
   fix: string;
+  /** Evidence for the first few sightings (the rest are the same thing again). */
   evidence: Evidence[];
+  /** Every page and state it was seen on. */
+  seenOn: { page: string; consent: ConsentStateName }[];
   /** The consent states it was seen under. */
   consent: ConsentStateName[];
 }
@@ -136,6 +141,8 @@ export interface ScanResult {
   findings: Finding[];
   /** Findings not in the baseline (all of them without a baseline). */
   newFindings: Finding[];
+  /** The relay's origins: given with --relay, or taken from the pages' Palisade tag. */
+  relayOrigins: string[];
   /** Third-party requests the browser stopped (CSP, the Palisade guard, a blocker): nothing was sent. */
   blocked: { destination: string; vendor?: string; by: string; pages: string[]; consent: ConsentStateName[] }[];
   /** What the relay forwarded during the scan, per destination (with --relay-admin). */

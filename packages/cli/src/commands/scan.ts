@@ -51,10 +51,10 @@ export interface ScanCommandOptions {
   err: (text: string) => void;
 }
 
-function count(value: string | undefined, name: string, fallback: number, max: number): number {
+function count(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new ScannerError(`invalid --${name} ${value}: 0 to ${max}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new ScannerError(`invalid --${name} ${value}: ${min} to ${max}`);
   return n;
 }
 
@@ -75,9 +75,9 @@ export async function runScan(options: ScanCommandOptions): Promise<number> {
   const consentHook = options.consentHook ? await loadHook<ConsentHook>(options.consentHook, 'the consent hook') : undefined;
   const result = await scan({
     urls: options.urls,
-    pages: count(options.pages, 'pages', 20, 10_000),
-    depth: count(options.depth, 'depth', 2, 50),
-    clicks: count(options.clicks, 'clicks', 5, 100),
+    pages: count(options.pages, 'pages', 20, 1, 10_000),
+    depth: count(options.depth, 'depth', 2, 0, 50),
+    clicks: count(options.clicks, 'clicks', 5, 0, 100),
     allowOrigins: options.allowOrigins,
     browser: { ...(options.chromium ? { executablePath: options.chromium } : {}), args: options.chromiumArgs },
     onProgress: progressPrinter(options),
@@ -97,6 +97,12 @@ export async function runScan(options: ScanCommandOptions): Promise<number> {
   if (options.junit) writeFileSync(options.junit, junitReport(result));
   if (options.html) writeFileSync(options.html, htmlReport(result, withBaseline));
   if (options.har) writeFileSync(options.har, harReport(result, cliVersion()));
+  // A page that could not be scanned proves nothing: the run cannot pass, whatever was found.
+  const failed = result.pages.filter((p) => p.error);
+  if (failed.length > 0) {
+    options.err(`palisade: ${failed.length} of ${result.pages.length} page scans could not complete (listed above); the result is incomplete\n`);
+    return 2;
+  }
   if (options.updateBaseline && options.baseline) {
     writeBaseline(options.baseline, result.findings);
     options.err(`wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to ${options.baseline}\n`);

@@ -3,7 +3,7 @@
  * --relay-admin`: the scanner searches it for the canaries it typed, proving that nothing a
  * visitor typed left server-side either. Kept only when an admin token is configured.
  *
- * Bounded (the newest 2,000 bodies, each cut at 16 KB) and never written anywhere. Bodies hold
+ * Bounded (the newest 2,000 bodies, each cut at 64 KB) and never written anywhere. Bodies hold
  * what vendors receive, which the pipeline already cleaned, but also the credentials some
  * vendors take in the body (Meta's access_token): those are replaced before anything is kept,
  * and URLs and headers (GA4's api_secret, bearer tokens) are never kept at all.
@@ -11,7 +11,7 @@
 import type { Send } from './http-send.js';
 
 const MAX_ENTRIES = 2000;
-const MAX_BODY = 16 * 1024;
+const MAX_BODY = 64 * 1024;
 const SECRET_KEY = /token|secret|password|passwd|api_?key|authorization|credential|signature/i;
 
 export interface ForwardedMessage {

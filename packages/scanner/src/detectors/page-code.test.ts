@@ -13,6 +13,8 @@ describe('PHI-collecting page code', () => {
     expect(titles("fbq('init', '914305718822301'); fbq('track', 'PageView');")).toEqual([]);
     expect(titles('{"function":"__awec","vtp_mode":"AUTO","vtp_autoEmailEnabled":true}')).toEqual(['Google Tag Manager "User-Provided Data" in AUTO mode in page code']);
     expect(titles('{"function":"__awec","vtp_mode":"MANUAL"}')).toEqual([]);
+    expect(titles('{"automaticMatching":{"selectedMatchKeys":["em","ph"]}}')).toEqual(['Meta pixel automatic advanced matching in page code']);
+    expect(titles('{"automaticMatching":false,"enableAutomaticMatching":false}')).toEqual([]);
     expect(titles("gtag('set', 'user_data', { email: e })")).toEqual(["gtag user data (gtag('set', 'user_data', ...)) in page code"]);
   });
 

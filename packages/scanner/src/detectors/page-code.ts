@@ -17,7 +17,8 @@ const PATTERNS: { name: string; pattern: RegExp; vendor: string; fix: string }[]
   },
   {
     name: 'Meta pixel automatic advanced matching',
-    pattern: /automaticMatching|"enableAutomaticMatching"\s*:\s*true/,
+    // The pixel's config as Meta serves it: matching keys selected, or the switch on.
+    pattern: /"enableAutomaticMatching"\s*:\s*true|"selectedMatchKeys"\s*:\s*\[\s*"/,
     vendor: 'Facebook',
     fix: 'Turn off automatic advanced matching in Meta Events Manager, and remove the pixel in favour of the relay.',
   },

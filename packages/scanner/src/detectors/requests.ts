@@ -130,9 +130,10 @@ function leak(
   return {
     kind: 'canary-leak',
     severity: 'critical',
-    title: `What a visitor typed reaches ${named}`,
+    title: `The ${label} a visitor typed reaches ${named}${form === 'plain' ? ' in clear' : ` as ${form}`}`,
     template: page.template,
     destination: host,
+    idExtra: `${label} ${form}`,
     ...(vendor ? { vendor: vendor.name, category: vendor.category } : {}),
     why: `The ${label} typed into a form on this page left the browser ${form === 'plain' ? 'in clear' : `as ${form}`}. An unkeyed hash is not protection: the vendor hashes its own user list the same way and matches the person.${stopped(r)}`,
     fix: `Turn off automatic advanced matching / user-provided data collection for this tag, and send conversions through the Palisade relay, which keeps only allowlisted fields and masks identifiers with a key the vendor never has.`,

@@ -5,7 +5,7 @@
 import type { FindingDraft } from '../findings.js';
 import type { PageRecord } from '../types.js';
 
-const isTag = (s: { src?: string; writeKey?: boolean }) => s.writeKey === true || (s.src !== undefined && /(^|\/)palisade(\.min)?\.js(\?|$)/.test(s.src));
+const isTag = (s: { src?: string; writeKey?: boolean }) => s.writeKey === true || (s.src !== undefined && /(^|\/)palisade(\.[\w-]{1,64})?\.js(\?|$)/.test(s.src));
 
 export function tagFindings(page: PageRecord): FindingDraft[] {
   if (page.error || page.status === undefined || page.status >= 400) return [];

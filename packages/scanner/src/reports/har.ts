@@ -22,10 +22,9 @@ export function harReport(result: ScanResult, version: string): string {
       evidenceOf.set(key, [...(evidenceOf.get(key) ?? []), f.id]);
     }
   }
-  const start = Date.parse(result.startedAt);
   const entries = result.pages.flatMap((page) =>
     page.requests.map((r) => ({
-      startedDateTime: new Date(start + r.startedMs).toISOString(),
+      startedDateTime: new Date(Date.parse(page.startedAt) + r.startedMs).toISOString(),
       time: 0,
       request: {
         method: r.method,

@@ -43,7 +43,7 @@ function evidenceBlock(f: Finding): string {
   if (ev.initiators && ev.initiators.length > 0) rows.push(['Initiator chain', ev.initiators.map((u) => `<span class="mono">${e(u)}</span>`).join(' ← ')]);
   if (ev.canary) rows.push(['Canary', `${e(ev.canary.label)}, found ${ev.canary.form === 'plain' ? 'in clear' : `as ${e(ev.canary.form)}`} in the request ${e(ev.canary.where)}`]);
   if (ev.detail) rows.push(['Detail', `<code>${e(ev.detail)}</code>`]);
-  const more = new Set(f.evidence.map((x) => x.page)).size - 1;
+  const more = new Set(f.seenOn.map((s) => s.page)).size - 1;
   if (more > 0) rows.push(['Also on', `${more} more page${more === 1 ? '' : 's'} of this template`]);
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }

@@ -26,9 +26,7 @@ export function junitReport(result: ScanResult): string {
     let suiteFailures = 0;
     for (const page of result.pages.filter((p) => p.consent === state)) {
       for (const check of CHECKS) {
-        const found = result.findings.filter(
-          (f) => failing.has(f.id) && check.kinds.includes(f.kind) && f.consent.includes(state) && f.evidence.some((e) => e.page === page.url && e.consent === state),
-        );
+        const found = result.findings.filter((f) => failing.has(f.id) && check.kinds.includes(f.kind) && f.seenOn.some((s) => s.page === page.url && s.consent === state));
         tests++;
         const name = escapeXml(`${page.template} [${state}]: ${check.name}`);
         const classname = escapeXml(`palisade.scan.${state}`);
@@ -49,6 +47,17 @@ export function junitReport(result: ScanResult): string {
       }
     }
     suites.push(`  <testsuite name="palisade scan (${state} consent)" tests="${cases.length}" failures="${suiteFailures}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
+  if (result.relay) {
+    // What the relay forwarded is checked once for the whole scan.
+    const leaks = result.findings.filter((f) => failing.has(f.id) && f.kind === 'relay-canary-leak');
+    tests++;
+    failures += leaks.length > 0 ? 1 : 0;
+    const body =
+      leaks.length > 0 ? `<failure message="${escapeXml(leaks.map((f) => f.title).join('; '))}">${escapeXml(leaks.map((f) => `${f.id}: ${f.why}`).join('\n'))}</failure>` : '';
+    suites.push(
+      `  <testsuite name="palisade scan (relay)" tests="1" failures="${leaks.length > 0 ? 1 : 0}">\n    <testcase classname="palisade.scan.relay" name="what the relay forwarded holds no canary"${body ? `>${body}</testcase>` : '/>'}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="palisade scan" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -53,6 +53,7 @@ function result(): ScanResult {
     findings,
     newFindings: findings,
     canaries: [],
+    relayOrigins: [],
     blocked: [{ destination: HOSTILE, by: 'csp', pages: [HOSTILE], consent: ['denied'] }],
   };
 }

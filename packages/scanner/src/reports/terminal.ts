@@ -3,7 +3,7 @@ import type { Finding, ScanResult } from '../types.js';
 
 /** Control characters from a hostile page (terminal escapes) never reach the terminal. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is removed.
-const clean = (line: string) => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+const clean = (line: string) => line.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -12,6 +12,8 @@ export function terminalSummary(result: ScanResult, options: { baseline?: boolea
   const pages = new Set(result.pages.map((p) => p.url)).size;
   const requests = result.pages.reduce((n, p) => n + p.requests.length, 0);
   lines.push(`Scanned ${plural(pages, 'page')} under ${result.consent.join(', ')} consent: ${plural(requests, 'request')} recorded.`);
+  if (result.relayOrigins.length > 0)
+    lines.push(`Relay: ${result.relayOrigins.join(', ')} (requests to it are not searched for canaries; --relay-admin checks what it forwarded).`);
   const failed = result.pages.filter((p) => p.error);
   for (const p of failed) lines.push(`  could not scan ${p.url} (${p.consent}): ${p.error}`);
   const unapplied = [...new Set(result.pages.filter((p) => !p.consentApplied).map((p) => p.consent))];
@@ -32,7 +34,7 @@ export function terminalSummary(result: ScanResult, options: { baseline?: boolea
   if (options.baseline) lines.push(`${plural(result.findings.length, 'finding')}, ${result.newFindings.length} not in the baseline.`);
   else lines.push(`${plural(result.findings.length, 'finding')}:`);
   for (const f of shown) {
-    const pagesOf = new Set(f.evidence.map((e) => e.page)).size;
+    const pagesOf = new Set(f.seenOn.map((s) => s.page)).size;
     lines.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.title}  [${f.template}; ${f.consent.join('/')}${pagesOf > 1 ? `; ${pagesOf} pages` : ''}]  ${f.id}`);
     const canary = f.evidence.find((e) => e.canary)?.canary;
     if (canary) lines.push(`           ${canary.label} as ${canary.form} in the request ${canary.where}`);
