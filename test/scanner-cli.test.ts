@@ -109,6 +109,10 @@ describe('palisade scan', { timeout: 240_000 }, () => {
       [['scan', `${unprotected.url}/`, '--baseline', join(work, 'missing.json')], /^palisade: cannot read the baseline /],
       [['scan', `${unprotected.url}/`, '--consent', 'maybe'], /^palisade: unknown consent state maybe/],
       [['scan', `${unprotected.url}/`, '--no-such-flag'], /^palisade: Unknown option '--no-such-flag'/],
+      [['--pages', '1', 'scan', 'not a url'], /^palisade: the URL is not a URL/],
+      [['scan', `${unprotected.url}/`, '--pages', '0'], /^palisade: invalid --pages 0: 1 to 10000/],
+      // The start page loads; a later one does not: the result is incomplete, so the run cannot pass.
+      [['scan', `${unprotected.url}/`, `http://127.0.0.1:${closed}/`, '--depth', '0', '--consent', 'denied'], /could not load|page scans could not complete/],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(args, env());
@@ -156,6 +160,23 @@ describe('palisade scan against the demo with Palisade', { timeout: 240_000 }, (
     const forwarded = Object.fromEntries((result.relay ?? []).map((d) => [d.destination, d.messages]));
     expect(forwarded['ga4-main']).toBeGreaterThan(0);
     expect(forwarded['compliance-webhook']).toBeGreaterThan(0);
+
+    // A storage state (a signed-in session saved by Playwright) works as the login script does.
+    const signIn = await fetch(`${site}/demo/portal-home`, {
+      method: 'POST',
+      body: 'username=a&password=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
+    const [name, value] = String(signIn.headers.get('set-cookie')).split(';')[0]!.split('=');
+    const stateFile = join(dataDir, 'storage-state.json');
+    writeFileSync(
+      stateFile,
+      JSON.stringify({ cookies: [{ name, value, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] }),
+    );
+    const saved = await runCli(['scan', `${site}/portal-home.html`, '--storage-state', stateFile, '--pages', '1', '--depth', '0', '--consent', 'denied', '--json'], env());
+    expect(saved.code).toBe(0);
+    expect((JSON.parse(saved.stdout) as ScanResult).pages[0]!.finalUrl).toBe(`${site}/portal-home.html`);
 
     // Without the login script the portal's home is a redirect to its sign-in form.
     const anonymous = await runCli(['scan', `${site}/portal-home.html`, '--pages', '1', '--depth', '0', '--consent', 'denied', '--json'], env());

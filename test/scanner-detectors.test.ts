@@ -52,6 +52,8 @@ const PAGES: Record<string, (req: { ua: string }) => string> = {
   '/late-tag.html': () => `<!doctype html><html><head><script>window.x = 1;</script>${TAG}</head><body>late</body></html>`,
   '/code.html': () => page('<p>code</p>', `<script>window.fbq = function () {}; fbq('init', '914305718822301', { em: 'x@example.com' });</script>`),
   '/consent.html': () => page('<img src="CDN/consent-pixel.gif" alt="">'),
+  // Anti-devtools code: a debugger statement every 50 ms must not stall the scan.
+  '/debugger.html': () => page('<p>x</p>', '<script>setInterval(function () { debugger; }, 50);</script>'),
   '/consent-csp.html': () => page('<img src="CDN/blocked-pixel.gif" alt="">'),
 };
 
@@ -69,6 +71,10 @@ function handler(req: import('node:http').IncomingMessage, res: import('node:htt
   if (req.method === 'POST') {
     req.resume();
     return void req.on('end', () => res.writeHead(url.pathname.startsWith('/v1/') ? 200 : 303, { location: '/hashed.html', 'content-type': 'application/json' }).end('{}'));
+  }
+  if (url.pathname === '/sitemap.xml') {
+    const locs = ['/no-tag.html', '/code.html', 'https://elsewhere.example/a.html'].map((p) => `<url><loc>${p.startsWith('/') ? site + p : p}</loc></url>`);
+    return void res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset>${locs.join('')}</urlset>`);
   }
   if (url.pathname === '/palisade.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(SDK);
   if (url.pathname === '/worker.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(`fetch('${tracker}/from-worker', { mode: 'no-cors' });`);
@@ -100,8 +106,9 @@ beforeAll(async () => {
   tracker = `http://tracker.test:${port}`;
   result = await scan({
     urls: Object.keys(PAGES)
-      .filter((p) => !p.startsWith('/consent'))
+      .filter((p) => !p.startsWith('/consent') && p !== '/no-tag.html')
       .map((p) => `${site}${p}`),
+    sitemap: `${site}/sitemap.xml`,
     depth: 0,
     pages: 20,
     consent: ['denied'],
@@ -156,6 +163,14 @@ describe('scanner detectors (real Chromium)', { timeout: 180_000 }, () => {
     expect(trackerHits).toContain(`beacon.test:${port}/edge-beacon.js`);
   });
 
+  it('finishes a page that runs debugger statements, and scans the pages a sitemap lists (same origin only)', () => {
+    const stalled = result.pages.find((p) => p.template === '/debugger.html')!;
+    expect([stalled.status, stalled.error]).toEqual([200, undefined]);
+    // /no-tag.html is not a start URL: the sitemap brought it.
+    expect(result.pages.map((p) => p.template)).toContain('/no-tag.html');
+    expect(result.pages.some((p) => p.url.includes('elsewhere.example'))).toBe(false);
+  });
+
   it('reports a page without the tag and one with the tag after another script; not the others', () => {
     expect(of('tag-missing', '/no-tag.html')).toHaveLength(1);
     expect(of('tag-not-first', '/late-tag.html')).toHaveLength(1);
@@ -191,5 +206,32 @@ describe('scanner detectors (real Chromium)', { timeout: 180_000 }, () => {
     expect(consentScan.pages.every((p) => p.consentApplied)).toBe(true);
     // An allowed origin is not a third-party finding in itself.
     expect(consentScan.findings.filter((f) => f.kind === 'third-party-request')).toEqual([]);
+  });
+
+  it("sets the state through a site's own consent hook, and says when no state could be set", async () => {
+    const seen: string[] = [];
+    const hooked = await scan({
+      urls: [`${site}/no-tag.html`],
+      depth: 0,
+      consent: ['denied', 'granted'],
+      canaries,
+      browser: { args: RESOLVE },
+      consentHook: async ({ page, state }) => {
+        seen.push(`${new URL(page.url()).pathname} ${state}`);
+        await page.evaluate((s) => localStorage.setItem('cmp', s), state);
+        return true;
+      },
+    });
+    expect(seen).toEqual(['/no-tag.html denied', '/no-tag.html granted']);
+    expect(hooked.pages.map((p) => [p.consent, p.consentApplied])).toEqual([
+      ['denied', true],
+      ['granted', true],
+    ]);
+    // Without the SDK on the page and without a hook, only GPC (a browser signal) can be set.
+    const unset = await scan({ urls: [`${site}/no-tag.html`], depth: 0, consent: ['denied', 'gpc'], canaries, browser: { args: RESOLVE } });
+    expect(unset.pages.map((p) => [p.consent, p.consentApplied])).toEqual([
+      ['denied', false],
+      ['gpc', true],
+    ]);
   });
 });
