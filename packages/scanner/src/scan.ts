@@ -20,6 +20,7 @@ import { tagFindings } from './detectors/tag.js';
 import { ScannerError } from './errors.js';
 import { type FindingDraft, mergeFindings } from './findings.js';
 import { interact } from './interact.js';
+import { newPageRecord } from './page-record.js';
 import { pageTemplate } from './page-template.js';
 import { Recorder } from './recorder.js';
 import { readServedHtml } from './served-html.js';
@@ -151,22 +152,7 @@ export function linkHints(value: string): PageRecord['hints'] {
 }
 
 async function scanPage(page: Page, url: string, state: ConsentStateName, applied: boolean, recorder: Recorder, canaries: CanarySet, options: ScanOptions) {
-  const record: PageRecord = {
-    url,
-    startedAt: new Date().toISOString(),
-    template: pageTemplate(url),
-    consent: state,
-    consentApplied: applied,
-    requests: [],
-    cookies: [],
-    frameStorage: [],
-    hints: [],
-    csp: { enforce: [], reportOnly: [] },
-    cspViolations: [],
-    headScripts: [],
-    code: [],
-    formsFilled: 0,
-  };
+  const record = newPageRecord({ url, template: pageTemplate(url), consent: state, consentApplied: applied, startedAt: new Date().toISOString() });
   const links: string[] = [];
   const cookieKey = (c: { name: string; domain: string; path: string }) => `${c.name} ${c.domain} ${c.path}`;
   const cookiesBefore = new Set((await page.context().cookies()).map(cookieKey));
