@@ -319,7 +319,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const applied = await within(30_000, 'setting the consent state', applyConsent(setup, state, options.consentHook), () => setup.close().catch(() => {})).catch(() => false);
       await setup.close().catch(() => {});
 
-      const queue: { url: string; depth: number }[] = (plan ?? [...options.urls.map(pageKey), ...sitemap]).map((url) => ({ url, depth: 0 }));
+      const queue: { url: string; depth: number }[] = (plan ?? [...new Set([...options.urls.map(pageKey), ...sitemap])]).map((url) => ({ url, depth: 0 }));
       const seen = new Set(queue.map((q) => q.url));
       const scanned: string[] = [];
       while (queue.length > 0 && scanned.length < maxPages) {
