@@ -20,7 +20,7 @@ import { basicUser } from './ingest/write-key.js';
 import { registerReportRoute, TrackerInventory } from './trackers/inventory.js';
 import type { PrivacyRules } from './pipeline/transform.js';
 import type { ForwardedLog } from './delivery/forwarded-log.js';
-import { bearerMatches } from './metrics-auth.js';
+import { bearerOnly } from './metrics-auth.js';
 import type { Logger } from './log.js';
 import type { RelayMetrics } from './metrics.js';
 import type { SdkAsset } from './sdk-asset.js';
@@ -220,25 +220,17 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
   });
   // What each destination was sent lately, for `palisade scan --relay-admin`. `since` is an ISO
   // time; at most the last hour (the log keeps the newest 2,000 bodies anyway).
-  app.get('/admin/forwarded', async (request, reply) => {
-    const admin = options.admin;
-    if (admin === undefined) return sendError(reply, 'not_found', 'no such route');
-    if (!bearerMatches(request.headers.authorization, admin.token)) {
-      return sendError(reply.header('www-authenticate', 'Bearer'), 'unauthorized', 'a bearer token is required');
-    }
+  const admin = options.admin;
+  app.get('/admin/forwarded', { onRequest: bearerOnly(admin?.token) }, async (request, reply) => {
     const since = (request.query as Record<string, unknown>).since;
     const parsed = typeof since === 'string' && since.length <= 40 ? Date.parse(since) : Number.NaN;
     const hourAgo = Date.now() - 3_600_000;
     reply.header('cache-control', 'no-store');
-    return { destinations: admin.forwarded.since(Number.isNaN(parsed) ? hourAgo : Math.max(parsed, hourAgo)) };
+    return { destinations: admin!.forwarded.since(Number.isNaN(parsed) ? hourAgo : Math.max(parsed, hourAgo)) };
   });
   // Metrics name destinations and volumes: only for the holder of the token. The store keeps the
   // outbox gauges as counters, so a scrape never scans the outbox.
-  app.get('/metrics', async (request, reply) => {
-    if (options.metricsToken === undefined) return sendError(reply, 'not_found', 'no such route');
-    if (!bearerMatches(request.headers.authorization, options.metricsToken)) {
-      return sendError(reply.header('www-authenticate', 'Bearer'), 'unauthorized', 'a bearer token is required');
-    }
+  app.get('/metrics', { onRequest: bearerOnly(options.metricsToken) }, async (_request, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
