@@ -34,10 +34,15 @@ export function bySeverity(a: Finding, b: Finding): number {
   return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id);
 }
 
+/** The id of the finding a draft belongs to. */
+export function draftId(d: FindingDraft): string {
+  return findingId(d.kind, d.template, d.idExtra ? `${d.destination ?? ''}\n${d.idExtra}` : d.destination);
+}
+
 export function mergeFindings(drafts: FindingDraft[]): Finding[] {
   const byId = new Map<string, Finding>();
   for (const d of drafts) {
-    const id = findingId(d.kind, d.template, d.idExtra ? `${d.destination ?? ''}\n${d.idExtra}` : d.destination);
+    const id = draftId(d);
     let f = byId.get(id);
     if (!f) {
       f = {

@@ -18,7 +18,7 @@ import { pageCodeFindings } from './detectors/page-code.js';
 import { isBlocked, requestFindings, violationRequests } from './detectors/requests.js';
 import { tagFindings } from './detectors/tag.js';
 import { ScannerError } from './errors.js';
-import { type FindingDraft, mergeFindings } from './findings.js';
+import { draftId, type FindingDraft, mergeFindings } from './findings.js';
 import { interact } from './interact.js';
 import { newPageRecord } from './page-record.js';
 import { pageTemplate } from './page-template.js';
@@ -136,6 +136,15 @@ async function applyConsent(page: Page, state: ConsentStateName, hook?: ConsentH
 /** A page that takes longer than this (a busy loop, an endless stream of work) is closed and reported. */
 const PAGE_DEADLINE_MS = 90_000;
 
+const HINT_RELS = ['preconnect', 'dns-prefetch', 'preload', 'prefetch', 'modulepreload'];
+
+/** The connection hint among a `rel` attribute's tokens, if any. */
+const hintRel = (rel: string) =>
+  rel
+    .toLowerCase()
+    .split(/\s+/)
+    .find((r) => HINT_RELS.includes(r));
+
 /** `Link` header hints: split on commas, read with indexOf (a hostile header costs linear time). */
 export function linkHints(value: string): PageRecord['hints'] {
   if (value.length > 8192) return [];
@@ -144,8 +153,7 @@ export function linkHints(value: string): PageRecord['hints'] {
     const open = part.indexOf('<');
     const close = part.indexOf('>', open + 1);
     if (open < 0 || close < 0) continue;
-    const rel = /;\s*rel="?([\w -]+)"?/i.exec(part.slice(close + 1))?.[1]?.toLowerCase() ?? '';
-    const hint = rel.split(/\s+/).find((r) => ['preconnect', 'dns-prefetch', 'preload', 'prefetch', 'modulepreload'].includes(r));
+    const hint = hintRel(/;\s*rel="?([\w -]+)"?/i.exec(part.slice(close + 1))?.[1] ?? '');
     if (hint) out.push({ rel: hint, href: part.slice(open + 1, close).trim(), source: 'header' });
   }
   return out;
@@ -183,12 +191,12 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
       meta: [...document.querySelectorAll('meta[http-equiv]')]
         .filter((m) => m.getAttribute('http-equiv')?.toLowerCase() === 'content-security-policy')
         .map((m) => m.getAttribute('content') ?? ''),
-      hints: [...document.querySelectorAll('link[rel][href]')].map((l) => ({ rel: (l.getAttribute('rel') ?? '').toLowerCase(), href: (l as HTMLLinkElement).href })),
+      hints: [...document.querySelectorAll('link[rel][href]')].map((l) => ({ rel: l.getAttribute('rel') ?? '', href: (l as HTMLLinkElement).href })),
       links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
     }));
     record.csp.enforce.push(...dom.meta);
     for (const h of dom.hints) {
-      const rel = h.rel.split(/\s+/).find((r) => ['preconnect', 'dns-prefetch', 'preload', 'prefetch', 'modulepreload'].includes(r));
+      const rel = hintRel(h.rel);
       if (rel) record.hints.push({ rel, href: h.href, source: 'element' });
     }
     links.push(...dom.links);
@@ -203,7 +211,7 @@ async function scanPage(page: Page, url: string, state: ConsentStateName, applie
   const recording = await recorder.end(page);
   record.requests = recording.requests;
   record.cspViolations = recording.cspViolations;
-  record.code.push(...recording.code.map((c) => ({ source: c.source, text: c.text })));
+  record.code.push(...recording.code);
   // Only the cookies this page added: one set earlier is the earlier page's finding.
   record.cookies = (await page.context().cookies())
     .filter((c) => !cookiesBefore.has(cookieKey(c)))
@@ -259,14 +267,12 @@ function blockedAttempts(records: PageRecord[], ctx: DetectorContext): ScanResul
 function tagOrigins(records: PageRecord[]): string[] {
   const out = new Set<string>();
   for (const r of records) {
-    for (const s of r.headScripts.slice(0, 1)) {
-      if (s.src && s.writeKey) {
-        try {
-          out.add(new URL(s.src, r.url).origin);
-        } catch {
-          // Not a URL: no relay origin from it.
-        }
-      }
+    const tag = r.headScripts[0];
+    if (!tag?.src || !tag.writeKey) continue;
+    try {
+      out.add(new URL(tag.src, r.url).origin);
+    } catch {
+      // Not a URL: no relay origin from it.
     }
   }
   return [...out];
@@ -292,11 +298,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const records: PageRecord[] = [];
   let plan: string[] | undefined;
-  // The live count: each page's drafts are worked out once, with the relay origins known so far
-  // (the final pass below works them out again with the whole scan's).
+  // Each page's drafts are worked out once, with the relay origins known so far (given, or taken
+  // from the tags seen so far); a page scanned before the last origin appeared is checked again.
   const findCanaries = canarySearch(canaries);
-  const relaySoFar = new Set(relayGiven);
-  const draftsSoFar: FindingDraft[] = [];
+  const relayOrigins = new Set(relayGiven);
+  const checked: { drafts: FindingDraft[]; relays: number }[] = [];
+  const ids = new Set<string>();
   let requests = 0;
   for (const state of states) {
     const visitor = await openVisitor(state, options.browser, options.storageState);
@@ -339,15 +346,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
             }
           }
         }
-        if (relayGiven.length === 0) for (const o of tagOrigins([record])) relaySoFar.add(o);
-        draftsSoFar.push(...detect(record, { siteOrigins, relayOrigins: relaySoFar, allowOrigins, findCanaries }));
+        if (relayGiven.length === 0) for (const o of tagOrigins([record])) relayOrigins.add(o);
+        const drafts = detect(record, { siteOrigins, relayOrigins, allowOrigins, findCanaries });
+        checked.push({ drafts, relays: relayOrigins.size });
+        for (const d of drafts) ids.add(draftId(d));
         options.onProgress?.({
           consent: state,
           url,
           pagesDone: scanned.length,
           pagesQueued: Math.min(queue.length, maxPages - scanned.length),
           requests,
-          findings: new Set(draftsSoFar.map((d) => `${d.kind} ${d.template} ${d.destination} ${d.idExtra}`)).size,
+          findings: ids.size,
         });
       }
       plan ??= scanned;
@@ -355,8 +364,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       await visitor.close();
     }
   }
-  const ctx: DetectorContext = { siteOrigins, relayOrigins: new Set(relayGiven.length > 0 ? relayGiven : tagOrigins(records)), allowOrigins, findCanaries };
-  const drafts = records.flatMap((r) => detect(r, ctx));
+  // The relay origins only grow: a page checked with as many as there are now was checked with these.
+  const ctx: DetectorContext = { siteOrigins, relayOrigins, allowOrigins, findCanaries };
+  const drafts = records.flatMap((r, i) => (checked[i]!.relays === relayOrigins.size ? checked[i]!.drafts : detect(r, ctx)));
   let relay: ScanResult['relay'];
   if (options.relayAdmin) {
     const forwarded = await readRelayForwarded(options.relayAdmin, startedAt);

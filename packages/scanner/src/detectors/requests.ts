@@ -44,12 +44,13 @@ function requestEvidence(page: PageRecord, r: RecordedRequest) {
   };
 }
 
-export const isBlocked = (r: RecordedRequest) => r.failure === 'csp' || r.failure === 'blocked';
+/** Stopped by the browser (CSP, the guard, a blocker) rather than failed on the network. */
+export const isBlocked = (r: { failure?: string }) => r.failure === 'csp' || r.failure === 'blocked';
 
 /** Blocked (by CSP or a blocker) or failed (a network error): the browser still tried to send it. */
 const stopped = (r: RecordedRequest) => {
   if (!r.failure) return '';
-  const how = r.failure === 'csp' || r.failure === 'blocked' ? `was stopped in flight (${r.failure})` : `did not complete (${r.failure})`;
+  const how = isBlocked(r) ? `was stopped in flight (${r.failure})` : `did not complete (${r.failure})`;
   return ` This request ${how}, but the attempt shows what the page tries to send.`;
 };
 

@@ -3,6 +3,7 @@
  * can hand to an auditor, then each finding with its evidence (page, request, initiator chain,
  * canary form, vendor), why it matters and how to fix it. Every value from the scan is escaped.
  */
+import { isBlocked } from '../detectors/requests.js';
 import type { Finding, ScanResult, Severity } from '../types.js';
 import { escapeXml as e } from './escape.js';
 
@@ -35,7 +36,7 @@ function evidenceBlock(f: Finding): string {
   if (ev.request) {
     rows.push([
       'Request',
-      `<code>${e(ev.request.method)} ${e(ev.request.url)}</code>${ev.request.failure ? ` <em>${ev.request.failure === 'csp' || ev.request.failure === 'blocked' ? 'blocked in flight' : 'did not complete'}: ${e(ev.request.failure)}</em>` : ''}`,
+      `<code>${e(ev.request.method)} ${e(ev.request.url)}</code>${ev.request.failure ? ` <em>${isBlocked(ev.request) ? 'blocked in flight' : 'did not complete'}: ${e(ev.request.failure)}</em>` : ''}`,
     ]);
     rows.push(['Sent from', `${e(ev.request.realm)}${ev.request.realmUrl ? ` <span class="mono">${e(ev.request.realmUrl)}</span>` : ''}`]);
     if (ev.request.body) rows.push(['Body', `<code>${e(ev.request.body.slice(0, 600))}${ev.request.body.length > 600 ? '…' : ''}</code>`]);
