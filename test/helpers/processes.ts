@@ -182,9 +182,15 @@ export async function startE2eStack(): Promise<E2eStack> {
   const sandbox = await startE2eSandbox();
   const dir = tempDir();
   const relay = await startRelayProcess(writeConfig(dir, e2eConfig(sandbox.url)), `${dir}/data`);
+  return stackOf(sandbox, relay, dir);
+}
+
+/** A started sandbox and relay, stopped together with their directory removed. */
+function stackOf(sandbox: Sandbox, relay: RelayProcess, dir: string): E2eStack & { dir: string } {
   return {
     sandbox,
     relay,
+    dir,
     async stop() {
       await relay.stop();
       await sandbox.stop();
@@ -199,16 +205,7 @@ export async function startDemoStack(): Promise<E2eStack & { dir: string }> {
   const dir = tempDir();
   const port = await freePort();
   const relay = await startRelayProcess(writeConfig(dir, demoConfig(sandbox.url, port)), `${dir}/data`, undefined, port, ['--site', join(ROOT, 'demo-site')]);
-  return {
-    sandbox,
-    relay,
-    dir,
-    async stop() {
-      await relay.stop();
-      await sandbox.stop();
-      removeDir(dir);
-    },
-  };
+  return stackOf(sandbox, relay, dir);
 }
 
 export function writeConfig(dir: string, config: unknown): string {
