@@ -8,6 +8,7 @@ import { CliError } from './cli-error.js';
 import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, formatDeliveries, listDeadLetters, listDeliveries, replayDeadLetters } from './commands/dlq.js';
 import { formatTrackers, listTrackers } from './commands/trackers.js';
+import { formatDefinitionTest, readDefinitions, testDefinitions } from './commands/definitions.js';
 import { formatProblems, parseTrustProxy, runRelay } from './commands/relay.js';
 import { askInit, checkAnswers, runInit } from './commands/init.js';
 import { runSandbox } from './commands/sandbox.js';
@@ -295,6 +296,12 @@ async function main(argv: string[]): Promise<number> {
         note(`palisade: ${String(error.message ?? error).split('\n')[0]}`);
         return 2;
       });
+    }
+    case 'definitions': {
+      if (sub !== 'test' || arg === undefined) throw new CliError('usage: palisade definitions test FILE [--relay URL] [--token T] [--json]');
+      const result = await testDefinitions(readDefinitions(arg), values.relay ?? 'http://127.0.0.1:8787', values.token ?? env.PALISADE_ADMIN_TOKEN);
+      say(values.json ? JSON.stringify(result, null, 2) : formatDefinitionTest(result));
+      return 0;
     }
     case 'trackers': {
       const rows = await listTrackers(dataDir, existingData());

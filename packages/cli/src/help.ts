@@ -106,6 +106,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'chromium',
     ],
   },
+  definitions: {
+    usage: ['definitions test FILE [--relay http://127.0.0.1:8787] [--token T] [--json]'],
+    about:
+      "Shows what the event definitions in FILE (a config, or a file with a definitions: list) would match among the relay's latest autotrack events (the newest 1,000, kept in memory when admin.token is set), and the element chains no definition matches. The relay does the matching: only event names, element chains and page templates come back, never clicked text or values. Token from --token or PALISADE_ADMIN_TOKEN.",
+    options: ['relay', 'token', 'json'],
+  },
   help: {
     usage: ['help [COMMAND]'],
     about: 'This overview, or one command in detail.',

@@ -9,6 +9,7 @@ import { activateDestinations } from './destinations/active-destination.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { httpSend, type Send } from './delivery/http-send.js';
 import { ForwardedLog } from './delivery/forwarded-log.js';
+import { RecentAutotrack } from './ingest/recent-autotrack.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { loadSdkAsset } from './sdk-asset.js';
@@ -128,7 +129,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         }
       : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
-    ...(forwarded && options.adminToken ? { admin: { token: options.adminToken, forwarded } } : {}),
+    ...(forwarded && options.adminToken ? { admin: { token: options.adminToken, forwarded, autotrack: new RecentAutotrack() } } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),

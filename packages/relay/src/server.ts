@@ -8,11 +8,14 @@
  */
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { PalisadeConfig } from '@palisade/schema';
+import { z } from 'zod';
+import { definitionSchema, type PalisadeConfig, problemsFrom } from '@palisade/schema';
 import { CSP_REPORT_PATH, cspHeaders } from './csp/build-policy.js';
 import { isSiteRoute, serveSite, type SiteSignIn } from './serve-site.js';
 import type { ActiveDestination } from './destinations/active-destination.js';
-import { BODY_LIMIT_BYTES } from './ingest/parse-body.js';
+import { BODY_LIMIT_BYTES, parseBody } from './ingest/parse-body.js';
+import type { RecentAutotrack } from './ingest/recent-autotrack.js';
+import { type CompiledDefinition, compileDefinitions } from './pipeline/definitions.js';
 import { sendError } from './http-errors.js';
 import { BODIES_BUSY, BodyBudget, bodyReader } from './ingest/read-body.js';
 import { registerIngestRoutes, type IngestRouteOptions } from './ingest/routes.js';
@@ -36,6 +39,8 @@ export interface IngestState {
   environments: Map<string, { name: string; env: EnvironmentConfig; rules: PrivacyRules }>;
   /** Every environment's allowed origins (CORS, and the only origins a response may name). */
   allowedOrigins: Set<string>;
+  /** The config's event definitions, parsed once. */
+  definitions: CompiledDefinition[];
 }
 
 type EnvironmentConfig = PalisadeConfig['environments'][string];
@@ -60,8 +65,11 @@ export function ingestState(config: PalisadeConfig, destinations: ActiveDestinat
     ]),
   );
   const allowedOrigins = new Set(Object.values(config.environments).flatMap((e) => e.allowedOrigins));
-  return { config, destinations, environments, allowedOrigins };
+  return { config, destinations, environments, allowedOrigins, definitions: compileDefinitions(config.definitions) };
 }
+
+/** The body of `POST /admin/definitions/test`. */
+const definitionTestBody = z.strictObject({ definitions: z.array(definitionSchema).min(1).max(500), environment: z.string().max(32).optional() });
 
 /** Connection and time bounds of the public listener. */
 export interface ServerLimits {
@@ -105,8 +113,11 @@ export interface IngestServerOptions extends Pick<IngestRouteOptions, 'observeAc
   site?: { root: string; hidden: string[]; signIn?: SiteSignIn };
   /** Bearer token for /metrics; without one, /metrics is not served on this listener. */
   metricsToken?: string;
-  /** `/admin/forwarded` for the holder of the token (see ForwardedLog). */
-  admin?: { token: string; forwarded: ForwardedLog };
+  /**
+   * `/admin/forwarded` and `/admin/definitions/test` for the holder of the token (see ForwardedLog
+   * and RecentAutotrack).
+   */
+  admin?: { token: string; forwarded: ForwardedLog; autotrack: RecentAutotrack };
   limits?: Partial<ServerLimits>;
   /**
    * Addresses (IPs or CIDR ranges) of reverse proxies in front of the relay: from them, and only
@@ -185,6 +196,7 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     onCommitted: options.onCommitted,
     inventory,
     ...(options.observeAccepted ? { observeAccepted: options.observeAccepted } : {}),
+    ...(options.admin ? { autotrack: options.admin.autotrack } : {}),
   });
   registerReportRoute(app, inventory, metrics, options.logger);
 
@@ -227,6 +239,19 @@ export async function buildIngestServer(options: IngestServerOptions): Promise<F
     const hourAgo = Date.now() - 3_600_000;
     reply.header('cache-control', 'no-store');
     return { destinations: admin!.forwarded.since(Number.isNaN(parsed) ? hourAgo : Math.max(parsed, hourAgo)) };
+  });
+  // What definitions would match among the latest autotrack events (`palisade definitions test`):
+  // matched here, so only names, chains and page templates leave.
+  app.post('/admin/definitions/test', { onRequest: bearerOnly(admin?.token) }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const parsed = parseBody(typeof request.body === 'string' ? request.body : '');
+    if (!parsed.ok) return sendError(reply, 'invalid_body', parsed.message);
+    const body = definitionTestBody.safeParse(parsed.value);
+    if (!body.success) {
+      const p = problemsFrom(body.error)[0]!;
+      return sendError(reply, 'invalid_body', `${p.path}: ${p.message}`);
+    }
+    return admin!.autotrack.test(body.data.definitions, body.data.environment);
   });
   // Metrics name destinations and volumes: only for the holder of the token. The store keeps the
   // outbox gauges as counters, so a scrape never scans the outbox.

@@ -3,12 +3,12 @@
  * whatever is not named is dropped. Exported as JSON Schema for editors (`palisade config schema`).
  */
 import { z } from 'zod';
+import { definitionsSchema } from './definitions.js';
+import { PROPERTY_PATH } from './property-path.js';
 import { secretRefSchema } from './secret-ref.js';
 
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const DESTINATION_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Dotted property path: `service_line`, `appointment.clinic_id`. */
-const PROPERTY_PATH = /^(?!.*(?:^|\.)(?:__proto__|constructor|prototype)(?:\.|$))[^.\s]{1,128}(\.[^.\s]{1,128}){0,7}$/;
 
 const environmentName = z.string().regex(NAME, 'environment names are lower-case letters, digits, - and _');
 
@@ -261,6 +261,8 @@ export function buildConfigSchema(settingsByType: Record<string, z.ZodObject>) {
        * token the route does not exist and nothing is kept.
        */
       admin: z.strictObject({ token: secretRefSchema.optional() }).default({}),
+      /** Named events from autotrack and other events (definitions.ts), evaluated at ingest. */
+      definitions: definitionsSchema,
       destinations: z.array(buildDestinationSchema(settingsByType)).default([]),
     })
     .superRefine((config, ctx) => crossCheck(config, ctx), {
@@ -352,10 +354,12 @@ const anyConfigSchema = z.strictObject({
   browser: browserSchema,
   metrics: z.strictObject({ token: secretRefSchema.optional() }),
   admin: z.strictObject({ token: secretRefSchema.optional() }),
+  definitions: definitionsSchema,
   destinations: z.array(anyDestinationSchema),
 });
 export type PalisadeConfig = z.output<typeof anyConfigSchema>;
-export type PalisadeConfigInput = Omit<z.input<typeof anyConfigSchema>, 'destinations' | 'version' | 'metrics' | 'admin' | 'privacy' | 'browser'> & {
+export type PalisadeConfigInput = Omit<z.input<typeof anyConfigSchema>, 'destinations' | 'version' | 'metrics' | 'admin' | 'privacy' | 'browser' | 'definitions'> & {
+  definitions?: z.input<typeof definitionsSchema>;
   version?: 1;
   metrics?: z.input<typeof anyConfigSchema>['metrics'];
   admin?: z.input<typeof anyConfigSchema>['admin'];

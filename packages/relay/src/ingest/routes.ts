@@ -16,6 +16,8 @@ import { browserSightings } from '../trackers/browser-sightings.js';
 import type { TrackerInventory } from '../trackers/inventory.js';
 import { envelopeProblem, parseBody } from './parse-body.js';
 import { RecentMessages } from './recent-messages.js';
+import type { RecentAutotrack } from './recent-autotrack.js';
+import { withDefinitions } from '../pipeline/definitions.js';
 import { registerSegmentBrowserRoutes, SEGMENT_PATHS } from './segment-browser.js';
 import { applyGpc, validateMessages } from './validate-messages.js';
 import { writeKeyFrom } from './write-key.js';
@@ -36,6 +38,8 @@ export interface IngestRouteOptions {
    * runs in this process and keeps nothing; a production relay never sets it.
    */
   observeAccepted?: (accepted: AcceptedMessage[]) => void;
+  /** The latest autotrack events, for `palisade definitions test` (only with an admin token). */
+  autotrack?: RecentAutotrack;
 }
 
 /** A message as received, and the timestamp every destination's copy of it carries. */
@@ -91,7 +95,10 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
     metrics.messages.inc({ outcome: 'duplicate' }, messages.length - fresh.length);
 
     const receivedAt = new Date().toISOString();
-    const { rows, queued, dropped, refused } = toOutbox(fresh, state.destinations, found.name, found.rules, receivedAt);
+    // Named events from definitions travel beside the messages they came from; a resend of the
+    // original is caught above, so its named events are not made twice either.
+    const expanded = withDefinitions(fresh, state.definitions);
+    const { rows, queued, dropped, refused } = toOutbox(expanded, state.destinations, found.name, found.rules, receivedAt);
     const commit = store.enqueue(rows);
     recent.track(found.name, fresh.map(dedupId), commit);
     try {
@@ -110,7 +117,8 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
       for (const [reason, n] of reasons) metrics.refusedValues.inc({ destination, reason }, n);
     }
     options.onCommitted(new Set(queued.keys()));
-    options.observeAccepted?.(fresh.map((message) => ({ environment: found.name, message, timestamp: correctedTimestamp(message, receivedAt) })));
+    options.autotrack?.record(found.name, fresh);
+    options.observeAccepted?.(expanded.map((message) => ({ environment: found.name, message, timestamp: correctedTimestamp(message, receivedAt) })));
     // The origin is one the config lists (checked above), so it is safe to log.
     if (origin !== undefined && !heardFromBrowser.has(found.name)) {
       heardFromBrowser.add(found.name);
