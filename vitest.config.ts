@@ -12,6 +12,7 @@ export default defineConfig({
       '@palisade/vendor-sandbox': src('vendor-sandbox'),
       '@palisade/sdk': src('sdk'),
       '@palisade/scanner': src('scanner'),
+      '@palisade/gtm': src('gtm'),
     },
   },
   test: {

@@ -9,6 +9,8 @@ import { checkConfig, schemaText } from './commands/config.js';
 import { formatDeadLetters, formatDeliveries, listDeadLetters, listDeliveries, replayDeadLetters } from './commands/dlq.js';
 import { formatTrackers, listTrackers } from './commands/trackers.js';
 import { formatDefinitionTest, readDefinitions, testDefinitions } from './commands/definitions.js';
+import { runGtmImport } from './commands/gtm.js';
+import { GtmImportError } from '@palisade/gtm';
 import { formatProblems, parseTrustProxy, runRelay } from './commands/relay.js';
 import { askInit, checkAnswers, runInit } from './commands/init.js';
 import { runSandbox } from './commands/sandbox.js';
@@ -101,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
       html: { type: 'string' },
       har: { type: 'string' },
       chromium: { type: 'string' },
+      out: { type: 'string' },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -296,6 +300,27 @@ async function main(argv: string[]): Promise<number> {
         note(`palisade: ${String(error.message ?? error).split('\n')[0]}`);
         return 2;
       });
+    }
+    case 'gtm': {
+      if (sub !== 'import' || arg === undefined) throw new CliError('usage: palisade gtm import EXPORT.json [--out FILE] [--report FILE.html|FILE.md] [--json]');
+      try {
+        return runGtmImport({
+          file: arg,
+          json: values.json ?? false,
+          origins: values.origin ?? [],
+          force: values.force ?? false,
+          say,
+          note,
+          ...definedOnly({ out: values.out, report: values.report, sandbox: values.sandbox }),
+        });
+      } catch (error) {
+        // Input the importer cannot take exits 2 in one line, as a scan that cannot run does.
+        if (error instanceof GtmImportError) {
+          note(`palisade: ${error.message}`);
+          return 2;
+        }
+        throw error;
+      }
     }
     case 'definitions': {
       if (sub !== 'test' || arg === undefined) throw new CliError('usage: palisade definitions test FILE [--relay URL] [--token T] [--json]');

@@ -106,6 +106,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
       'chromium',
     ],
   },
+  gtm: {
+    usage: ['gtm import EXPORT.json [--out palisade.config.yaml] [--report migration.html|migration.md] [--json] [--origin URL ...] [--sandbox URL] [--force]'],
+    about:
+      'Turns a GTM web container export (Admin > Export Container) into a Palisade config and a migration report: GA4, Google Ads, Meta, TikTok, LinkedIn and Microsoft tags become server-side destinations in HIPAA mode, triggers become page views, data layer events and event definitions, and every parameter is masked or dropped unless it is known to be safe. Critical PHI (user-provided data, advanced matching) is flagged. Without --out the config goes to stdout. Nothing in the container is run. Exit 2 when the file is not a web container export.',
+    options: ['out', 'report', 'json', 'origin', 'sandbox', 'force'],
+  },
   definitions: {
     usage: ['definitions test FILE [--relay http://127.0.0.1:8787] [--token T] [--json]'],
     about:

@@ -75,5 +75,7 @@ export const definitionSchema = z
   });
 
 export type EventDefinition = z.output<typeof definitionSchema>;
+/** A definition as written in a config file (`unless` may be left out). */
+export type EventDefinitionInput = z.input<typeof definitionSchema>;
 
 export const definitionsSchema = z.array(definitionSchema).max(500).default([]);

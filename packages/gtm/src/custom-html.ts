@@ -1,0 +1,224 @@
+/**
+ * Reads vendor calls out of a custom HTML tag without running it: `fbq('init'|'track'|
+ * 'trackCustom', ...)`, `ttq.load/track/identify(...)`, `lintrk('track', {conversion_id})`,
+ * `_linkedin_partner_id = "..."`, the UET tag id (`ti: "..."`) and `uetq.push(...)`. Arguments
+ * are read as JavaScript literals (strings, numbers, booleans, object literals and `{{Variable}}`
+ * strings); anything else (an expression, a function call) is recorded as such, for review.
+ *
+ * A scanner, not a JavaScript engine: each character is read a bounded number of times, so a
+ * hostile or huge tag costs linear time, and nothing in it is ever executed.
+ */
+
+export type Literal = string | number | boolean | null | { [key: string]: Literal } | Literal[] | { expression: true };
+
+export interface VendorCall {
+  /** `fbq`, `ttq.track`, `lintrk`, `uetq.push`, ... */
+  callee: string;
+  args: Literal[];
+}
+
+export interface HtmlReading {
+  calls: VendorCall[];
+  /** `_linkedin_partner_id` and the UET `ti`, when the snippet sets them. */
+  linkedinPartnerId?: string;
+  uetTagId?: string;
+  /** Hosts the tag loads or sends to (script src, img src, fetch/beacon URLs, string URLs). */
+  hosts: string[];
+}
+
+const CALLEES = ['fbq', 'ttq.track', 'ttq.load', 'ttq.identify', 'ttq.page', 'lintrk', 'window.lintrk', 'uetq.push', 'window.uetq.push'];
+const MAX_CALLS = 200;
+
+class Reader {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  spaces(): void {
+    for (;;) {
+      while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+      if (this.s.startsWith('//', this.i)) {
+        const end = this.s.indexOf('\n', this.i);
+        this.i = end < 0 ? this.s.length : end;
+      } else if (this.s.startsWith('/*', this.i)) {
+        const end = this.s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? this.s.length : end + 2;
+      } else return;
+    }
+  }
+
+  string(): string | undefined {
+    const quote = this.s[this.i];
+    if (quote !== '"' && quote !== "'" && quote !== '`') return undefined;
+    let out = '';
+    for (this.i++; this.i < this.s.length; this.i++) {
+      const c = this.s[this.i]!;
+      if (c === quote) {
+        this.i++;
+        return out;
+      }
+      if (c === '\\') {
+        this.i++;
+        out += this.s[this.i] ?? '';
+      } else if (quote === '`' && c === '$' && this.s[this.i + 1] === '{') return undefined;
+      else out += c;
+      if (out.length > 10_000) return undefined;
+    }
+    return undefined;
+  }
+
+  /** One literal; `{expression: true}` (skipped to the next `,` `)` `}` or `]` at this depth) otherwise. */
+  literal(depth = 0): Literal {
+    this.spaces();
+    const start = this.i;
+    const str = this.string();
+    if (str !== undefined) return this.endOfValue(str, start);
+    this.i = start;
+    const c = this.s[this.i];
+    if (c === '{' && depth < 8) {
+      this.i++;
+      const out: Record<string, Literal> = {};
+      for (let n = 0; n < 200; n++) {
+        this.spaces();
+        if (this.s[this.i] === '}') {
+          this.i++;
+          return this.endOfValue(out, start);
+        }
+        const key = this.string() ?? this.identifier();
+        this.spaces();
+        if (key === undefined || this.s[this.i] !== ':') return this.skip();
+        this.i++;
+        const value = this.literal(depth + 1);
+        if (!['__proto__', 'constructor', 'prototype'].includes(key)) out[key] = value;
+        this.spaces();
+        if (this.s[this.i] === ',') this.i++;
+      }
+      return this.skip();
+    }
+    if (c === '[' && depth < 8) {
+      this.i++;
+      const out: Literal[] = [];
+      for (let n = 0; n < 200; n++) {
+        this.spaces();
+        if (this.s[this.i] === ']') {
+          this.i++;
+          return out;
+        }
+        out.push(this.literal(depth + 1));
+        this.spaces();
+        if (this.s[this.i] === ',') this.i++;
+      }
+      return this.skip();
+    }
+    const number = /^-?\d+(\.\d+)?/.exec(this.s.slice(this.i, this.i + 40));
+    if (number) {
+      this.i += number[0].length;
+      return this.endOfValue(Number(number[0]), start);
+    }
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (this.s.startsWith(word, this.i) && !/[\w$]/.test(this.s[this.i + word.length] ?? '')) {
+        this.i += word.length;
+        return this.endOfValue(value, start);
+      }
+    }
+    return this.skip();
+  }
+
+  /** A value followed by an operator (`'a' + b`) is an expression, not a literal. */
+  endOfValue(value: Literal, start: number): Literal {
+    this.spaces();
+    const next = this.s[this.i];
+    if (next === undefined || next === ',' || next === ')' || next === '}' || next === ']' || next === ';') return value;
+    this.i = start;
+    return this.skip();
+  }
+
+  identifier(): string | undefined {
+    const m = /^[A-Za-z_$][\w$]*/.exec(this.s.slice(this.i, this.i + 200));
+    if (!m) return undefined;
+    this.i += m[0].length;
+    return m[0];
+  }
+
+  /** Skips an expression to the `,` or closing bracket at its own depth. */
+  skip(): Literal {
+    let depth = 0;
+    // An expression longer than this is not a vendor call's argument: give up rather than scan on.
+    const limit = Math.min(this.s.length, this.i + 20_000);
+    for (; this.i < limit; this.i++) {
+      const c = this.s[this.i]!;
+      if (c === '"' || c === "'" || c === '`') {
+        const before = this.i;
+        if (this.string() === undefined) this.i = before + 1;
+        this.i--;
+        continue;
+      }
+      if (c === '(' || c === '{' || c === '[') depth++;
+      else if (c === ')' || c === '}' || c === ']') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) break;
+    }
+    return { expression: true };
+  }
+
+  args(): Literal[] {
+    const out: Literal[] = [];
+    for (let n = 0; n < 20 && this.i < this.s.length; n++) {
+      this.spaces();
+      if (this.s[this.i] === ')') {
+        this.i++;
+        return out;
+      }
+      out.push(this.literal());
+      this.spaces();
+      if (this.s[this.i] === ',') this.i++;
+      else if (this.s[this.i] !== ')') return out;
+    }
+    return out;
+  }
+}
+
+function hostsIn(html: string): string[] {
+  const hosts = new Set<string>();
+  const pattern = /(?:https?:)?\/\/([a-z0-9.-]{1,253}\.[a-z]{2,24})(?=[/:'"?\s)]|$)/gi;
+  for (const m of html.matchAll(pattern)) {
+    hosts.add(m[1]!.toLowerCase());
+    if (hosts.size >= 50) break;
+  }
+  return [...hosts];
+}
+
+export function readCustomHtml(html: string): HtmlReading {
+  const calls: Array<VendorCall & { at: number }> = [];
+  const reading: HtmlReading = { calls: [], hosts: hostsIn(html) };
+  const partner = /_linkedin_partner_id\s*=\s*["']?(\d{3,15})/.exec(html);
+  if (partner) reading.linkedinPartnerId = partner[1]!;
+  const uet = /\bti\s*:\s*["'](\d{4,20})["']/.exec(html);
+  if (uet) reading.uetTagId = uet[1]!;
+  for (const callee of CALLEES) {
+    let at = 0;
+    for (;;) {
+      const found = html.indexOf(`${callee}(`, at);
+      if (found < 0 || calls.length >= MAX_CALLS) break;
+      at = found + callee.length + 1;
+      // `window.fbq(` is found as `fbq(` too; `n.fbq(` or `_fbq(` is not the call.
+      const before = html[found - 1] ?? '';
+      if (/[\w$]/.test(before) || (before === '.' && !html.slice(Math.max(0, found - 7), found).endsWith('window.'))) continue;
+      if (callee.startsWith('window.')) continue; // read through the plain name above
+      const reader = new Reader(html);
+      reader.i = at;
+      calls.push({ callee, args: reader.args(), at: found });
+    }
+  }
+  // Calls in the order they appear: init before track.
+  reading.calls = calls.sort((a, b) => a.at - b.at).map(({ callee, args }) => ({ callee, args }));
+  return reading;
+}
+
+export function isExpression(value: Literal | undefined): value is { expression: true } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { expression?: unknown }).expression === true;
+}
