@@ -192,24 +192,69 @@ function hostsIn(html: string): string[] {
   return [...hosts];
 }
 
+/**
+ * The JavaScript of a tag without its comments (a commented-out `fbq('track', ...)` is not a call):
+ * the bodies of its `<script>` elements, or the whole text when it has none. String-aware, so a
+ * URL in a string keeps its `//`.
+ */
+export function scriptText(html: string): string {
+  const bodies: string[] = [];
+  const lower = html.toLowerCase();
+  let at = 0;
+  for (;;) {
+    const open = lower.indexOf('<script', at);
+    if (open < 0) break;
+    const start = lower.indexOf('>', open);
+    if (start < 0) break;
+    const end = lower.indexOf('</script', start);
+    bodies.push(html.slice(start + 1, end < 0 ? html.length : end));
+    if (end < 0) break;
+    at = end + 8;
+  }
+  const js = bodies.length > 0 ? bodies.join('\n;\n') : html;
+  let out = '';
+  let i = 0;
+  while (i < js.length) {
+    const c = js[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < js.length && js[j] !== c && js[j] !== '\n') j += js[j] === '\\' ? 2 : 1;
+      out += js.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && js[i + 1] === '/') {
+      const end = js.indexOf('\n', i);
+      i = end < 0 ? js.length : end;
+    } else if (c === '/' && js[i + 1] === '*') {
+      const end = js.indexOf('*/', i + 2);
+      i = end < 0 ? js.length : end + 2;
+      out += ' ';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
 export function readCustomHtml(html: string): HtmlReading {
   const calls: Array<VendorCall & { at: number }> = [];
   const reading: HtmlReading = { calls: [], hosts: hostsIn(html) };
-  const partner = /_linkedin_partner_id\s*=\s*["']?(\d{3,15})/.exec(html);
+  const js = scriptText(html);
+  const partner = /_linkedin_partner_id\s*=\s*["']?(\d{3,15})/.exec(js);
   if (partner) reading.linkedinPartnerId = partner[1]!;
-  const uet = /\bti\s*:\s*["'](\d{4,20})["']/.exec(html);
+  const uet = /\bti\s*:\s*["'](\d{4,20})["']/.exec(js);
   if (uet) reading.uetTagId = uet[1]!;
   for (const callee of CALLEES) {
     let at = 0;
     for (;;) {
-      const found = html.indexOf(`${callee}(`, at);
+      const found = js.indexOf(`${callee}(`, at);
       if (found < 0 || calls.length >= MAX_CALLS) break;
       at = found + callee.length + 1;
       // `window.fbq(` is found as `fbq(` too; `n.fbq(` or `_fbq(` is not the call.
-      const before = html[found - 1] ?? '';
-      if (/[\w$]/.test(before) || (before === '.' && !html.slice(Math.max(0, found - 7), found).endsWith('window.'))) continue;
+      const before = js[found - 1] ?? '';
+      if (/[\w$]/.test(before) || (before === '.' && !js.slice(Math.max(0, found - 7), found).endsWith('window.'))) continue;
       if (callee.startsWith('window.')) continue; // read through the plain name above
-      const reader = new Reader(html);
+      const reader = new Reader(js);
       reader.i = at;
       calls.push({ callee, args: reader.args(), at: found });
     }

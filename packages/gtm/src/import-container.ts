@@ -839,6 +839,10 @@ const envName = (id: string, field: string) => `${id}_${field.replace(/([a-z])([
 export function importContainer(container: ContainerExport, options: ImportOptions): ImportResult {
   const importer = new Importer(container);
   importer.run();
+  // A tag whose PHI part was left behind is changed, whatever else of it was kept.
+  for (const finding of importer.critical) {
+    for (const tag of importer.tags) if (tag.tag === finding.tag && tag.status === 'kept') tag.status = 'changed';
+  }
   const drafts = [...importer.drafts.values()].filter((d) => d.events.length > 0);
   assignIds(drafts);
   const env: EnvVar[] = [{ name: 'PALISADE_MASKING_KEY', holds: 'the relay\u2019s masking key (palisade keys generate); only the relay holds it' }];

@@ -47,8 +47,10 @@ export function readExport(bytes: Buffer | string, name = 'the file'): Container
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const message = (error as Error).message;
-    if (/end of (JSON )?input|Unterminated/i.test(message)) throw new GtmImportError(`${name} is not complete JSON: it ends too early (truncated download or copy?)`);
     const position = /position (\d+)/.exec(message)?.[1];
+    // V8 says "Unexpected end", "Unterminated string", or names the last position of the text.
+    const atEnd = position !== undefined && Number(position) >= text.trimEnd().length - 1;
+    if (/end of (JSON )?input|Unterminated/i.test(message) || atEnd) throw new GtmImportError(`${name} is not complete JSON: it ends too early (truncated download or copy?)`);
     throw new GtmImportError(`${name} is not JSON${position ? ` (unexpected character at byte ${position})` : ''}; export the container from GTM: Admin > Export Container`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new GtmImportError(`${name} is ${kindOf(value)}, not a GTM container export`);
