@@ -18,13 +18,41 @@ const OPTIONS = { writeKey: 'pk_live_test_0123456789', origins: ['https://www.ri
 
 /** The UI's enum spellings and the API's, one by one (a value missing here fails the test). */
 const API_CASE: Record<string, string> = {
-  TEMPLATE: 'template', BOOLEAN: 'boolean', INTEGER: 'integer', LIST: 'list', MAP: 'map',
-  PAGEVIEW: 'pageview', LINK_CLICK: 'linkClick', FORM_SUBMISSION: 'formSubmission', CUSTOM_EVENT: 'customEvent', CLICK: 'click',
-  TIMER: 'timer', SCROLL_DEPTH: 'scrollDepth', YOU_TUBE_VIDEO: 'youTubeVideo', HISTORY_CHANGE: 'historyChange',
-  CONTAINS: 'contains', EQUALS: 'equals', CSS_SELECTOR: 'cssSelector', MATCH_REGEX: 'matchRegex', STARTS_WITH: 'startsWith',
-  ONCE_PER_EVENT: 'oncePerEvent', NOT_SET: 'notSet', NEEDED: 'needed', WEB: 'web',
-  PAGE_URL: 'pageUrl', PAGE_HOSTNAME: 'pageHostname', PAGE_PATH: 'pagePath', REFERRER: 'referrer', EVENT: 'event', CLICK_ELEMENT: 'clickElement',
-  CLICK_CLASSES: 'clickClasses', CLICK_ID: 'clickId', CLICK_URL: 'clickUrl', CLICK_TEXT: 'clickText', FORM_ID: 'formId', HISTORY_SOURCE: 'historySource',
+  TEMPLATE: 'template',
+  BOOLEAN: 'boolean',
+  INTEGER: 'integer',
+  LIST: 'list',
+  MAP: 'map',
+  PAGEVIEW: 'pageview',
+  LINK_CLICK: 'linkClick',
+  FORM_SUBMISSION: 'formSubmission',
+  CUSTOM_EVENT: 'customEvent',
+  CLICK: 'click',
+  TIMER: 'timer',
+  SCROLL_DEPTH: 'scrollDepth',
+  YOU_TUBE_VIDEO: 'youTubeVideo',
+  HISTORY_CHANGE: 'historyChange',
+  CONTAINS: 'contains',
+  EQUALS: 'equals',
+  CSS_SELECTOR: 'cssSelector',
+  MATCH_REGEX: 'matchRegex',
+  STARTS_WITH: 'startsWith',
+  ONCE_PER_EVENT: 'oncePerEvent',
+  NOT_SET: 'notSet',
+  NEEDED: 'needed',
+  WEB: 'web',
+  PAGE_URL: 'pageUrl',
+  PAGE_HOSTNAME: 'pageHostname',
+  PAGE_PATH: 'pagePath',
+  REFERRER: 'referrer',
+  EVENT: 'event',
+  CLICK_ELEMENT: 'clickElement',
+  CLICK_CLASSES: 'clickClasses',
+  CLICK_ID: 'clickId',
+  CLICK_URL: 'clickUrl',
+  CLICK_TEXT: 'clickText',
+  FORM_ID: 'formId',
+  HISTORY_SOURCE: 'historySource',
 };
 const ENUM_KEYS = new Set(['type', 'tagFiringOption', 'consentStatus', 'usageContext']);
 
@@ -88,12 +116,24 @@ describe('Riverbend (UI export)', () => {
 
   it('event definitions: link, form and CSS-selector clicks, with blocking triggers and negated filters as unless', () => {
     expect(config.definitions).toEqual([
-      { name: 'GA4 - Book appointment click', on: 'click', selector: 'a[href*="/book.html"]', unless: [{ url: '/portal*' }], description: 'GTM tag "GA4 - Book appointment click", trigger "Link - Book appointment"' },
+      {
+        name: 'GA4 - Book appointment click',
+        on: 'click',
+        selector: 'a[href*="/book.html"]',
+        unless: [{ url: '/portal*' }],
+        description: 'GTM tag "GA4 - Book appointment click", trigger "Link - Book appointment"',
+      },
       { name: 'GA4 - Appointment request', on: 'submit', selector: 'form#appointment', description: 'GTM tag "GA4 - Appointment request", trigger "Form - Appointment"' },
       { name: 'Meta Pixel - Base', on: 'pageview', unless: [{ url: '/portal*' }], description: 'GTM tag "Meta Pixel - Base", trigger "All Pages"' },
       { name: 'TikTok - Submit form', on: 'submit', selector: 'form#appointment', description: 'GTM tag "TikTok - Submit form", trigger "Form - Appointment"' },
       { name: 'GA4 - Find a doctor tab', on: 'click', selector: 'div.tabs > button[role=tab]', description: 'GTM tag "GA4 - Find a doctor tab", trigger "Click - Doctor tabs"' },
-      { name: 'GA4 - Outbound link', on: 'click', selector: 'a[href^="http"]', unless: [{ selector: 'a[href*="riverbend"]' }], description: 'GTM tag "GA4 - Outbound link", trigger "Link - Outbound"' },
+      {
+        name: 'GA4 - Outbound link',
+        on: 'click',
+        selector: 'a[href^="http"]',
+        unless: [{ selector: 'a[href*="riverbend"]' }],
+        description: 'GTM tag "GA4 - Outbound link", trigger "Link - Outbound"',
+      },
     ]);
   });
 
@@ -123,9 +163,21 @@ describe('Riverbend (UI export)', () => {
       mapping: { events: { 'Meta Pixel - Base': 'PageView', appointment_booked: 'Schedule' }, properties: { service_line: 'content_category' }, constants: { currency: 'USD' } },
     });
     expect(byId('meta')).not.toHaveProperty('identifiers'); // contact hashes stay at their default: never
-    expect(byId('tiktok')).toMatchObject({ settings: { pixelCode: 'CK3M7RJC77U9N2B1TQ40' }, allow: { production: { events: ['TikTok - Submit form'] } }, mapping: { events: { 'TikTok - Submit form': 'SubmitForm' }, constants: { content_type: 'appointment' } } });
-    expect(byId('linkedin')).toMatchObject({ settings: { accessToken: 'env:LINKEDIN_ACCESS_TOKEN' }, allow: { production: { events: ['dataLayer:appointment_booked'] } }, mapping: { events: { appointment_booked: '15201234' } } });
-    expect(byId('microsoft-ads')).toMatchObject({ settings: { tagId: '343210987' }, allow: { production: { events: ['dataLayer:appointment_booked'], eventProperties: { value: 'allow' } } }, mapping: { events: { appointment_booked: 'book_appointment' }, properties: { value: 'revenue_value' } } });
+    expect(byId('tiktok')).toMatchObject({
+      settings: { pixelCode: 'CK3M7RJC77U9N2B1TQ40' },
+      allow: { production: { events: ['TikTok - Submit form'] } },
+      mapping: { events: { 'TikTok - Submit form': 'SubmitForm' }, constants: { content_type: 'appointment' } },
+    });
+    expect(byId('linkedin')).toMatchObject({
+      settings: { accessToken: 'env:LINKEDIN_ACCESS_TOKEN' },
+      allow: { production: { events: ['dataLayer:appointment_booked'] } },
+      mapping: { events: { appointment_booked: '15201234' } },
+    });
+    expect(byId('microsoft-ads')).toMatchObject({
+      settings: { tagId: '343210987' },
+      allow: { production: { events: ['dataLayer:appointment_booked'], eventProperties: { value: 'allow' } } },
+      mapping: { events: { appointment_booked: 'book_appointment' }, properties: { value: 'revenue_value' } },
+    });
     expect(destinations.map((d) => d.id)).toEqual(['ga4', 'google-ads', 'meta', 'tiktok', 'linkedin', 'microsoft-ads']);
   });
 
@@ -259,14 +311,29 @@ describe('Lakeside (API export, legacy GA4 tags)', () => {
       id: 'ga4',
       consent: 'analytics',
       settings: { measurementId: 'G-LAKE1234' },
-      allow: { production: { events: ['$pageview', 'dataLayer:booking_start', 'dataLayer:booking_complete', 'GA4 Event - contact form', 'GA4 Event - call click'], eventProperties: { 'booking.treatment': 'mask' } } },
-      mapping: { events: { 'GA4 Event - contact form': 'generate_lead', 'GA4 Event - call click': 'click_to_call' }, properties: { 'booking.treatment': 'treatment' }, constants: { currency: 'USD' } },
+      allow: {
+        production: {
+          events: ['$pageview', 'dataLayer:booking_start', 'dataLayer:booking_complete', 'GA4 Event - contact form', 'GA4 Event - call click'],
+          eventProperties: { 'booking.treatment': 'mask' },
+        },
+      },
+      mapping: {
+        events: { 'GA4 Event - contact form': 'generate_lead', 'GA4 Event - call click': 'click_to_call' },
+        properties: { 'booking.treatment': 'treatment' },
+        constants: { currency: 'USD' },
+      },
     });
   });
 
   it('negated filters and classes, ids and text patterns become definition conditions', () => {
     expect(config.definitions).toEqual([
-      { name: 'GA4 Event - contact form', on: 'submit', selector: '[class*="contact-form"]', unless: [{ url: '/test*' }], description: 'GTM tag "GA4 Event - contact form", trigger "Contact form"' },
+      {
+        name: 'GA4 Event - contact form',
+        on: 'submit',
+        selector: '[class*="contact-form"]',
+        unless: [{ url: '/test*' }],
+        description: 'GTM tag "GA4 Event - contact form", trigger "Contact form"',
+      },
       { name: 'GA4 Event - call click', on: 'click', selector: '#call-now', text: 'Call us*', description: 'GTM tag "GA4 Event - call click", trigger "Call button"' },
     ]);
   });
@@ -274,7 +341,9 @@ describe('Lakeside (API export, legacy GA4 tags)', () => {
   it('a blocking trigger that cannot be evaluated sends the tag to review; user-provided data is critical', () => {
     const tag = (name: string) => report.tags.find((t) => t.tag === name)!;
     expect(tag('GA4 Event - contact form').status).toBe('review');
-    expect(tag('GA4 Event - contact form').notes).toContain('blocking trigger "Internal traffic" not carried over: filter {{Cookie - internal}} equals ...: the relay has no equivalent of this variable');
+    expect(tag('GA4 Event - contact form').notes).toContain(
+      'blocking trigger "Internal traffic" not carried over: filter {{Cookie - internal}} equals ...: the relay has no equivalent of this variable',
+    );
     expect(tag('GA4 Configuration').notes).toContain('consent: needs analytics (from the tag\u2019s consent settings)'.replace('\u2019', "'"));
     expect(report.critical).toEqual([{ tag: 'GA4 Configuration', what: 'User-Provided Data variable (MANUAL)', why: expect.stringContaining('email, phone_number') }]);
     expect(report.parameters.find((p) => p.parameter === 'date_of_birth')).toMatchObject({ verdict: 'drop', why: expect.stringMatching(/date of birth/) });

@@ -81,7 +81,12 @@ export const lakeside = {
     ],
     trigger: [
       { triggerId: '10', name: 'Booking steps', type: 'customEvent', customEventFilter: [cond('matchRegex', '{{_event}}', '^(booking_start|booking_complete)$')] },
-      { triggerId: '11', name: 'Contact form', type: 'formSubmission', filter: [cond('contains', '{{Form Classes}}', 'contact-form'), cond('startsWith', '{{Page Path}}', '/test', true)] },
+      {
+        triggerId: '11',
+        name: 'Contact form',
+        type: 'formSubmission',
+        filter: [cond('contains', '{{Form Classes}}', 'contact-form'), cond('startsWith', '{{Page Path}}', '/test', true)],
+      },
       { triggerId: '12', name: 'Call button', type: 'click', filter: [cond('equals', '{{Click ID}}', 'call-now'), cond('matchRegex', '{{Click Text}}', '^Call us')] },
       { triggerId: '13', name: 'Internal traffic', type: 'formSubmission', filter: [cond('equals', '{{Cookie - internal}}', '1')] },
     ],

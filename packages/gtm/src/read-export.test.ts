@@ -29,7 +29,9 @@ describe('readExport refuses what is not a web container export, in one line', (
     expect(refusal('{"tags":[],"triggers":[]}')).toMatch(/a tag list that is not a GTM export/);
     const server = JSON.parse(RIVERBEND);
     server.containerVersion.container.usageContext = ['SERVER'];
-    expect(refusal(JSON.stringify(server))).toBe('export.json is a server container (GTM-K7PX2QD usageContext SERVER); only web containers can be imported (a server container already runs on your server)');
+    expect(refusal(JSON.stringify(server))).toBe(
+      'export.json is a server container (GTM-K7PX2QD usageContext SERVER); only web containers can be imported (a server container already runs on your server)',
+    );
     server.containerVersion.container.usageContext = ['AMP'];
     expect(refusal(JSON.stringify(server))).toMatch(/^export\.json is an AMP container/);
     const v1 = { ...JSON.parse(RIVERBEND), exportFormatVersion: 1 };
@@ -49,7 +51,16 @@ describe('readExport refuses what is not a web container export, in one line', (
 
   it('reads a byte-order mark and both casings', () => {
     expect(readExport(`\ufeff${RIVERBEND}`).containerVersion.trigger[0]!.type).toBe('linkClick');
-    expect(['PAGEVIEW', 'CUSTOM_EVENT', 'ONCE_PER_EVENT', 'YOU_TUBE_VIDEO', 'pageview', 'customEvent', 'cvt_5TP8W', 'gaawe'].map(normalizeEnum)).toEqual(['pageview', 'customEvent', 'oncePerEvent', 'youTubeVideo', 'pageview', 'customEvent', 'cvt_5TP8W', 'gaawe']);
+    expect(['PAGEVIEW', 'CUSTOM_EVENT', 'ONCE_PER_EVENT', 'YOU_TUBE_VIDEO', 'pageview', 'customEvent', 'cvt_5TP8W', 'gaawe'].map(normalizeEnum)).toEqual([
+      'pageview',
+      'customEvent',
+      'oncePerEvent',
+      'youTubeVideo',
+      'pageview',
+      'customEvent',
+      'cvt_5TP8W',
+      'gaawe',
+    ]);
   });
 });
 
@@ -93,7 +104,9 @@ describe('patterns and PHI judgement', () => {
 
   it('drops contact details and free text, masks identifiers and unknowns, allows only the known safe', () => {
     const verdict = (name: string, value?: string) => judgeParameter(name, value).verdict;
-    expect(['email', 'user_email', 'em', 'phone_number', 'first_name', 'dob', 'street_address', 'zip', 'symptoms', 'search_term', 'page_location'].map((n) => verdict(n))).toEqual(Array(11).fill('drop'));
+    expect(['email', 'user_email', 'em', 'phone_number', 'first_name', 'dob', 'street_address', 'zip', 'symptoms', 'search_term', 'page_location'].map((n) => verdict(n))).toEqual(
+      Array(11).fill('drop'),
+    );
     expect(['user_id', 'external_id', 'transaction_id', 'mrn', 'service_line', 'clinic'].map((n) => verdict(n))).toEqual(Array(6).fill('mask'));
     expect(['currency', 'value', 'content_category'].map((n) => verdict(n))).toEqual(['allow', 'allow', 'allow']);
     expect(verdict('label', 'jane@example.com')).toBe('drop');
