@@ -84,7 +84,7 @@ describe('palisade gtm import: config and reports', () => {
     const yaml = readFileSync(out, 'utf8');
     expect(yaml).toMatch(/^# Imported from GTM container GTM-K7PX2QD \(version 57\) by palisade gtm import\./);
     expect(parse(yaml).environments.production.writeKey).toMatch(/^pk_live_[\w-]{16}$/);
-    const names = [...yaml.matchAll(/^#   ([A-Z0-9_]+)$/gm)].map((m) => m[1]!).filter((n) => n !== 'PALISADE_MASKING_KEY');
+    const names = [...yaml.matchAll(/^# {3}([A-Z0-9_]+)$/gm)].map((m) => m[1]!).filter((n) => n !== 'PALISADE_MASKING_KEY');
     expect(names).toHaveLength(8);
     const env = cliEnv(Object.fromEntries(names.map((n) => [n, AD_TOKEN])));
     const check = await runCli(['config', 'check', out], env);
@@ -144,7 +144,7 @@ describe('round trip: the demo without its GTM snippet, on the imported config',
     config.admin = { token: 'env:PALISADE_ADMIN_TOKEN' }; // for palisade definitions test
     for (const d of config.destinations) d.delivery = { retryBaseMs: 50, retryMaxMs: 300, timeoutMs: 2000 };
     writeFileSync(configPath, stringify(config));
-    const names = [...yaml.matchAll(/^#   ([A-Z0-9_]+)$/gm)].map((m) => m[1]!).filter((n) => n !== 'PALISADE_MASKING_KEY');
+    const names = [...yaml.matchAll(/^# {3}([A-Z0-9_]+)$/gm)].map((m) => m[1]!).filter((n) => n !== 'PALISADE_MASKING_KEY');
     env = cliEnv({ ...Object.fromEntries(names.map((n) => [n, n === 'GA4_API_SECRET' ? GA4_SECRET : AD_TOKEN])), PALISADE_ADMIN_TOKEN: ADMIN_TOKEN });
     relay = await startRelayProcess(configPath, join(dir, 'data'), env, port, ['--site', site]);
     browser = await launchBrowser();
