@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { runPipelineBench } from './pipeline-bench.mjs';
 import { printAdsTable, runAdsBench } from './ads-bench.mjs';
 import { printScanTable, runScanBench } from './scan-bench.mjs';
+import { printDefinitionsTable, runDefinitionsBench } from './definitions-bench.mjs';
 import { printDeliveryTable, runDeliveryBench } from './delivery-bench.mjs';
 import { child, metricsText, peakRssMb, startBenchRelay } from './relay-process.mjs';
 import { printHardeningTable, runHardeningBench } from './hardening-bench.mjs';
@@ -207,6 +208,7 @@ async function main() {
   printAdsTable(await runAdsBench(root));
   printSdkTable(await runSdkBench(root));
   printScanTable(await runScanBench(root));
+  printDefinitionsTable(await runDefinitionsBench());
 }
 
 main().catch((error) => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { definitionsSchema, type Message } from '@palisade/schema';
-import { compileDefinitions, Glob, matchingDefinitions, withDefinitions } from './definitions.js';
+import { compileDefinitions, Glob, MAX_NAMED_EVENTS, matchingDefinitions, withDefinitions } from './definitions.js';
 import { parseChain } from './element-chain.js';
 
 const CHAINS = {
@@ -132,6 +132,11 @@ describe('matchingDefinitions', () => {
     expect(names(push({ form_name: 'Contact-Us', meta: { step: 2 } }), d)).toEqual(['Contact Lead']);
     expect(names(push({ form_name: { toString: 'contact' } }), d.slice(0, 1))).toEqual([]);
     expect(names({ ...push({ form_name: 'contact' }), context: {} } as Message, d)).toEqual([]);
+  });
+
+  it('adds at most MAX_NAMED_EVENTS named events to one message, whatever the config', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: `Click ${i}`, on: 'click', selector: 'a' }));
+    expect(names(autotrack('$click', CHAINS.doctorBook), many)).toHaveLength(MAX_NAMED_EVENTS);
   });
 
   it('a message whose fields are not what autotrack sends matches nothing and throws nothing', () => {

@@ -158,6 +158,12 @@ function holds(c: CompiledCondition, subject: Subject): boolean {
   return true;
 }
 
+/**
+ * Named events one message can add at most: a bound on what one request can make the relay store,
+ * whatever the config (each named event is an outbox row per destination that allows it).
+ */
+export const MAX_NAMED_EVENTS = 16;
+
 /** The definitions a message matches, by name, each name once (GTM fires a tag once per event). */
 export function matchingDefinitions(message: Message, definitions: readonly CompiledDefinition[]): string[] {
   if (definitions.length === 0) return [];
@@ -169,6 +175,7 @@ export function matchingDefinitions(message: Message, definitions: readonly Comp
     if (d.on === 'event' ? key === undefined || d.event !== key : d.on !== trigger) continue;
     if (names.includes(d.name)) continue;
     if (holds(d.when, subject) && !d.unless.some((u) => holds(u, subject))) names.push(d.name);
+    if (names.length === MAX_NAMED_EVENTS) break;
   }
   return names;
 }

@@ -23,6 +23,11 @@ export const MAX_CHAIN_LENGTH = 4096;
 const MAX_ELEMENTS = 12;
 const TAG = /^[a-z][a-z0-9-]*/;
 
+/** `[A-Za-z0-9_-]`: what autotrack keeps of ids, classes and values. */
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+
 function parseElement(part: string): ChainElement | undefined {
   const tag = TAG.exec(part)?.[0];
   if (tag === undefined) return undefined;
@@ -30,7 +35,7 @@ function parseElement(part: string): ChainElement | undefined {
   let i = tag.length;
   const token = () => {
     const start = i;
-    while (i < part.length && /[\w-]/.test(part[i]!)) i++;
+    while (i < part.length && isTokenChar(part.charCodeAt(i))) i++;
     return part.slice(start, i);
   };
   while (i < part.length) {
@@ -113,21 +118,24 @@ function compoundMatches(compound: CompoundSelector, element: ChainElement): boo
  */
 function complexMatches(selector: ComplexSelector, chain: ChainElement[]): boolean {
   const { compounds, combinators } = selector;
-  const memo = new Map<number, boolean>();
+  // Each compound needs an element of its own.
+  if (chain.length === 0 || compounds.length > chain.length) return false;
+  // 0 unknown, 1 no, 2 yes, per (compound, element).
+  const memo = new Uint8Array(compounds.length * chain.length);
   const from = (k: number, at: number): boolean => {
-    const key = k * 64 + at;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
+    const slot = k * chain.length + at;
+    if (memo[slot] !== 0) return memo[slot] === 2;
     let result = false;
     if (compoundMatches(compounds[k]!, chain[at]!)) {
       if (k === 0) result = true;
       else if (combinators[k - 1] === 'child') result = at + 1 < chain.length && from(k - 1, at + 1);
-      else for (let j = at + 1; j < chain.length && !result; j++) result = from(k - 1, j);
+      // An ancestor must leave room for the k compounds still to match above it.
+      else for (let j = at + 1; j <= chain.length - k && !result; j++) result = from(k - 1, j);
     }
-    memo.set(key, result);
+    memo[slot] = result ? 2 : 1;
     return result;
   };
-  return chain.length > 0 && from(compounds.length - 1, 0);
+  return from(compounds.length - 1, 0);
 }
 
 export function selectorMatches(list: SelectorList, chain: ChainElement[]): boolean {
