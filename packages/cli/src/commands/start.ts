@@ -102,6 +102,7 @@ export async function runStart(options: StartOptions) {
   options.log(`Palisade relay     ${relay.url}   (POST /v1/batch, /v1/track ...; GET /palisade.js)`);
   options.log(`Metrics            ${relay.url}/metrics   (Authorization: Bearer <metricsToken in ${options.dataDir}/dev-keys.json>)`);
   options.log(`Scanner            palisade scan ${relay.url}/ --relay-admin ${relay.url}   (PALISADE_ADMIN_TOKEN: adminToken in ${options.dataDir}/dev-keys.json)`);
+  options.log(`Definitions        palisade definitions test FILE --relay ${relay.url}   (the same token)`);
   options.log(`Vendor sandbox     ${sandbox.url}   (what GA4, the ad platforms and the webhook received)`);
   options.log(`Config             ${DEMO_CONFIG}`);
   options.log(`Write key          development: pk_dev_demo_clinic`);
