@@ -9,6 +9,7 @@ import type { DefinitionCondition } from '@palisade/schema';
 import { selectorProblem } from '@palisade/schema';
 import type { Condition, ContainerExport, Trigger } from './export-format.js';
 import { flag, reference, text } from './parameters.js';
+import { printableConstant } from './phi.js';
 import type { Variables } from './variables.js';
 
 /** Built-in trigger ids: they are not in the export's trigger list. */
@@ -70,7 +71,7 @@ export function simpleRegex(pattern: string): { alternatives: string[]; anchored
 
 /** The glob for a condition operator on a literal operand; undefined when it cannot be one. */
 function globFor(op: string, operand: string): { glob: string } | { why: string } {
-  if (operand.includes('*')) return { why: `the value "${operand.slice(0, 40)}" contains *, which a definition pattern reads as a wildcard` };
+  if (operand.includes('*')) return { why: `the value ${JSON.stringify(printableConstant(operand))} contains *, which a definition pattern reads as a wildcard` };
   switch (op) {
     case 'equals':
       return { glob: operand };
@@ -115,7 +116,7 @@ function planCondition(c: Condition, variables: Variables, on: TriggerOn): Plann
   const negate = flag(c.parameter, 'negate');
   const op = c.type;
   const ref = reference(arg0);
-  if (ref === undefined) return { why: `a filter on "${arg0.slice(0, 40)}", which is not a variable` };
+  if (ref === undefined) return { why: `a filter on ${JSON.stringify(printableConstant(arg0))}, which is not a variable` };
   const v = variables.resolve(ref);
   const say = (why: string) => ({ why: `{{${ref}}} ${op} ...: ${why}` });
   if (v.kind === 'page') {
@@ -211,7 +212,7 @@ export function planTrigger(trigger: Trigger, variables: Variables): TriggerPlan
             ...base,
             migrated: false,
             type,
-            why: `the event name pattern ${JSON.stringify(operand.slice(0, 60))} is not a list of names (write ^(a|b)$ or one trigger per event)`,
+            why: `the event name pattern ${JSON.stringify(printableConstant(operand))} is not a list of names (write ^(a|b)$ or one trigger per event)`,
           };
         }
         events = simple.alternatives;
