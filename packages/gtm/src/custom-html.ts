@@ -28,6 +28,8 @@ export interface HtmlReading {
 
 const CALLEES = ['fbq', 'ttq.track', 'ttq.load', 'ttq.identify', 'ttq.page', 'lintrk', 'window.lintrk', 'uetq.push', 'window.uetq.push'];
 const MAX_CALLS = 200;
+/** A vendor call's arguments are read from at most this much text after the call: work per tag is bounded. */
+const CALL_WINDOW = 8_000;
 
 class Reader {
   i = 0;
@@ -146,14 +148,14 @@ class Reader {
   /** Skips an expression to the `,` or closing bracket at its own depth. */
   skip(): Literal {
     let depth = 0;
-    // An expression longer than this is not a vendor call's argument: give up rather than scan on.
-    const limit = Math.min(this.s.length, this.i + 20_000);
-    for (; this.i < limit; this.i++) {
+    // Every step moves forward: a string is skipped from where its reading stopped (ended,
+    // unterminated, or at a template's `${`), so the whole skip is linear in what it passes.
+    while (this.i < this.s.length) {
       const c = this.s[this.i]!;
       if (c === '"' || c === "'" || c === '`') {
         const before = this.i;
-        if (this.string() === undefined) this.i = before + 1;
-        this.i--;
+        this.string();
+        if (this.i === before) this.i++;
         continue;
       }
       if (c === '(' || c === '{' || c === '[') depth++;
@@ -161,6 +163,7 @@ class Reader {
         if (depth === 0) break;
         depth--;
       } else if (c === ',' && depth === 0) break;
+      this.i++;
     }
     return { expression: true };
   }
@@ -254,8 +257,7 @@ export function readCustomHtml(html: string): HtmlReading {
       const before = js[found - 1] ?? '';
       if (/[\w$]/.test(before) || (before === '.' && !js.slice(Math.max(0, found - 7), found).endsWith('window.'))) continue;
       if (callee.startsWith('window.')) continue; // read through the plain name above
-      const reader = new Reader(js);
-      reader.i = at;
+      const reader = new Reader(js.slice(at, at + CALL_WINDOW));
       calls.push({ callee, args: reader.args(), at: found });
     }
   }

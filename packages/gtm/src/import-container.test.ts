@@ -331,19 +331,21 @@ describe('Lakeside (API export, legacy GA4 tags)', () => {
         name: 'GA4 Event - contact form',
         on: 'submit',
         selector: '[class*="contact-form"]',
-        unless: [{ url: '/test*' }],
+        // the blocking trigger first, then the negated filter
+        unless: [{ url: '/staff*' }, { url: '/test*' }],
         description: 'GTM tag "GA4 Event - contact form", trigger "Contact form"',
       },
       { name: 'GA4 Event - call click', on: 'click', selector: '#call-now', text: 'Call us*', description: 'GTM tag "GA4 Event - call click", trigger "Call button"' },
     ]);
   });
 
-  it('a blocking trigger that cannot be evaluated sends the tag to review; user-provided data is critical', () => {
+  it('a blocking trigger that cannot be evaluated holds the tag back for review (fail closed); user-provided data is critical', () => {
     const tag = (name: string) => report.tags.find((t) => t.tag === name)!;
-    expect(tag('GA4 Event - contact form').status).toBe('review');
-    expect(tag('GA4 Event - contact form').notes).toContain(
-      'blocking trigger "Internal traffic" not carried over: filter {{Cookie - internal}} equals ...: the relay has no equivalent of this variable',
+    expect(tag('GA4 Event - newsletter')).toMatchObject({ status: 'review', events: [] });
+    expect(tag('GA4 Event - newsletter').notes).toContain(
+      'blocking trigger "Internal traffic" cannot be carried over (filter {{Cookie - internal}} equals ...: the relay has no equivalent of this variable), so "Newsletter form" is not migrated',
     );
+    expect(JSON.stringify(config)).not.toContain('sign_up');
     expect(tag('GA4 Configuration').notes).toContain('consent: needs analytics (from the tag\u2019s consent settings)'.replace('\u2019', "'"));
     expect(report.critical).toEqual([{ tag: 'GA4 Configuration', what: 'User-Provided Data variable (MANUAL)', why: expect.stringContaining('email, phone_number') }]);
     expect(report.parameters.find((p) => p.parameter === 'date_of_birth')).toMatchObject({ verdict: 'drop', why: expect.stringMatching(/date of birth/) });

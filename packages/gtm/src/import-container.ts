@@ -7,10 +7,10 @@
  */
 import type { DefinitionCondition, EventDefinitionInput } from '@palisade/schema';
 import { describeCondition, mergeConditions } from './conditions.js';
-import { isExpression, type Literal, readCustomHtml } from './custom-html.js';
+import { type HtmlReading, isExpression, type Literal, readCustomHtml } from './custom-html.js';
 import type { ContainerExport, Tag } from './export-format.js';
 import { param, reference, references, rows, text, withoutControls } from './parameters.js';
-import { judgeParameter, printableConstant } from './phi.js';
+import { judgeParameter, printableConstant, sendableConstant } from './phi.js';
 import type { CriticalFinding, EnvVar, MigrationReport, ParameterOutcome, TagOutcome, TagStatus, TriggerOutcome } from './report-model.js';
 import { planTriggers, type TriggerPlan } from './triggers.js';
 import { type Resolved, Variables } from './variables.js';
@@ -116,19 +116,33 @@ class Importer {
   /** Account ids set up by base tags, for event tags that only call `fbq('track')` and the like. */
   readonly accounts: Record<'meta' | 'tiktok' | 'uet', Set<string>> = { meta: new Set(), tiktok: new Set(), uet: new Set() };
 
-  constructor(readonly container: ContainerExport) {
+  constructor(
+    readonly container: ContainerExport,
+    origins: readonly string[],
+  ) {
     this.variables = new Variables(container);
-    this.plans = planTriggers(container, this.variables);
+    this.plans = planTriggers(container, this.variables, origins);
     for (const t of container.containerVersion.tag) {
       this.tagsByName.set(t.name, t);
       if (t.type !== 'html') continue;
-      const reading = readCustomHtml(text(t.parameter, 'html'));
+      const reading = this.reading(t);
       for (const c of reading.calls) {
         if (c.callee === 'fbq' && c.args[0] === 'init' && (typeof c.args[1] === 'string' || typeof c.args[1] === 'number')) this.accounts.meta.add(String(c.args[1]));
         if (c.callee === 'ttq.load' && typeof c.args[0] === 'string') this.accounts.tiktok.add(c.args[0]);
       }
       if (reading.uetTagId) this.accounts.uet.add(reading.uetTagId);
     }
+  }
+
+  /** Each custom HTML tag is read once. */
+  readonly #readings = new Map<Tag, HtmlReading>();
+  reading(tag: Tag): HtmlReading {
+    let r = this.#readings.get(tag);
+    if (r === undefined) {
+      r = readCustomHtml(text(tag.parameter, 'html'));
+      this.#readings.set(tag, r);
+    }
+    return r;
   }
 
   /** The one account of a kind the container sets up, when a tag does not name its own. */
@@ -170,8 +184,11 @@ class Importer {
       case 'constant':
       case 'literal':
         return `constant ${JSON.stringify(printableConstant(v.value))}`;
-      default:
-        return withoutControls(raw.length <= 80 ? raw : `${raw.slice(0, 77)}...`);
+      default: {
+        // Only the variables a value names, never the text around them (it may hold a token).
+        const names = references(raw).slice(0, 5);
+        return names.length === 0 ? 'a computed value' : names.map((n) => `{{${withoutControls(n).slice(0, 80)}}}`).join(' + ');
+      }
     }
   }
 
@@ -190,8 +207,13 @@ class Importer {
     if (v.kind === 'literal' || v.kind === 'constant') {
       const judged = judgeParameter(name, v.value);
       if (judged.verdict === 'drop') return record('drop', judged.why);
+      // Sent as it is only when known safe: a constant can hold an access token or a health topic.
+      if (!sendableConstant(name, v.value)) {
+        if (outcome.status === 'kept') outcome.status = 'changed';
+        return record('drop', 'a constant that is not a known-safe parameter with a plain value: not sent (it may be a token, an id or a health topic)');
+      }
       if (d) d.constants[name] = /^-?\d+(\.\d+)?$/.test(v.value) && v.value.length < 16 ? Number(v.value) : v.value;
-      return record('constant', 'a constant in the container: the same for every visitor, so it carries nothing about them');
+      return record('constant', 'a known-safe parameter with a constant value: the same for every visitor');
     }
     if (v.kind === 'dataLayer') {
       const judged = judgeParameter(name);
@@ -258,7 +280,7 @@ class Importer {
     const blocking = tag.blockingTriggerId.map((id) => this.plans.get(id) ?? { migrated: false as const, id, name: `trigger ${id}`, type: 'unknown', why: 'not in the export' });
     let migrated = 0;
     let fromEvent = false;
-    const name = definitionName(options.suffix ? `${tag.name} ${options.suffix}` : tag.name);
+    const name = this.uniqueName(tag, definitionName(options.suffix ? `${tag.name} ${options.suffix}` : tag.name));
     const addEvent = (key: string, plain: string, event: string, shown = event) => {
       if (!d.events.includes(key)) d.events.push(key);
       if (event !== plain) d.mappingEvents[plain] = event;
@@ -273,26 +295,31 @@ class Importer {
       let blockedBad = false;
       for (const b of blocking) {
         if (!b.migrated) {
-          outcome.notes.push(`blocking trigger "${b.name}" not carried over: ${b.why}`);
+          // Fail closed: without its block a tag could fire where it must not (the patient portal).
+          outcome.notes.push(`blocking trigger "${b.name}" cannot be carried over (${b.why}), so "${f.name}" is not migrated`);
           blockedBad = true;
           continue;
         }
         if (!blocks(b, f)) continue;
         if (b.conditions.some((c) => c.negate)) {
-          outcome.notes.push(`blocking trigger "${b.name}" not carried over: it has a negated filter`);
+          outcome.notes.push(`blocking trigger "${b.name}" cannot be carried over (it has a negated filter), so "${f.name}" is not migrated`);
           blockedBad = true;
           continue;
         }
         const merged = mergeConditions(b.conditions.map((c) => c.condition));
         if (typeof merged === 'string') {
-          outcome.notes.push(`blocking trigger "${b.name}" not carried over: ${merged}`);
+          outcome.notes.push(`blocking trigger "${b.name}" cannot be carried over (${merged}), so "${f.name}" is not migrated`);
           blockedBad = true;
           continue;
         }
         unless.push(merged);
         this.mark(b.id, `unless ${describeCondition(merged)} (for "${name}")`);
       }
-      if (blockedBad) outcome.status = 'review';
+      if (blockedBad) {
+        outcome.status = 'review';
+        this.mark(f.id, `not migrated for "${name}": a blocking trigger cannot be carried over`, true);
+        continue;
+      }
       const positive = f.conditions.filter((c) => !c.negate).map((c) => c.condition);
       for (const c of f.conditions.filter((c) => c.negate)) unless.push(c.condition);
       const when = mergeConditions(positive);
@@ -338,7 +365,7 @@ class Importer {
           ? f.events.map((e) => ({
               event: `dataLayer:${e}`,
               vendor: vendorEvent === 'from-event' ? e : vendorEvent,
-              defName: vendorEvent === 'from-event' ? definitionName(`${tag.name} ${e}`) : name,
+              defName: vendorEvent === 'from-event' ? this.uniqueName(tag, definitionName(`${tag.name} ${e}`)) : name,
             }))
           : [{ event: undefined, vendor: vendorEvent === 'from-event' ? name : vendorEvent, defName: name }];
       for (const t of targets) {
@@ -361,11 +388,27 @@ class Importer {
       outcome.notes.push(`fires through the event definition "${name}" on the relay`);
     }
     if (migrated === 0) {
-      outcome.status = 'dropped';
+      // A tag held back for a block that cannot be carried over needs a person; otherwise it is dropped.
+      if (outcome.status !== 'review') outcome.status = 'dropped';
       delete outcome.destination;
       outcome.notes.push('none of its triggers can be evaluated on the relay');
     }
     return { fromEvent };
+  }
+
+  /** Definition name -> the tag (and event) it belongs to: two tags never share a name. */
+  readonly #owners = new Map<string, string>();
+
+  /**
+   * A definition name of this tag's own. Names are normalized (`:` becomes ` -`), so "Meta Pixel:
+   * Base" of a GA4 tag would otherwise become the Meta tag's "Meta Pixel - Base" and fire it.
+   */
+  uniqueName(tag: Tag, wanted: string): string {
+    const owner = `${tag.tagId ?? ''}\u0000${tag.name}\u0000${wanted}`;
+    let name = wanted;
+    for (let n = 2; this.#owners.has(name) && this.#owners.get(name) !== owner; n++) name = definitionName(`${wanted.slice(0, 180)} (${n})`);
+    this.#owners.set(name, owner);
+    return name;
   }
 
   mark(triggerId: string, became: string, failed = false): void {
@@ -482,7 +525,7 @@ class Importer {
     else if (v.kind === 'event') vendorEvent = 'from-event';
     else if (v.kind === 'lookup' && this.variables.value(v.input).kind === 'event') {
       this.lookupEvents(tag, outcome, d, v);
-      this.ga4Parameters(tag, d, outcome, true);
+      if (outcome.status !== 'review') this.ga4Parameters(tag, d, outcome, true);
       return;
     } else {
       outcome.status = 'review';
@@ -501,6 +544,13 @@ class Importer {
   /** eventName = lookup({{Event}}): one data layer event per row, each to its GA4 name. */
   lookupEvents(tag: Tag, outcome: TagOutcome, d: DestinationDraft, v: Extract<Resolved, { kind: 'lookup' }>): void {
     const fires = tag.firingTriggerId.map((id) => this.plans.get(id)).filter((p): p is Extract<TriggerPlan, { migrated: true }> => p?.migrated === true && p.on === 'event');
+    // Only plain custom events: a filter or a block would need a definition per row, and leaving
+    // one out would send events the container never sent (fail closed).
+    if (tag.blockingTriggerId.length > 0 || fires.length !== tag.firingTriggerId.length || fires.some((f) => f.conditions.length > 0)) {
+      outcome.status = 'review';
+      outcome.notes.push('its event name is a lookup table on the event, and its triggers have filters or blocks: write one definition per event by hand');
+      return;
+    }
     for (const row of v.table) {
       if (!/^[\w .-]{1,100}$/.test(row.key) || !/^[A-Za-z][\w]{0,39}$/.test(row.value)) continue;
       if (!fires.some((f) => f.anyEvent || f.events.includes(row.key))) continue;
@@ -586,7 +636,7 @@ class Importer {
 
   customHtml(tag: Tag): void {
     const html = text(tag.parameter, 'html');
-    const reading = readCustomHtml(html);
+    const reading = this.reading(tag);
     const handled: string[] = [];
     const consent = consentOf(tag, 'advertising').category;
     const fromCalls = (
@@ -794,28 +844,34 @@ export function vendorOfHosts(hosts: string[]): string | undefined {
   return undefined;
 }
 
+/** Tag types are the export's text: looked up in Maps, never as object keys (`constructor`). */
+const KIND_NAMES = new Map([
+  ['googtag', 'Google tag'],
+  ['gaawc', 'GA4 configuration'],
+  ['gaawe', 'GA4 event'],
+  ['awct', 'Google Ads conversion'],
+  ['sp', 'Google Ads remarketing'],
+  ['gclidw', 'Conversion linker'],
+  ['ua', 'Universal Analytics'],
+  ['html', 'Custom HTML'],
+  ['img', 'Custom image'],
+]);
+const TAG_TYPE_VENDORS = new Map([
+  ['googtag', 'Google'],
+  ['gaawc', 'Google Analytics 4'],
+  ['gaawe', 'Google Analytics 4'],
+  ['awct', 'Google Ads'],
+  ['sp', 'Google Ads'],
+  ['gclidw', 'Google Ads'],
+  ['ua', 'Google Analytics (Universal)'],
+]);
+
 function kindName(type: string): string {
-  return (
-    {
-      googtag: 'Google tag',
-      gaawc: 'GA4 configuration',
-      gaawe: 'GA4 event',
-      awct: 'Google Ads conversion',
-      sp: 'Google Ads remarketing',
-      gclidw: 'Conversion linker',
-      ua: 'Universal Analytics',
-      html: 'Custom HTML',
-      img: 'Custom image',
-    }[type] ?? (type.startsWith('cvt_') ? 'Custom template' : `Tag type ${type.replace(/[^\w-]/g, '').slice(0, 40)}`)
-  );
+  return KIND_NAMES.get(type) ?? (type.startsWith('cvt_') ? 'Custom template' : `Tag type ${type.replace(/[^\w-]/g, '').slice(0, 40)}`);
 }
 
 function vendorOfTagType(type: string): string {
-  return (
-    { googtag: 'Google', gaawc: 'Google Analytics 4', gaawe: 'Google Analytics 4', awct: 'Google Ads', sp: 'Google Ads', gclidw: 'Google Ads', ua: 'Google Analytics (Universal)' }[
-      type
-    ] ?? 'unknown'
-  );
+  return TAG_TYPE_VENDORS.get(type) ?? 'unknown';
 }
 
 /** Destination ids: the type alone when there is one of it, with the account otherwise. */
@@ -837,7 +893,7 @@ function assignIds(drafts: DestinationDraft[]): void {
 const envName = (id: string, field: string) => `${id}_${field.replace(/([a-z])([A-Z])/g, '$1_$2')}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 export function importContainer(container: ContainerExport, options: ImportOptions): ImportResult {
-  const importer = new Importer(container);
+  const importer = new Importer(container, options.origins ?? []);
   importer.run();
   // A tag whose PHI part was left behind is changed, whatever else of it was kept.
   for (const finding of importer.critical) {
@@ -909,9 +965,9 @@ export function importContainer(container: ContainerExport, options: ImportOptio
   const report: MigrationReport = {
     container: {
       id: /^GTM-[A-Z0-9]{1,12}$/.test(v.container.publicId ?? '') ? v.container.publicId! : 'unknown',
-      name: (v.container.name ?? v.name ?? '').slice(0, 100),
-      version: String(v.containerVersionId ?? ''),
-      exportTime: (container.exportTime ?? '').slice(0, 40),
+      name: withoutControls(v.container.name ?? v.name ?? '').slice(0, 100),
+      version: /^\d{1,20}$/.test(String(v.containerVersionId ?? '')) ? String(v.containerVersionId) : '',
+      exportTime: /^[\d\-: TZ.+]{1,40}$/.test(container.exportTime ?? '') ? container.exportTime! : '',
       tags: v.tag.length,
       triggers: v.trigger.length,
       variables: v.variable.length,

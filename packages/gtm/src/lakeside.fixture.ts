@@ -71,6 +71,15 @@ export const lakeside = {
         tagFiringOption: 'oncePerEvent',
       },
       {
+        tagId: '6',
+        name: 'GA4 Event - newsletter',
+        type: 'gaawe',
+        parameter: [t('eventName', 'sign_up'), t('measurementIdOverride', 'G-LAKE1234')],
+        firingTriggerId: ['15'],
+        blockingTriggerId: ['14'],
+        tagFiringOption: 'oncePerEvent',
+      },
+      {
         tagId: '5',
         name: 'Meta CAPI helper',
         type: 'html',
@@ -88,7 +97,9 @@ export const lakeside = {
         filter: [cond('contains', '{{Form Classes}}', 'contact-form'), cond('startsWith', '{{Page Path}}', '/test', true)],
       },
       { triggerId: '12', name: 'Call button', type: 'click', filter: [cond('equals', '{{Click ID}}', 'call-now'), cond('matchRegex', '{{Click Text}}', '^Call us')] },
-      { triggerId: '13', name: 'Internal traffic', type: 'formSubmission', filter: [cond('equals', '{{Cookie - internal}}', '1')] },
+      { triggerId: '13', name: 'Staff pages', type: 'formSubmission', filter: [cond('startsWith', '{{Page Path}}', '/staff')] },
+      { triggerId: '14', name: 'Internal traffic', type: 'formSubmission', filter: [cond('equals', '{{Cookie - internal}}', '1')] },
+      { triggerId: '15', name: 'Newsletter form', type: 'formSubmission', filter: [cond('equals', '{{Form ID}}', 'newsletter')] },
     ],
     variable: [
       { name: 'DL - section', type: 'v', parameter: [t('name', 'section')] },
@@ -103,6 +114,7 @@ export const lakeside = {
       { type: 'event', name: 'Event' },
       { type: 'formClasses', name: 'Form Classes' },
       { type: 'clickId', name: 'Click ID' },
+      { type: 'formId', name: 'Form ID' },
     ],
   },
 };

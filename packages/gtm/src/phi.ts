@@ -45,8 +45,17 @@ const NAME_RULES: Array<[RegExp, PhiKind, Verdict]> = [
 const EMAIL_VALUE = /[^\s@]+@[^\s@]+\.[a-z]{2,}/i;
 const PHONE_VALUE = /\+?\d[\d\s().-]{7,}\d/;
 
+/** Longer values are not judged by pattern (the patterns would cost quadratic time), only refused. */
+const MAX_JUDGED = 320;
+
+function looksLikeContact(value: string): 'email' | 'phone' | undefined {
+  if (value.length > MAX_JUDGED) return undefined;
+  if (value.includes('@') && EMAIL_VALUE.test(value)) return 'email';
+  return PHONE_VALUE.test(value) ? 'phone' : undefined;
+}
+
 export function judgeParameter(name: string, constantValue?: string): Judgement {
-  const key = name.toLowerCase();
+  const key = name.toLowerCase().slice(0, 200);
   for (const [pattern, kind, verdict] of NAME_RULES) {
     if (pattern.test(key)) {
       return verdict === 'drop'
@@ -54,9 +63,8 @@ export function judgeParameter(name: string, constantValue?: string): Judgement 
         : { verdict, kind, why: `the name says ${kind}: masked with the relay's key, so the vendor can count and join on it but not read it` };
     }
   }
-  if (constantValue !== undefined && (EMAIL_VALUE.test(constantValue) || PHONE_VALUE.test(constantValue))) {
-    return { verdict: 'drop', kind: EMAIL_VALUE.test(constantValue) ? 'email' : 'phone', why: 'the value looks like contact details' };
-  }
+  const contact = constantValue === undefined ? undefined : looksLikeContact(constantValue);
+  if (contact !== undefined) return { verdict: 'drop', kind: contact, why: 'the value looks like contact details' };
   if (KNOWN_SAFE.has(key)) return { verdict: 'allow', why: 'known to carry no personal or health information' };
   return { verdict: 'mask', why: 'not known to be safe: masked until someone who knows the data allows it' };
 }
@@ -65,9 +73,21 @@ export function judgeParameter(name: string, constantValue?: string): Judgement 
 export function printableConstant(value: string): string {
   const v = value.trim();
   if (v.length > 40) return '(long value, not shown)';
-  if (/^EAA|^sk_|^pk_|^ghp_|^xox|^AKIA|^ya29\.|^eyJ/.test(v)) return '(looks like a token, not shown)';
-  if (/^[A-Za-z0-9_\-=+/.]{16,}$/.test(v) && /\d/.test(v) && /[A-Za-z]/.test(v)) return '(looks like a token, not shown)';
-  if (/^\d{5,}$/.test(v)) return '(an id, not shown)';
-  if (EMAIL_VALUE.test(v) || PHONE_VALUE.test(v)) return '(contact details, not shown)';
+  if (/^EAA|^sk_|^pk_|^rk_|^ghp_|^xox|^AKIA|^ya29\.|^eyJ|bearer|token|secret|passw|api[_-]?key/i.test(v)) return '(looks like a token, not shown)';
+  // Google's own tag ids (G-, AW-, GT-, DC-) are named in the config anyway.
+  if (/^(G|AW|GT|DC)-[A-Z0-9]{4,20}$/.test(v)) return v;
+  // Letters and digits mixed in a run of 10 or more: a key, token or another system's id.
+  if (/[A-Za-z0-9_\-=+/.]{10,}/.test(v) && /\d/.test(v) && /[A-Za-z]/.test(v)) return '(looks like a token, not shown)';
+  if (/\d{5,}/.test(v)) return '(an id, not shown)';
+  if (looksLikeContact(v) !== undefined) return '(contact details, not shown)';
   return v;
+}
+
+/**
+ * A constant that may be sent to a vendor as it is: a known-safe parameter (currency, content
+ * type) with a short plain value that is not a token, an id or contact details. Anything else in
+ * a constant (an access token, `content_name: Oncology consult`) is dropped.
+ */
+export function sendableConstant(name: string, value: string): boolean {
+  return KNOWN_SAFE.has(name.toLowerCase()) && /^[\w .,-]{1,40}$/.test(value) && printableConstant(value) === value.trim();
 }

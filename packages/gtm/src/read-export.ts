@@ -37,6 +37,22 @@ function otherTool(value: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Parameters nest a few levels (a list of maps of values); far deeper is not a container. */
+const MAX_DEPTH = 32;
+
+/** The nesting depth of a parsed JSON value, found without recursion (a deep file cannot overflow the stack). */
+function deepestNesting(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest > 1000) return deepest;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 export function readExport(bytes: Buffer | string, name = 'the file'): ContainerExport {
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
   if (size > MAX_EXPORT_BYTES) throw new GtmImportError(`${name} is ${mb(size)}; a GTM container export is well under 1 MB, so this is not one (limit ${mb(MAX_EXPORT_BYTES)})`);
@@ -71,6 +87,11 @@ export function readExport(bytes: Buffer | string, name = 'the file'): Container
   const other = contexts.find((c) => c !== 'WEB');
   if (other !== undefined)
     throw new GtmImportError(`${name} is ${/^[A-Z_0-9]{1,20}$/.test(other) ? `an ${other}` : 'a non-web'} container (${id}); only web containers can be imported`);
+  const depth = deepestNesting(object);
+  if (depth > MAX_DEPTH)
+    throw new GtmImportError(
+      `${name} is not a valid GTM export: its values nest ${depth > 1000 ? 'more than 1,000' : depth} levels deep (a container nests fewer than ${MAX_DEPTH})`,
+    );
   const parsed = exportSchema.safeParse(object);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

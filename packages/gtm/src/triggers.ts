@@ -6,7 +6,7 @@
  * triggers have no server-side equivalent: they are reported with why.
  */
 import type { DefinitionCondition } from '@palisade/schema';
-import { selectorProblem } from '@palisade/schema';
+import { parseSelector, selectorProblem } from '@palisade/schema';
 import type { Condition, ContainerExport, Trigger } from './export-format.js';
 import { flag, reference, text } from './parameters.js';
 import { printableConstant } from './phi.js';
@@ -93,28 +93,78 @@ function globFor(op: string, operand: string): { glob: string } | { why: string 
   }
 }
 
-/** A link's href in autotrack's chain is its path on the site, or another site's origin. */
-function hrefSelector(op: string, operand: string): string | undefined {
+/** Attribute operators by condition type (a Map: condition types come from the export). */
+const ATTRIBUTE_OPERATORS = new Map([
+  ['equals', '='],
+  ['contains', '*='],
+  ['startsWith', '^='],
+  ['endsWith', '$='],
+]);
+
+/**
+ * A link's href as autotrack records it: its path for a link on the site, only the origin for a
+ * link to another site. A full URL is placed by the site's origins (`--origin`): without them the
+ * importer cannot tell which links are the site's, and says so rather than guess.
+ */
+function hrefSelector(op: string, operand: string, origins: readonly string[]): { selector: string; note?: string } | { why: string } {
+  const attr = ATTRIBUTE_OPERATORS.get(op);
+  if (attr === undefined) return { why: `the operator ${op} has no selector equivalent` };
   let value = operand;
+  let note: string | undefined;
   if (/^https?:\/\//i.test(operand)) {
+    let url: URL;
     try {
-      const url = new URL(operand);
-      value = op === 'equals' || op === 'startsWith' ? url.pathname : operand;
+      url = new URL(operand);
     } catch {
-      return undefined;
+      return { why: 'the URL does not parse' };
+    }
+    if (origins.length === 0) return { why: 'a full URL: run the import with --origin so it knows which links are your site\u2019s' };
+    if (origins.includes(url.origin)) value = op === 'contains' || op === 'endsWith' ? url.pathname.replace(/^\/$/, '') || '/' : url.pathname;
+    else {
+      value = url.origin;
+      if (url.pathname !== '/' || url.search) note = `links to ${url.origin} are matched on the origin alone: autotrack keeps only the origin of other sites' links`;
     }
   }
-  const quoted = JSON.stringify(value);
-  const attr = { equals: '=', contains: '*=', startsWith: '^=', endsWith: '$=' }[op];
-  return attr === undefined || value.includes('"') ? undefined : `a[href${attr}${quoted}]`;
+  if (value.includes('"') || value.includes('\\')) return { why: 'the URL holds a quote or backslash' };
+  const selector = `a[href${attr}${JSON.stringify(value)}]`;
+  return note === undefined ? { selector } : { selector, note };
+}
+
+/** Ids and classes autotrack leaves out of the chain (they look like identifiers). */
+const DROPPED_BY_AUTOTRACK = /\d{3,}|@/;
+
+/** A condition the relay's schema takes, or why not (checked before it is written). */
+function conditionProblem(c: DefinitionCondition): string | undefined {
+  if (c.selector !== undefined) {
+    const problem = selectorProblem(c.selector);
+    if (problem !== undefined) return `the selector is outside what the relay matches (${problem})`;
+    for (const complex of parseSelector(c.selector)) {
+      for (const compound of complex.compounds) {
+        for (const token of [compound.id ?? '', ...compound.classes]) {
+          if (DROPPED_BY_AUTOTRACK.test(token))
+            return `autotrack leaves the id or class "${token.slice(0, 40)}" out of the chain (it looks like an identifier), so it could never match`;
+        }
+      }
+    }
+  }
+  for (const glob of [c.text, c.url, ...Object.values(c.properties ?? {})])
+    if (glob !== undefined && (glob.length === 0 || glob.length > 500)) return 'a pattern longer than 500 characters';
+  return undefined;
 }
 
 /** One filter as a definition condition. */
-function planCondition(c: Condition, variables: Variables, on: TriggerOn): PlannedCondition | { ignored: string } | { why: string } {
+function planCondition(c: Condition, variables: Variables, on: TriggerOn, origins: readonly string[]): PlannedCondition | { ignored: string } | { why: string } {
+  const planned = translateCondition(c, variables, on, origins);
+  if (!('condition' in planned)) return planned;
+  const problem = conditionProblem(planned.condition);
+  return problem === undefined ? planned : { why: problem };
+}
+
+function translateCondition(c: Condition, variables: Variables, on: TriggerOn, origins: readonly string[]): PlannedCondition | { ignored: string } | { why: string } {
   const arg0 = text(c.parameter, 'arg0');
   const operand = text(c.parameter, 'arg1');
   const negate = flag(c.parameter, 'negate');
-  const op = c.type;
+  const op = c.type.replace(/[^\w]/g, '').slice(0, 40);
   const ref = reference(arg0);
   if (ref === undefined) return { why: `a filter on ${JSON.stringify(printableConstant(arg0))}, which is not a variable` };
   const v = variables.resolve(ref);
@@ -145,13 +195,17 @@ function planCondition(c: Condition, variables: Variables, on: TriggerOn): Plann
     }
     if (v.part === 'id' && op === 'equals' && /^[\w-]+$/.test(operand)) return { condition: { selector: `${v.of === 'form' ? 'form' : ''}#${operand}` }, negate };
     if (v.part === 'classes') {
-      const attr = { equals: '=', contains: '*=', startsWith: '^=', endsWith: '$=' }[op];
-      if (attr !== undefined && /^[\w -]+$/.test(operand)) return { condition: { selector: `[class${attr}"${operand}"]` }, negate };
+      const attr = ATTRIBUTE_OPERATORS.get(op);
+      if (attr !== undefined && /^[\w -]+$/.test(operand)) return { condition: { selector: `[class${attr}"${operand.trim().replace(/\s+/g, ' ')}"]` }, negate };
     }
-    if (v.part === 'url') {
-      const selector = on === 'click' ? hrefSelector(op, operand) : undefined;
-      if (selector !== undefined)
-        return { condition: { selector }, negate, note: 'a link\u2019s URL is matched on its path (same site) or origin (other sites), as autotrack records it' };
+    if (v.part === 'url' && on === 'click') {
+      const href = hrefSelector(op, operand, origins);
+      if ('why' in href) return say(href.why);
+      return {
+        condition: { selector: href.selector },
+        negate,
+        note: href.note ?? 'a link\u2019s URL is matched on its path (same site) or origin (other sites), as autotrack records it',
+      };
     }
     return say(`no equivalent on autotrack's element chain for this ${v.part} test`);
   }
@@ -164,7 +218,7 @@ function planCondition(c: Condition, variables: Variables, on: TriggerOn): Plann
   return say(v.kind === 'review' ? `${v.what} is not evaluated on the relay` : 'the relay has no equivalent of this variable');
 }
 
-export function planTrigger(trigger: Trigger, variables: Variables): TriggerPlan {
+export function planTrigger(trigger: Trigger, variables: Variables, origins: readonly string[] = []): TriggerPlan {
   const base = { id: trigger.triggerId, name: trigger.name };
   const type = trigger.type;
   let on: TriggerOn;
@@ -193,7 +247,12 @@ export function planTrigger(trigger: Trigger, variables: Variables): TriggerPlan
       on = 'event';
       break;
     default:
-      return { ...base, migrated: false, type, why: NOT_MIGRATED[type] ?? `the trigger type ${type.replace(/[^\w]/g, '').slice(0, 40)} has no equivalent on the relay` };
+      return {
+        ...base,
+        migrated: false,
+        type,
+        why: (Object.hasOwn(NOT_MIGRATED, type) ? NOT_MIGRATED[type] : undefined) ?? `the trigger type ${type.replace(/[^\w]/g, '').slice(0, 40)} has no equivalent on the relay`,
+      };
   }
 
   let events: string[] = [];
@@ -224,7 +283,7 @@ export function planTrigger(trigger: Trigger, variables: Variables): TriggerPlan
   const conditions: PlannedCondition[] = [...extra];
   const ignored: string[] = [];
   for (const c of [...trigger.filter, ...trigger.autoEventFilter]) {
-    const planned = planCondition(c, variables, on);
+    const planned = planCondition(c, variables, on, origins);
     if ('why' in planned) return { ...base, migrated: false, type, why: `filter ${planned.why}` };
     if ('ignored' in planned) ignored.push(planned.ignored);
     else {
@@ -244,10 +303,10 @@ export function planTrigger(trigger: Trigger, variables: Variables): TriggerPlan
 }
 
 /** Every trigger of the container by id, the built-in ones included. */
-export function planTriggers(container: ContainerExport, variables: Variables): Map<string, TriggerPlan> {
+export function planTriggers(container: ContainerExport, variables: Variables, origins: readonly string[] = []): Map<string, TriggerPlan> {
   const plans = new Map<string, TriggerPlan>();
   for (const [id, name] of Object.entries(BUILT_IN_TRIGGERS))
     plans.set(id, { id, name, migrated: true, on: 'pageview', events: [], anyEvent: false, conditions: [], ignored: [], notes: [] });
-  for (const t of container.containerVersion.trigger) plans.set(t.triggerId, planTrigger(t, variables));
+  for (const t of container.containerVersion.trigger) plans.set(t.triggerId, planTrigger(t, variables, origins));
   return plans;
 }

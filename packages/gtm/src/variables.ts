@@ -67,8 +67,7 @@ export class Variables {
 
   /** The variable named `name`. */
   resolve(name: string): Resolved {
-    const builtIn = BUILT_INS[name];
-    if (builtIn) return builtIn;
+    if (Object.hasOwn(BUILT_INS, name)) return BUILT_INS[name]!;
     const v = this.#byName.get(name);
     if (!v) return { kind: 'unknown' };
     const p = v.parameter;
@@ -85,10 +84,12 @@ export class Variables {
         return { kind: 'page', part: 'referrer' };
       case 'u': {
         const component = text(p, 'component').toUpperCase() || 'URL';
-        return { kind: 'page', part: URL_PARTS[component] ?? 'url' };
+        return { kind: 'page', part: (Object.hasOwn(URL_PARTS, component) ? URL_PARTS[component] : undefined) ?? 'url' };
       }
-      case 'aev':
-        return { kind: 'element', of: 'auto', part: AUTO_EVENT_PARTS[text(p, 'varType').toUpperCase()] ?? 'element' };
+      case 'aev': {
+        const varType = text(p, 'varType').toUpperCase();
+        return { kind: 'element', of: 'auto', part: (Object.hasOwn(AUTO_EVENT_PARTS, varType) ? AUTO_EVENT_PARTS[varType] : undefined) ?? 'element' };
+      }
       case 'smm': {
         const table = rows(p, 'map').map((r) => ({ key: r.key ?? '', value: r.value ?? '' }));
         const fallback = text(p, 'setDefaultValue') === 'true' ? text(p, 'defaultValue') : undefined;

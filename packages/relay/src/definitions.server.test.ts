@@ -94,7 +94,7 @@ describe('POST /admin/definitions/test', () => {
         matched: 2,
         examples: [
           { on: 'click', elements: CHAIN, page: '/find-a-doctor.html' },
-          { on: 'click', elements: CHAIN, page: '/patients/:id/visits' },
+          { on: 'click', elements: CHAIN, page: '/patients/...' },
         ],
       },
       { name: 'Nothing', on: 'submit', matched: 0, examples: [] },

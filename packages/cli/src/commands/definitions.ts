@@ -83,7 +83,7 @@ export function formatDefinitionTest(result: DefinitionTestResult): string {
   lines.push(formatTable(['DEFINITION', 'ON', 'MATCHED', 'FIRST PAGE'], rows));
   for (const d of result.definitions) {
     if (d.examples.length === 0) continue;
-    lines.push('', `${d.name} matched:`);
+    lines.push('', printable(`${d.name} matched:`));
     for (const e of d.examples) lines.push(printable(`  ${e.page}  ${e.elements ?? ''}`));
   }
   if (result.unmatched.length > 0) {

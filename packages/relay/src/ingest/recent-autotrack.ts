@@ -1,12 +1,16 @@
 /**
  * The latest autotrack events (clicks, submits, changes, pageviews), kept in memory so that
  * `palisade definitions test` can show what a definition would match before it goes live. Kept
- * only when the relay has an admin token (the route that reads them needs it), and only what a
- * definition reads: the element chain, the clicked text and the page address. Matching happens
- * here, in the relay; what leaves is event names, chains and page templates, never text or values.
+ * only when the relay has an admin token (the route that reads them needs it), for an hour at
+ * most, and only what a definition reads: the element chain, the clicked text (only when it passes
+ * the PHI screen) and the page's origin and path (never its query). Matching happens here, in the
+ * relay; what leaves is event names, chains and each page's first path segment, never text or
+ * values. A token holder could still probe a kept text or path by pattern, one count at a time:
+ * the admin token is an operator's credential.
  */
 import type { EventDefinition, Message } from '@palisade/schema';
 import { autotrackTrigger, compileDefinitions, matchingDefinitions } from '../pipeline/definitions.js';
+import { phiKind } from '../pipeline/looks-like-phi.js';
 import { trackerPage } from '../trackers/page-template.js';
 
 interface Entry {
@@ -32,6 +36,8 @@ export interface DefinitionTestResult {
 }
 
 const CAPACITY = 1000;
+/** Events older than this are not looked at (and are overwritten as new ones arrive). */
+const MAX_AGE_MS = 3_600_000;
 const EXAMPLES = 5;
 
 export class RecentAutotrack {
@@ -44,16 +50,18 @@ export class RecentAutotrack {
       if (autotrackTrigger(message) === undefined) continue;
       const properties = message.type === 'track' || message.type === 'page' ? (message.properties ?? {}) : {};
       const page = message.context?.page;
+      const text = typeof properties.$text === 'string' && properties.$text.length <= 200 && phiKind(properties.$text) === undefined ? properties.$text : undefined;
+      const url = typeof page?.url === 'string' ? withoutQuery(page.url) : undefined;
       const kept = {
         type: message.type,
         ...(message.type === 'track' ? { event: message.event } : {}),
         anonymousId: 'recent',
         properties: {
           ...(typeof properties.$elements === 'string' ? { $elements: properties.$elements.slice(0, 4096) } : {}),
-          ...(typeof properties.$text === 'string' ? { $text: properties.$text.slice(0, 200) } : {}),
+          ...(text === undefined ? {} : { $text: text }),
         },
         context: {
-          page: { ...(typeof page?.path === 'string' ? { path: page.path.slice(0, 2048) } : {}), ...(typeof page?.url === 'string' ? { url: page.url.slice(0, 2048) } : {}) },
+          page: { ...(typeof page?.path === 'string' ? { path: page.path.slice(0, 2048) } : {}), ...(url === undefined ? {} : { url }) },
         },
       } as Message;
       const entry = { environment, at, message: kept };
@@ -64,9 +72,9 @@ export class RecentAutotrack {
   }
 
   /** What each definition would have matched among the kept events (of one environment, or all). */
-  test(definitions: EventDefinition[], environment?: string): DefinitionTestResult {
+  test(definitions: EventDefinition[], environment?: string, now = Date.now()): DefinitionTestResult {
     const compiled = compileDefinitions(definitions);
-    const entries = this.#entries.filter((e) => environment === undefined || e.environment === environment).sort((a, b) => a.at - b.at);
+    const entries = this.#entries.filter((e) => now - e.at <= MAX_AGE_MS && (environment === undefined || e.environment === environment)).sort((a, b) => a.at - b.at);
     const results = definitions.map((d) => ({ name: d.name, on: d.on, matched: 0, examples: [] as AutotrackSample[] }));
     const unmatched = new Map<string, AutotrackSample & { count: number }>();
     for (const { message } of entries) {
@@ -102,6 +110,22 @@ function sampleOf(message: Message): AutotrackSample {
   return {
     on: autotrackTrigger(message) ?? 'unknown',
     ...(typeof properties.$elements === 'string' ? { elements: properties.$elements } : {}),
-    page: trackerPage(path || '/'),
+    page: firstSegment(trackerPage(path || '/')),
   };
+}
+
+/** `/find-a-doctor/psychiatry` -> `/find-a-doctor/...`: a section of the site, never a record. */
+function firstSegment(template: string): string {
+  const second = template.indexOf('/', 1);
+  return second < 0 ? template : `${template.slice(0, second)}/...`;
+}
+
+/** Origin and path of a URL (no query, no fragment), or nothing when it does not parse. */
+function withoutQuery(url: string): string | undefined {
+  try {
+    const u = new URL(url.slice(0, 2048));
+    return u.origin + u.pathname;
+  } catch {
+    return undefined;
+  }
 }

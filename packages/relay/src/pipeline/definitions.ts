@@ -18,8 +18,8 @@ export class Glob {
     this.#pieces = pattern.toLowerCase().split('*');
   }
 
-  matches(value: string): boolean {
-    const text = value.toLowerCase();
+  /** `text` already lower-cased (the caller lower-cases a value once for all definitions). */
+  matchesLower(text: string): boolean {
     const pieces = this.#pieces;
     const first = pieces[0]!;
     if (pieces.length === 1) return text === first;
@@ -36,7 +36,19 @@ export class Glob {
     }
     return true;
   }
+
+  matches(value: string): boolean {
+    return this.matchesLower(value.toLowerCase());
+  }
 }
+
+/**
+ * Values longer than these are not what autotrack or a data layer event sends (autotrack's text
+ * is at most 100 characters): they match no condition, so a hostile value costs nothing per
+ * definition.
+ */
+const MAX_TEXT = 200;
+const MAX_PROPERTY_VALUE = 1000;
 
 interface CompiledCondition {
   selector?: SelectorList;
@@ -106,9 +118,14 @@ class Subject {
     return this.#chain;
   }
 
+  #text?: string | null;
+  /** The clicked text, lower-cased once. */
   get text(): string | undefined {
-    const text = this.properties.$text;
-    return typeof text === 'string' ? text : undefined;
+    if (this.#text === undefined) {
+      const text = this.properties.$text;
+      this.#text = typeof text === 'string' && text.length <= MAX_TEXT ? text.toLowerCase() : null;
+    }
+    return this.#text ?? undefined;
   }
 
   get url(): { path: string; originPath: string } {
@@ -123,7 +140,7 @@ class Subject {
       } catch {
         // no usable URL: only the path is known
       }
-      this.#url = { path, originPath };
+      this.#url = { path: path.slice(0, 2048).toLowerCase(), originPath: originPath.slice(0, 2048).toLowerCase() };
     }
     return this.#url;
   }
@@ -136,18 +153,19 @@ function valueAt(object: Record<string, unknown>, path: string[]): string | unde
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return text !== undefined && text.length <= MAX_PROPERTY_VALUE ? text : undefined;
 }
 
 function holds(c: CompiledCondition, subject: Subject): boolean {
   if (c.selector !== undefined && !selectorMatches(c.selector, subject.chain)) return false;
   if (c.text !== undefined) {
     const text = subject.text;
-    if (text === undefined || !c.text.matches(text)) return false;
+    if (text === undefined || !c.text.matchesLower(text)) return false;
   }
   if (c.url !== undefined) {
     const { path, originPath } = subject.url;
-    if (!c.url.glob.matches(c.url.withOrigin ? originPath : path)) return false;
+    if (!c.url.glob.matchesLower(c.url.withOrigin ? originPath : path)) return false;
   }
   if (c.properties !== undefined) {
     for (const [path, glob] of c.properties) {
@@ -163,6 +181,8 @@ function holds(c: CompiledCondition, subject: Subject): boolean {
  * whatever the config (each named event is an outbox row per destination that allows it).
  */
 export const MAX_NAMED_EVENTS = 16;
+/** Named events one request can add at most (a request holds at most 2,500 messages). */
+export const MAX_NAMED_PER_REQUEST = 2500;
 
 /** The definitions a message matches, by name, each name once (GTM fires a tag once per event). */
 export function matchingDefinitions(message: Message, definitions: readonly CompiledDefinition[]): string[] {
@@ -188,9 +208,14 @@ export function matchingDefinitions(message: Message, definitions: readonly Comp
 export function withDefinitions(messages: Message[], definitions: readonly CompiledDefinition[]): Message[] {
   if (definitions.length === 0) return messages;
   const out: Message[] = [];
+  let named = 0;
   for (const message of messages) {
     out.push(message);
-    for (const name of matchingDefinitions(message, definitions)) out.push(namedEvent(message, name));
+    if (named >= MAX_NAMED_PER_REQUEST) continue;
+    for (const name of matchingDefinitions(message, definitions)) {
+      if (named++ >= MAX_NAMED_PER_REQUEST) break;
+      out.push(namedEvent(message, name));
+    }
   }
   return out;
 }

@@ -86,8 +86,9 @@ function attributeMatches(test: AttributeTest, element: ChainElement): boolean {
   const actual = element.attributes.get(test.name);
   if (actual === undefined) return false;
   if (test.operator === undefined) return true;
-  // Autotrack kept only word characters of names, types and roles; hrefs are kept as they are.
-  const expected = test.name === 'href' ? test.value! : chainToken(test.value!);
+  // Autotrack kept only word characters of names, types and roles (and of each class, which the
+  // class attribute lists with single spaces); hrefs are kept as they are.
+  const expected = test.name === 'href' ? test.value! : test.name === 'class' ? test.value!.trim().split(/\s+/).map(chainToken).join(' ') : chainToken(test.value!);
   switch (test.operator) {
     case '=':
       return actual === expected;
