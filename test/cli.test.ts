@@ -15,6 +15,28 @@ function dir() {
 }
 
 describe('palisade config', () => {
+  it('check warns about a definition no destination allows (its events would go nowhere)', async () => {
+    const file = join(dir(), 'definitions.yaml');
+    const demo = readFileSync(join(ROOT, 'demo-site/palisade.config.yaml'), 'utf8');
+    writeFileSync(
+      file,
+      demo.replace(
+        'destinations:\n',
+        'definitions:\n  - { name: Appointment Booked, on: submit, selector: "form#appointment" }\n  - { name: Book Link Clicked, on: click, selector: "a[href^=\'/book\']" }\ndestinations:\n',
+      ),
+    );
+    const r = await runCli(['config', 'check', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: definitions: "Book Link Clicked" is allowed by no destination, so its events go nowhere');
+    expect(r.stderr).not.toContain('"Appointment Booked" is allowed by no destination');
+    const bad = join(dir(), 'bad-definition.yaml');
+    writeFileSync(bad, demo.replace('destinations:\n', 'definitions:\n  - { name: "fbq:Lead", on: click, selector: "a:hover" }\ndestinations:\n'));
+    const refused = await runCli(['config', 'check', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('definitions[0].name: definition names do not start with $, contain no : and have no surrounding spaces');
+    expect(refused.stdout).toContain('definitions[0].selector: not a supported selector: only :nth-of-type(n) is supported among pseudo-classes at position 2 (":hover")');
+  });
+
   it('check accepts the demo config and explains every identifier opt-in in plain words', async () => {
     const r = await runCli(['config', 'check', join(ROOT, 'demo-site/palisade.config.yaml')]);
     expect(r.code).toBe(0);

@@ -20,6 +20,11 @@ export function checkConfig(path: string, env: Env): CheckOutput {
     if (/not set|cannot read/.test(p.message)) warnings.push(line);
     else errors.push(line);
   }
+  // A definition whose event no destination allows does nothing: usually a typo on one side.
+  const allowed = new Set(loaded.config.destinations.flatMap((d) => Object.values(d.allow).flatMap((a) => a.events)));
+  for (const name of new Set(loaded.config.definitions.map((d) => d.name))) {
+    if (!allowed.has(name)) warnings.push(`definitions: "${name}" is allowed by no destination, so its events go nowhere`);
+  }
   return { ok: errors.length === 0, errors, warnings, notices: identifierDisclosures(loaded.config).notices };
 }
 
