@@ -87,6 +87,34 @@ describe('what a name or id in the export cannot do', () => {
     expect(meta.allow.production.events).not.toContain('Meta Pixel - Base (2)');
   });
 
+  it('prototype keys as tag, event or data layer names reach no prototype', () => {
+    const r = edited((v) => {
+      v.tag.push({ name: '__proto__', type: 'gaawe', parameter: [t('eventName', 'x'), t('measurementIdOverride', 'G-8Q1ZT4RM2C')], firingTriggerId: ['21'] });
+      v.trigger.push({
+        triggerId: '78',
+        name: 'Proto event',
+        type: 'CUSTOM_EVENT',
+        customEventFilter: [{ type: 'EQUALS', parameter: [t('arg0', '{{_event}}'), t('arg1', '__proto__')] }],
+      });
+      v.variable.push({ name: 'DL - proto', type: 'v', parameter: [t('name', '__proto__.polluted')] });
+      v.tag.push({
+        name: 'Proto tag',
+        type: 'gaawe',
+        parameter: [
+          t('eventName', 'y'),
+          t('measurementIdOverride', 'G-8Q1ZT4RM2C'),
+          { type: 'LIST', key: 'eventSettingsTable', list: [{ type: 'MAP', map: [t('parameter', 'p'), t('parameterValue', '{{DL - proto}}')] }] },
+        ],
+        firingTriggerId: ['23'],
+      });
+    });
+    const ga4 = (r.config.destinations as Array<Record<string, any>>).find((d) => d.id === 'ga4')!;
+    expect(Object.getPrototypeOf(ga4.mapping.events)).toBe(Object.prototype);
+    expect(ga4.mapping.events['__proto__ tag']).toBe('x');
+    expect(JSON.stringify(r.config)).not.toContain('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('type names that are object keys are only names', () => {
     const r = edited((v) => {
       v.tag.push({ name: 'Odd tag', type: 'constructor', parameter: [], firingTriggerId: ['2147479553'] });

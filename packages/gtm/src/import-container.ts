@@ -90,6 +90,8 @@ function consentOf(tag: Tag, fallback: 'analytics' | 'advertising'): { category:
 /** A definition name from a tag name: no `$` first, no `:`, at most 200 characters. */
 export function definitionName(tagName: string): string {
   const cleaned = withoutControls(tagName).replace(/:/g, ' -').replace(/\s+/g, ' ').trim().replace(/^\$+/, '').slice(0, 200).trim();
+  // A name is also a key of the destinations' mapping objects: never a prototype key.
+  if (cleaned === '__proto__' || cleaned === 'constructor' || cleaned === 'prototype') return `${cleaned} tag`;
   return cleaned || 'GTM tag';
 }
 
@@ -552,7 +554,7 @@ class Importer {
       return;
     }
     for (const row of v.table) {
-      if (!/^[\w .-]{1,100}$/.test(row.key) || !/^[A-Za-z][\w]{0,39}$/.test(row.value)) continue;
+      if (!/^[\w .-]{1,100}$/.test(row.key) || !/^[A-Za-z][\w]{0,39}$/.test(row.value) || ['__proto__', 'constructor', 'prototype'].includes(row.key)) continue;
       if (!fires.some((f) => f.anyEvent || f.events.includes(row.key))) continue;
       d.events.push(`dataLayer:${row.key}`);
       if (row.key !== row.value) d.mappingEvents[row.key] = row.value;

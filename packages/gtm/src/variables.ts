@@ -74,7 +74,11 @@ export class Variables {
     switch (v.type) {
       case 'v': {
         const dl = text(p, 'name');
-        return dl ? { kind: 'dataLayer', name: dl, path: propertyPath(dl) } : { kind: 'unknown' };
+        const path = propertyPath(dl);
+        // A path through a prototype key is refused by the config schema: review it by hand.
+        if (path === '' || path.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype'))
+          return { kind: 'review', what: 'a data layer name the config cannot use' };
+        return { kind: 'dataLayer', name: dl, path };
       }
       case 'c':
         return { kind: 'constant', value: text(p, 'value') };
