@@ -441,10 +441,7 @@ class Importer {
       outcome.notes.push('its measurement id is not a literal G-... id or a constant: set measurementId by hand');
       return;
     }
-    const consent = consentOf(tag, 'analytics');
-    const d = this.draft('ga4', id, { measurementId: id }, consent.category);
-    outcome.destination = id;
-    if (consent.carried) outcome.notes.push(`consent: needs ${consent.category} (from the tag's consent settings)`);
+    const d = this.ga4Destination(tag, id, outcome);
     const settings: Array<[string, string]> = [
       ...rows(tag.parameter, 'configSettingsTable').map((r): [string, string] => [r.parameter ?? '', r.parameterValue ?? '']),
       ...rows(tag.parameter, 'fieldsToSet').map((r): [string, string] => [r.name ?? r.fieldName ?? '', r.value ?? '']),
@@ -482,6 +479,14 @@ class Importer {
     else outcome.notes.push('send_page_view is off: no page views');
   }
 
+  /** The GA4 destination of a measurement id, with the tag's consent settings carried over. */
+  ga4Destination(tag: Tag, id: string, outcome: TagOutcome): DestinationDraft {
+    const consent = consentOf(tag, 'analytics');
+    outcome.destination = id;
+    if (consent.carried) outcome.notes.push(`consent: needs ${consent.category} (from the tag's consent settings)`);
+    return this.draft('ga4', id, { measurementId: id }, consent.category);
+  }
+
   /** A user-provided data variable: AUTO mode scrapes the page for contact details. */
   userData(tag: Tag, raw: string, outcome: TagOutcome): void {
     const v = this.variables.value(raw);
@@ -517,9 +522,7 @@ class Importer {
       outcome.notes.push('no measurement id could be resolved: set it by hand');
       return;
     }
-    const consent = consentOf(tag, 'analytics');
-    const d = this.draft('ga4', id, { measurementId: id }, consent.category);
-    outcome.destination = id;
+    const d = this.ga4Destination(tag, id, outcome);
     const eventName = text(tag.parameter, 'eventName');
     const v = this.variables.value(eventName);
     let vendorEvent: string | 'from-event';
