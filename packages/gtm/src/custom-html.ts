@@ -9,6 +9,8 @@
  * hostile or huge tag costs linear time, and nothing in it is ever executed.
  */
 
+import { isPrototypeKey } from './parameters.js';
+
 export type Literal = string | number | boolean | null | { [key: string]: Literal } | Literal[] | { expression: true };
 
 export interface VendorCall {
@@ -90,7 +92,7 @@ class Reader {
         if (key === undefined || this.s[this.i] !== ':') return this.skip();
         this.i++;
         const value = this.literal(depth + 1);
-        if (!['__proto__', 'constructor', 'prototype'].includes(key)) out[key] = value;
+        if (!isPrototypeKey(key)) out[key] = value;
         this.spaces();
         if (this.s[this.i] === ',') this.i++;
       }

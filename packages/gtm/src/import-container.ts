@@ -9,7 +9,7 @@ import type { DefinitionCondition, EventDefinitionInput } from '@palisade/schema
 import { describeCondition, mergeConditions } from './conditions.js';
 import { type HtmlReading, isExpression, type Literal, readCustomHtml } from './custom-html.js';
 import type { ContainerExport, Tag } from './export-format.js';
-import { param, reference, references, rows, text, withoutControls } from './parameters.js';
+import { isPrototypeKey, param, reference, references, rows, text, withoutControls } from './parameters.js';
 import { judgeParameter, printableConstant, sendableConstant } from './phi.js';
 import type { CriticalFinding, EnvVar, MigrationReport, ParameterOutcome, TagOutcome, TagStatus, TriggerOutcome } from './report-model.js';
 import { planTriggers, type TriggerPlan } from './triggers.js';
@@ -91,7 +91,7 @@ function consentOf(tag: Tag, fallback: 'analytics' | 'advertising'): { category:
 export function definitionName(tagName: string): string {
   const cleaned = withoutControls(tagName).replace(/:/g, ' -').replace(/\s+/g, ' ').trim().replace(/^\$+/, '').slice(0, 200).trim();
   // A name is also a key of the destinations' mapping objects: never a prototype key.
-  if (cleaned === '__proto__' || cleaned === 'constructor' || cleaned === 'prototype') return `${cleaned} tag`;
+  if (isPrototypeKey(cleaned)) return `${cleaned} tag`;
   return cleaned || 'GTM tag';
 }
 
@@ -557,7 +557,7 @@ class Importer {
       return;
     }
     for (const row of v.table) {
-      if (!/^[\w .-]{1,100}$/.test(row.key) || !/^[A-Za-z][\w]{0,39}$/.test(row.value) || ['__proto__', 'constructor', 'prototype'].includes(row.key)) continue;
+      if (!/^[\w .-]{1,100}$/.test(row.key) || !/^[A-Za-z][\w]{0,39}$/.test(row.value) || isPrototypeKey(row.key)) continue;
       if (!fires.some((f) => f.anyEvent || f.events.includes(row.key))) continue;
       d.events.push(`dataLayer:${row.key}`);
       if (row.key !== row.value) d.mappingEvents[row.key] = row.value;

@@ -41,6 +41,11 @@ export function references(value: string): string[] {
   }
 }
 
+/** Names that would reach an object's prototype if used as keys (the config's maps, literals). */
+export function isPrototypeKey(name: string): boolean {
+  return name === '__proto__' || name === 'constructor' || name === 'prototype';
+}
+
 /** Text from the container without control characters (tag names are whatever someone typed). */
 export function withoutControls(value: string, replacement = ' '): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is removed.

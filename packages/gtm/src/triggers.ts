@@ -8,7 +8,7 @@
 import type { DefinitionCondition } from '@palisade/schema';
 import { parseSelector, selectorProblem } from '@palisade/schema';
 import type { Condition, ContainerExport, Trigger } from './export-format.js';
-import { flag, reference, text } from './parameters.js';
+import { flag, isPrototypeKey, reference, text } from './parameters.js';
 import { printableConstant } from './phi.js';
 import type { Variables } from './variables.js';
 
@@ -92,9 +92,6 @@ function globFor(op: string, operand: string): { glob: string } | { why: string 
       return { why: `the operator ${op} has no pattern equivalent` };
   }
 }
-
-/** Names that would reach an object's prototype if used as keys of the config's maps. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Attribute operators by condition type (a Map: condition types come from the export). */
 const ATTRIBUTE_OPERATORS = new Map([
@@ -280,7 +277,7 @@ export function planTrigger(trigger: Trigger, variables: Variables, origins: rea
         events = simple.alternatives;
       }
     } else return { ...base, migrated: false, type, why: `the event name test ${eventFilter.type} is not supported (use equals or a regex list of names)` };
-    if (events.some((e) => !/^[\w .:-]{1,100}$/.test(e) || PROTOTYPE_KEYS.has(e))) return { ...base, migrated: false, type, why: 'an event name with unexpected characters' };
+    if (events.some((e) => !/^[\w .:-]{1,100}$/.test(e) || isPrototypeKey(e))) return { ...base, migrated: false, type, why: 'an event name with unexpected characters' };
   }
 
   const conditions: PlannedCondition[] = [...extra];

@@ -5,7 +5,7 @@
  * cookies) is named so the report can send it to review.
  */
 import type { ContainerExport, Parameter } from './export-format.js';
-import { reference, rows, text } from './parameters.js';
+import { isPrototypeKey, reference, rows, text } from './parameters.js';
 
 export type PagePart = 'url' | 'path' | 'hostname' | 'referrer' | 'query' | 'fragment';
 export type ElementPart = 'text' | 'url' | 'id' | 'classes' | 'element' | 'target' | 'attribute';
@@ -76,8 +76,7 @@ export class Variables {
         const dl = text(p, 'name');
         const path = propertyPath(dl);
         // A path through a prototype key is refused by the config schema: review it by hand.
-        if (path === '' || path.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype'))
-          return { kind: 'review', what: 'a data layer name the config cannot use' };
+        if (path === '' || path.split('.').some(isPrototypeKey)) return { kind: 'review', what: 'a data layer name the config cannot use' };
         return { kind: 'dataLayer', name: dl, path };
       }
       case 'c':

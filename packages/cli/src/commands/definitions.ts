@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { definitionsSchema, type EventDefinition, formatPath } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
+import { printable } from '../printable.js';
 import { formatTable } from '../table.js';
 
 export interface DefinitionTestResult {
@@ -67,10 +68,6 @@ export async function testDefinitions(definitions: EventDefinition[], relay: str
   if (!response.ok || body === undefined) throw new CliError(`the relay answered ${response.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
   return body;
 }
-
-/** Chains come from visitors' browsers: no control or bidi characters reach the terminal. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is replaced.
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 
 export function formatDefinitionTest(result: DefinitionTestResult): string {
   const lines = [`${result.recent} recent autotrack event${result.recent === 1 ? '' : 's'} on the relay`, ''];

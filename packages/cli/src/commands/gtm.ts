@@ -11,6 +11,7 @@ import { configYaml, GtmImportError, importContainer, MAX_EXPORT_BYTES, readExpo
 import { parseConfigText } from '@palisade/relay';
 import { isPlainOrigin } from '@palisade/schema';
 import { CliError } from '../cli-error.js';
+import { printable } from '../printable.js';
 
 export interface GtmImportOptions {
   file: string;
@@ -74,8 +75,7 @@ export function runGtmImport(options: GtmImportOptions): number {
   if (!options.out) options.say(yaml.trimEnd());
   const r = result.report;
   // Tag names and keys come from the export: no control character reaches the terminal.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is replaced.
-  const print = (line: string) => (options.out ? options.say : options.note)(line.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?'));
+  const print = (line: string) => (options.out ? options.say : options.note)(printable(line));
   print(`Imported ${r.container.id}: ${r.tags.length} tags: ${r.counts.kept} kept, ${r.counts.changed} changed, ${r.counts.dropped} dropped, ${r.counts.review} to review.`);
   if (r.critical.length > 0) print(`${r.critical.length} critical PHI finding${r.critical.length === 1 ? '' : 's'}: ${r.critical.map((c) => c.what).join('; ')}.`);
   if (options.out) print(`Config: ${options.out} (passes palisade config check once the variables below are set).`);
