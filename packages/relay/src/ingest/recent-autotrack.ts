@@ -9,7 +9,7 @@
  * the admin token is an operator's credential.
  */
 import type { EventDefinition, Message } from '@palisade/schema';
-import { autotrackTrigger, compileDefinitions, matchingDefinitions } from '../pipeline/definitions.js';
+import { autotrackTrigger, compileDefinitions, matchingDefinitions, pageAddress } from '../pipeline/definitions.js';
 import { phiKind } from '../pipeline/looks-like-phi.js';
 import { trackerPage } from '../trackers/page-template.js';
 
@@ -98,19 +98,10 @@ export class RecentAutotrack {
 
 function sampleOf(message: Message): AutotrackSample {
   const properties = (message as { properties?: Record<string, unknown> }).properties ?? {};
-  const page = message.context?.page;
-  let path = typeof page?.path === 'string' ? page.path : '';
-  if (path === '' && typeof page?.url === 'string') {
-    try {
-      path = new URL(page.url).pathname;
-    } catch {
-      path = '/';
-    }
-  }
   return {
     on: autotrackTrigger(message) ?? 'unknown',
     ...(typeof properties.$elements === 'string' ? { elements: properties.$elements } : {}),
-    page: firstSegment(trackerPage(path || '/')),
+    page: firstSegment(trackerPage(pageAddress(message).path || '/')),
   };
 }
 

@@ -130,20 +130,29 @@ class Subject {
 
   get url(): { path: string; originPath: string } {
     if (this.#url === undefined) {
-      const page = this.message.context?.page;
-      let path = typeof page?.path === 'string' ? page.path : '';
-      let originPath = '';
-      try {
-        const url = new URL(typeof page?.url === 'string' ? page.url : '');
-        if (path === '') path = url.pathname;
-        originPath = url.origin + url.pathname;
-      } catch {
-        // no usable URL: only the path is known
-      }
+      const { path, originPath } = pageAddress(this.message);
       this.#url = { path: path.slice(0, 2048).toLowerCase(), originPath: originPath.slice(0, 2048).toLowerCase() };
     }
     return this.#url;
   }
+}
+
+/**
+ * The page a message happened on: its path (`context.page.path`, else the URL's), and the URL's
+ * origin and path. Never the query. Empty strings where the message does not say.
+ */
+export function pageAddress(message: Message): { path: string; originPath: string } {
+  const page = message.context?.page;
+  let path = typeof page?.path === 'string' ? page.path : '';
+  let originPath = '';
+  try {
+    const url = new URL(typeof page?.url === 'string' ? page.url : '');
+    if (path === '') path = url.pathname;
+    originPath = url.origin + url.pathname;
+  } catch {
+    // no usable URL: only the path is known
+  }
+  return { path, originPath };
 }
 
 /** A property value as text, for a pattern: strings, numbers and booleans only. */
