@@ -252,6 +252,7 @@ describe('Riverbend (UI export)', () => {
     expect(why('GA4 - Appointment booked', 'email')).toMatch(/the name says email/);
     expect(why('Meta Pixel - Schedule', 'content_category')).toBe('the data layer name service_line is not known to be safe: masked');
     expect(why('GA4 - Find a doctor tab', 'tab_name')).toMatch(/sent as link_text, the name this destination already gives it/);
+    expect(report.parameters.find((p) => p.parameter === 'orderId')!.from).toBe('data layer booking_id');
     expect(report.triggers.find((t) => t.trigger === 'Form - Appointment')).toEqual({
       trigger: 'Form - Appointment',
       type: 'submit',

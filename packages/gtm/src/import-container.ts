@@ -624,7 +624,7 @@ class Importer {
       this.parameters.push({
         tag: tag.name,
         parameter: 'orderId',
-        from: text(tag.parameter, 'orderId').slice(0, 80),
+        from: this.describe(text(tag.parameter, 'orderId'), this.variables.value(text(tag.parameter, 'orderId'))),
         verdict: 'drop',
         why: 'Palisade sets order_id itself (an opaque id of the event, so a retry counts once)',
       });
