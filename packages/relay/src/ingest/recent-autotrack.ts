@@ -51,7 +51,8 @@ export class RecentAutotrack {
       const properties = message.type === 'track' || message.type === 'page' ? (message.properties ?? {}) : {};
       const page = message.context?.page;
       const text = typeof properties.$text === 'string' && properties.$text.length <= 200 && phiKind(properties.$text) === undefined ? properties.$text : undefined;
-      const url = typeof page?.url === 'string' ? withoutQuery(page.url) : undefined;
+      // Origin and path only: the query is never kept.
+      const url = pageAddress(message).originPath.slice(0, 2048) || undefined;
       const kept = {
         type: message.type,
         ...(message.type === 'track' ? { event: message.event } : {}),
@@ -109,14 +110,4 @@ function sampleOf(message: Message): AutotrackSample {
 function firstSegment(template: string): string {
   const second = template.indexOf('/', 1);
   return second < 0 ? template : `${template.slice(0, second)}/...`;
-}
-
-/** Origin and path of a URL (no query, no fragment), or nothing when it does not parse. */
-function withoutQuery(url: string): string | undefined {
-  try {
-    const u = new URL(url.slice(0, 2048));
-    return u.origin + u.pathname;
-  } catch {
-    return undefined;
-  }
 }
